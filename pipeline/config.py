@@ -1,0 +1,183 @@
+"""One documented TOML file (`callqa.toml`) loaded into validated option dataclasses.
+
+Defaults live in the dataclasses below and in the shipped callqa.toml, which documents them.
+A user file only needs the keys it changes; unknown keys and wrong types are errors that
+name the file, the key and what was expected, before any audio is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "callqa.toml"
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    output_dir: Path = Path("out")
+    db: Path = Path("out/callqa.duckdb")
+    lexicons: Path = Path("lexicons")
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    whisper: Path = Path("models/whisper-base")
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    language: str = "zh"
+    beam_size: int = 5
+    compute_type: str = "int8"
+    device: str = "cpu"
+    cpu_threads: int = 0
+    vad_filter: bool = True
+    vad_min_silence_ms: int = 500
+    word_timestamps: bool = True
+    initial_prompt: str = ""
+    condition_on_previous_text: bool = False
+
+
+@dataclass(frozen=True)
+class ChannelOptions:
+    agent_channel: int = 0
+
+
+@dataclass(frozen=True)
+class ArchiveOptions:
+    # started_at values in calls.csv without a UTC offset are local times of this zone.
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class DetectorOptions:
+    enabled: tuple[str, ...] = ("forbidden_phrases",)
+
+
+@dataclass(frozen=True)
+class Config:
+    paths: PathOptions = field(default_factory=PathOptions)
+    models: ModelOptions = field(default_factory=ModelOptions)
+    asr: AsrOptions = field(default_factory=AsrOptions)
+    channels: ChannelOptions = field(default_factory=ChannelOptions)
+    archive: ArchiveOptions = field(default_factory=ArchiveOptions)
+    detectors: DetectorOptions = field(default_factory=DetectorOptions)
+    source: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able echo of the options (stored with each run)."""
+        out = dataclasses.asdict(self)
+        out.pop("source")
+        return json.loads(json.dumps(out, default=str))
+
+    def hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
+
+
+_SECTIONS = {
+    "paths": PathOptions,
+    "models": ModelOptions,
+    "asr": AsrOptions,
+    "channels": ChannelOptions,
+    "archive": ArchiveOptions,
+    "detectors": DetectorOptions,
+}
+
+
+def _coerce(where: str, key: str, value: Any, default: Any, base: Path) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: '{key}' must be true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: '{key}' must be a whole number, got {value!r}")
+        return value
+    if isinstance(default, Path):
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: '{key}' must be a path string, got {value!r}")
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (base / path)
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings, got {value!r}")
+        return tuple(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: '{key}' must be a string, got {value!r}")
+        return value
+    raise AssertionError(f"unhandled option type for {key}")
+
+
+def _validate(config: Config, where: str) -> None:
+    if config.channels.agent_channel not in (0, 1):
+        raise ConfigError(f"{where}: [channels] agent_channel must be 0 or 1, got {config.channels.agent_channel}")
+    if config.asr.beam_size < 1:
+        raise ConfigError(f"{where}: [asr] beam_size must be at least 1, got {config.asr.beam_size}")
+    if config.asr.device not in ("cpu", "cuda", "auto"):
+        raise ConfigError(f"{where}: [asr] device must be cpu, cuda or auto, got {config.asr.device!r}")
+    if config.asr.cpu_threads < 0:
+        raise ConfigError(f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}")
+    try:
+        ZoneInfo(config.archive.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} is not a known IANA zone") from None
+    from pipeline.detectors import DETECTORS  # late import: detectors import config types
+
+    unknown = [name for name in config.detectors.enabled if name not in DETECTORS]
+    if unknown:
+        raise ConfigError(
+            f"{where}: [detectors] enabled names unknown detector(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(DETECTORS))}"
+        )
+
+
+def _load_section(where: str, name: str, cls: type, values: dict[str, Any], base: Path) -> Any:
+    defaults = cls()
+    known = {f.name for f in dataclasses.fields(cls)}
+    for key in values:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' in [{name}]; known: {', '.join(sorted(known))}")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        default = getattr(defaults, f.name)
+        if f.name in values:
+            kwargs[f.name] = _coerce(where, f"{name}.{f.name}", values[f.name], default, base)
+        elif isinstance(default, Path):
+            kwargs[f.name] = base / default  # defaults are relative to the config file too
+    return cls(**kwargs)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Load a config file over the defaults. None means $CALLQA_CONFIG or the shipped callqa.toml."""
+    if path is None:
+        path = os.environ.get("CALLQA_CONFIG") or DEFAULT_CONFIG_PATH
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML ({exc})") from None
+    base = path.resolve().parent
+    for name, values in raw.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"{where}: unknown section [{name}]; known: {', '.join(_SECTIONS)}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: '{name}' must be a [section]")
+    sections = {name: _load_section(where, name, cls, raw.get(name, {}), base) for name, cls in _SECTIONS.items()}
+    config = Config(**sections, source=path.resolve())
+    _validate(config, where)
+    return config

@@ -1,0 +1,94 @@
+"""process_call(recording, config) -> CallResult: the whole chain for one call, no Prefect."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from pipeline import asr
+from pipeline.audio import file_sha256, load_audio
+from pipeline.config import Config
+from pipeline.detectors import CallContext, run_detectors
+from pipeline.errors import CallqaError
+from pipeline.lexicon import ruleset_version
+from pipeline.speakers import channel_roles, merge_by_time
+from pipeline.types import Audio, AudioInfo, CallResult, Finding, Recording, Transcript
+
+log = logging.getLogger("callqa")
+
+
+def transcribe_audio(recording: Recording, audio: Audio, config: Config) -> Transcript:
+    """Transcribe each channel as its party and merge the segments by time."""
+    per_party = [
+        asr.transcribe_channel(samples, config.models.whisper, config.asr, speaker, role)
+        for samples, (speaker, role) in zip(audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel))
+    ]
+    return Transcript(
+        call_id=recording.call_id,
+        agent_id=recording.agent_id,
+        started_at=recording.started_at.isoformat() if recording.started_at else None,
+        segments=tuple(merge_by_time(*per_party)),
+        audio=AudioInfo(
+            path=recording.shown_path,
+            sha256=audio.sha256,
+            duration_s=audio.duration_s,
+            sample_rate=audio.source_sample_rate,
+            channels=audio.source_channels,
+        ),
+        asr_model=asr.model_name(config.models.whisper),
+        asr_options=asr.asr_options_echo(config.asr),
+    )
+
+
+def transcribe_recording(recording: Recording, config: Config) -> Transcript:
+    return transcribe_audio(recording, load_audio(recording.path), config)
+
+
+def detect(transcript: Transcript, config: Config) -> list[Finding]:
+    """Run the enabled text detectors on a transcript (also used on stored transcripts)."""
+    lexicons = config.paths.lexicons
+    call = CallContext(transcript=transcript, lexicon_dir=lexicons, ruleset_version=ruleset_version(lexicons))
+    return run_detectors(call, config.detectors.enabled)
+
+
+def _sha256_if_readable(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def process_call(recording: Recording, config: Config) -> CallResult:
+    """Never raises for a bad recording: the failure is returned with its reason."""
+    started = time.perf_counter()
+    try:
+        transcript = transcribe_recording(recording, config)
+        findings = detect(transcript, config)
+    except CallqaError as exc:
+        log.warning("%s", exc)
+        return CallResult(
+            recording=recording,
+            status="failed",
+            error=str(exc),
+            error_kind=type(exc).__name__,
+            audio_sha256=_sha256_if_readable(recording.path),
+            wall_s=time.perf_counter() - started,
+        )
+    except Exception as exc:  # a bug or an unforeseen input: keep the batch going, keep the evidence
+        log.exception("%s: unexpected error", recording.shown_path)
+        return CallResult(
+            recording=recording,
+            status="failed",
+            error=f"{recording.shown_path}: unexpected error ({type(exc).__name__}: {exc})",
+            error_kind="InternalError",
+            audio_sha256=_sha256_if_readable(recording.path),
+            wall_s=time.perf_counter() - started,
+        )
+    return CallResult(
+        recording=recording,
+        status="ok",
+        transcript=transcript,
+        findings=tuple(findings),
+        wall_s=time.perf_counter() - started,
+    )

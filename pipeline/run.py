@@ -1,0 +1,100 @@
+"""Run the pipeline over an archive folder into DuckDB (what `callqa run` does).
+
+Everything that can be wrong with the set-up — the model, the lexicons — is checked before
+the first recording is read; everything that can be wrong with one recording is recorded
+for that call and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__, store
+from pipeline.archive import scan_archive
+from pipeline.asr import model_name
+from pipeline.config import Config
+from pipeline.detectors import forbidden_phrases
+from pipeline.errors import CallqaError
+from pipeline.lexicon import ruleset_version
+from pipeline.models import verify_whisper
+from pipeline.process import process_call
+from pipeline.root_causes import load_root_causes
+from pipeline.types import CallResult, Recording
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db_path: Path
+    n_ok: int = 0
+    n_failed: int = 0
+    audio_s: float = 0.0
+    wall_s: float = 0.0
+    findings_by_category: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (call_id, error)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def audio_hours(self) -> float:
+        return self.audio_s / 3600
+
+
+def check_setup(config: Config) -> None:
+    """Fail fast, before any audio is read, on a missing model or a broken lexicon."""
+    verify_whisper(config.models.whisper)
+    lexicons = str(config.paths.lexicons)
+    load_root_causes(lexicons)
+    if "forbidden_phrases" in config.detectors.enabled:
+        forbidden_phrases.load_rules(lexicons)
+
+
+def run_archive(
+    root: Path | str,
+    config: Config,
+    db_path: Path | None = None,
+    on_start: Callable[[list[Recording]], None] = lambda recordings: None,
+    on_call: Callable[[CallResult], None] = lambda result: None,
+) -> RunSummary:
+    root = Path(root)
+    if not root.is_dir():
+        raise CallqaError(f"{root}: archive folder not found")
+    check_setup(config)
+    db_path = Path(db_path or config.paths.db)
+    archive = scan_archive(root, config.archive.timezone)
+    started = time.perf_counter()
+    con = store.connect(db_path)
+    try:
+        if archive.agents:
+            store.write_agents(con, archive.agents)
+        run_id = store.start_run(
+            con,
+            version=__version__,
+            archive=str(root.resolve()),
+            config=config.to_dict(),
+            config_hash=config.hash(),
+            asr_model=model_name(config.models.whisper),
+            ruleset_version=ruleset_version(config.paths.lexicons),
+        )
+        summary = RunSummary(run_id=run_id, db_path=db_path, warnings=list(archive.warnings))
+        on_start(archive.recordings)
+        for recording in archive.recordings:
+            result = process_call(recording, config)
+            store.write_call(con, result, run_id)
+            if result.status == "ok":
+                summary.n_ok += 1
+                summary.audio_s += result.transcript.audio.duration_s
+                summary.findings_by_category.update(f.category for f in result.findings)
+            else:
+                summary.n_failed += 1
+                summary.failures.append((recording.call_id, result.error or ""))
+            on_call(result)
+        summary.wall_s = time.perf_counter() - started
+        store.finish_run(con, run_id, n_ok=summary.n_ok, n_failed=summary.n_failed,
+                         audio_s=summary.audio_s, wall_s=summary.wall_s)
+    finally:
+        con.close()
+    return summary

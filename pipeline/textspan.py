@@ -1,0 +1,51 @@
+"""Mapping character offsets of a segment's text back to audio times, and evidence snippets."""
+
+from __future__ import annotations
+
+from pipeline.privacy import mask_numbers
+from pipeline.types import Segment
+
+
+def char_times(segment: Segment) -> list[tuple[float, float]]:
+    """(start, end) for every character of `segment.text`.
+
+    Word texts are located in the segment text in order; characters that no word covers
+    (punctuation, or all of them when the transcript has no words) take the segment's times.
+    """
+    times = [(segment.start, segment.end)] * len(segment.text)
+    cursor = 0
+    for word in segment.words:
+        if not word.text:
+            continue
+        at = segment.text.find(word.text, cursor)
+        if at < 0:
+            continue
+        for i in range(at, at + len(word.text)):
+            times[i] = (word.start, word.end)
+        cursor = at + len(word.text)
+    return times
+
+
+def span_times(segment: Segment, start: int, end: int) -> tuple[float, float]:
+    times = char_times(segment)[start:end]
+    if not times:
+        return segment.start, segment.end
+    return min(t[0] for t in times), max(t[1] for t in times)
+
+
+def evidence_snippet(text: str, start: int, end: int, context: int = 12) -> str:
+    """The matched span in 【】 with some context either side.
+
+    Numbers are masked on the whole text first (masking keeps the length), so a snippet
+    edge that cuts through a number cannot leave its unmasked part behind.
+    """
+    masked = mask_numbers(text)
+    left = max(0, start - context)
+    right = min(len(masked), end + context)
+    return (
+        ("…" if left > 0 else "")
+        + masked[left:start]
+        + "【" + masked[start:end] + "】"
+        + masked[end:right]
+        + ("…" if right < len(masked) else "")
+    )

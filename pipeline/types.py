@@ -1,0 +1,148 @@
+"""Typed values passed between the stages of the pipeline.
+
+Every stage is a plain function that takes and returns these frozen dataclasses, so a
+notebook can run any part of the chain by import, without Prefect or the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+Role = Literal["agent", "customer", "unknown"]
+FindingRole = Literal["agent", "customer", "both"]
+Severity = Literal["info", "minor", "major", "critical"]
+
+SEVERITIES: tuple[Severity, ...] = ("info", "minor", "major", "critical")
+
+# The fixed category vocabulary of DESIGN.md: analysts and evaluations rely on it.
+CATEGORIES: frozenset[str] = frozenset(
+    {
+        "pii.id_card",
+        "pii.bank_card",
+        "pii.phone",
+        "phrase.forbidden",
+        "phrase.overpromise",
+        "phrase.credential_request",
+        "phrase.escalation",
+        "script.opening_missing",
+        "script.closing_missing",
+        "silence.dead_air",
+        "silence.hold",
+        "speech_rate.fast",
+        "speech_rate.slow",
+        "overlap.interruption",
+        "loudness.raised_voice",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A recording in the archive and what the archive says about it."""
+
+    path: Path
+    call_id: str
+    agent_id: str | None = None
+    started_at: datetime | None = None
+    # Path as written into transcripts and the DB: relative to the archive root when known.
+    display_path: str | None = None
+
+    @property
+    def shown_path(self) -> str:
+        return self.display_path or str(self.path)
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    """Decoded audio: one float32 array per channel, all at `sample_rate` (16 kHz)."""
+
+    channels: tuple[np.ndarray, ...]
+    sample_rate: int
+    duration_s: float
+    sha256: str
+    source_sample_rate: int
+    source_channels: int
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    prob: float | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Who spoke when: a span of one speaker with the role assigned to it."""
+
+    start: float
+    end: float
+    speaker: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    speaker: str
+    role: Role
+    text: str
+    words: tuple[Word, ...] = ()
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    path: str
+    sha256: str
+    duration_s: float
+    sample_rate: int
+    channels: int
+
+
+@dataclass(frozen=True)
+class Transcript:
+    call_id: str
+    segments: tuple[Segment, ...]
+    audio: AudioInfo
+    asr_model: str
+    asr_options: dict[str, Any] = field(default_factory=dict)
+    agent_id: str | None = None
+    started_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    call_id: str
+    category: str
+    rule_id: str
+    severity: Severity
+    role: FindingRole
+    start_s: float
+    end_s: float
+    evidence: str
+    details: dict[str, Any] = field(default_factory=dict)
+    root_cause: str | None = None
+    ruleset_version: str | None = None
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """Everything one call produced: written to the store as one unit."""
+
+    recording: Recording
+    status: Literal["ok", "failed"]
+    transcript: Transcript | None = None
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    error_kind: str | None = None
+    # Known even when decoding failed (the file could be hashed): identifies the bytes that failed.
+    audio_sha256: str | None = None
+    wall_s: float = 0.0

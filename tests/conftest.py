@@ -1,0 +1,50 @@
+"""Shared fixtures: the real model, the shared corpus, built calls with known ground truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from pipeline.config import PROJECT_ROOT, load_config  # noqa: E402
+
+CORPUS = Path(os.environ.get("CALLQA_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus" / "zh"))
+SAMPLES = PROJECT_ROOT / "data" / "samples"
+
+
+@pytest.fixture(scope="session")
+def config():
+    cfg = load_config()
+    from pipeline.models import verify_whisper
+
+    try:
+        verify_whisper(cfg.models.whisper)
+    except Exception as exc:  # the suite is run by `make test`, which installs the model first
+        pytest.fail(f"{exc}")
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def corpus() -> dict[str, dict]:
+    """Manifest rows of the shared corpus by file name; skips when the corpus is absent."""
+    manifest = CORPUS / "manifest.tsv"
+    if not manifest.is_file():
+        pytest.skip(f"shared corpus not found at {CORPUS} (set CALLQA_CORPUS)")
+    with open(manifest, encoding="utf-8") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def sample_truth() -> dict[str, dict]:
+    """Ground truth of the committed sample calls, by call id."""
+    out = {}
+    for path in sorted(SAMPLES.glob("*.truth.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        out[truth["file"].rsplit(".", 1)[0]] = truth
+    return out
