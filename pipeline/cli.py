@@ -28,8 +28,9 @@ from pipeline import __version__  # noqa: E402
 from pipeline.config import DEFAULT_CONFIG_PATH, Config, load_config  # noqa: E402
 from pipeline.errors import CallqaError  # noqa: E402
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)  # error lines stay whole in logs
+# Piped output (logs, files) is not cut to 80 columns.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 DESCRIPTION = """\
 callqa — quality inspection (质检) of recorded Mandarin call-center calls.
@@ -127,8 +128,9 @@ def cmd_detect(args: argparse.Namespace) -> int:
         out.print(f"{transcript.call_id}: no findings")
         return 0
     table = Table(title=f"{transcript.call_id}: {len(findings)} finding(s)")
-    for column in ("time", "category", "rule", "severity", "role", "evidence"):
-        table.add_column(column)
+    for column in ("time", "category", "rule", "severity", "role"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("evidence", overflow="fold", min_width=24)  # wrap, never cut: the evidence is the point
     for f in findings:
         table.add_row(f"{f.start_s:.2f}–{f.end_s:.2f}", f.category, f.rule_id, f.severity, f.role, f.evidence)
     out.print(table)
@@ -150,20 +152,19 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     from pipeline.models import verify_whisper
 
     config = _config(args)
-    table = Table(title="models")
-    for column in ("role", "path", "state", "source"):
-        table.add_column(column)
+    path = config.models.whisper
     try:
-        info = verify_whisper(config.models.whisper, full=True)
-        state = "installed, sha256 verified" if info["verified"] else "present (not an embedded model; not checksummed)"
-        table.add_row("asr (whisper)", str(config.models.whisper), state, info.get("source", "user-provided"))
-        code = 0
+        info = verify_whisper(path, full=True)
     except ModelNotFoundError as exc:
-        table.add_row("asr (whisper)", str(config.models.whisper), "[red]missing or corrupt[/red]", "")
-        console.print(f"[red]{exc}[/red]")
-        code = 1
-    out.print(table)
-    return code
+        out.print(f"asr (whisper)  {path}  missing or corrupt", highlight=False, soft_wrap=True)
+        console.print(f"[red]{exc}[/red]", highlight=False)
+        return 1
+    if info["verified"]:
+        state = f"installed, sha256 verified (source {info['source']})"
+    else:
+        state = "present, user-provided (no checksum to verify)"
+    out.print(f"asr (whisper)  {path}  {state}", highlight=False, soft_wrap=True)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

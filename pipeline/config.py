@@ -155,7 +155,8 @@ def _load_section(where: str, name: str, cls: type, values: dict[str, Any], base
         if f.name in values:
             kwargs[f.name] = _coerce(where, f"{name}.{f.name}", values[f.name], default, base)
         elif isinstance(default, Path):
-            kwargs[f.name] = base / default  # defaults are relative to the config file too
+            # Defaults are the shipped ones: relative to the project, wherever the user's file is.
+            kwargs[f.name] = PROJECT_ROOT / default
     return cls(**kwargs)
 
 

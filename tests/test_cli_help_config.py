@@ -1,0 +1,74 @@
+"""`--help` is complete for every command; config errors are sentences naming file and key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+
+CALLQA = [sys.executable, "-m", "pipeline.cli"]
+
+HELP = {
+    (): ["run", "transcribe", "detect", "models", "--config", "--verbose", "examples:", "callqa.toml"],
+    ("run",): ["ARCHIVE_DIR", "--db", "--quiet", "calls.csv", "agents.csv", "failed"],
+    ("transcribe",): ["FILE", "--output", "--agent-channel", "--call-id", "--agent-id", "callqa.transcript/1"],
+    ("detect",): ["TRANSCRIPT.json", "--json", "no audio is read"],
+    ("models",): ["install", "list"],
+    ("models", "install"): ["--target", "--force", "sha256"],
+    ("models", "list"): ["checksum", "Exits 1"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(HELP), ids=lambda c: " ".join(c) or "callqa")
+def test_help_is_complete(command):
+    result = subprocess.run([*CALLQA, *command, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for expected in HELP[command]:
+        assert expected in text, f"{expected!r} missing from callqa {' '.join(command)} --help"
+
+
+def test_version():
+    result = subprocess.run([*CALLQA, "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("callqa ")
+
+
+def test_shipped_config_is_the_defaults():
+    config = load_config()
+    assert config.asr.language == "zh" and config.channels.agent_channel == 0
+    assert config.models.whisper.name == "whisper-base" and config.models.whisper.is_absolute()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[asr\nbeam_size = 5", "not valid TOML"),
+        ("[nonsense]\na = 1", "unknown section [nonsense]"),
+        ("[asr]\nbeam = 5", "unknown key 'beam' in [asr]"),
+        ("[asr]\nbeam_size = 'five'", "'asr.beam_size' must be a whole number"),
+        ("[channels]\nagent_channel = 2", "agent_channel must be 0 or 1"),
+        ("[detectors]\nenabled = ['no_such_detector']", "unknown detector(s) no_such_detector"),
+        ("[archive]\ntimezone = 'Mars/Olympus'", "not a known IANA zone"),
+    ],
+)
+def test_config_errors_name_file_and_key(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(str(path))
+    assert message in str(caught.value)
+
+
+def test_partial_config_keeps_defaults_and_resolves_paths_next_to_it(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text('[channels]\nagent_channel = 1\n[paths]\ndb = "db/qa.duckdb"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.channels.agent_channel == 1
+    assert config.asr.beam_size == 5
+    assert config.paths.db == tmp_path / "db" / "qa.duckdb"
+    assert config.models.whisper == load_config().models.whisper  # left out: the shipped default
