@@ -12,26 +12,43 @@ export PYANNOTE_METRICS_ENABLED = false
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export HF_HUB_OFFLINE = 1
 
-.PHONY: setup models run test clean
+.PHONY: setup models run serve test clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall when the dependency list changes.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,diarize]'
 	touch $@
 
 $(MODEL): | $(STAMP)
 	$(CALLQA) models install
 
-setup: $(STAMP) $(MODEL)
+# Debian's Chromium and CJK fonts: the report is checked in a real headless browser.
+# Installed only when missing; without root the browser test skips with its reason.
+SYSTEM := $(VENV)/.system-packages
+$(SYSTEM): | $(PY)
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "note: chromium / fonts-noto-cjk missing and not root: the browser test will skip"; fi
+	touch $@
+
+setup: $(STAMP) $(MODEL) $(SYSTEM)
 
 models: $(STAMP)
 	$(CALLQA) models install
 
+# The nightly Prefect flow once over the samples: only new or changed recordings are processed;
+# the summary ends with where the DuckDB file and the run's report are.
 run: setup
-	$(CALLQA) run data/samples
+	$(CALLQA) nightly data/samples
+
+# The nightly flow on its cron schedule ([nightly] cron / timezone in callqa.toml), with a Prefect
+# server on 127.0.0.1:4200 unless PREFECT_API_URL names one. Ctrl-C stops both.
+serve: setup
+	$(CALLQA) serve data/samples
 
 test: setup
 	$(PY) -m pytest

@@ -17,6 +17,8 @@ for _name, _value in {
     "PYANNOTE_METRICS_ENABLED": "false",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    # Prefect's temporary server (no PREFECT_API_URL) migrates its database on first start: slow on busy machines.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }.items():
     os.environ.setdefault(_name, _value)
 
@@ -43,6 +45,8 @@ EPILOG = """\
 examples:
   callqa models install              provision the embedded whisper-base model
   callqa run data/samples            process every recording under a folder into DuckDB
+  callqa nightly data/samples        the nightly flow once: only new or changed recordings
+  callqa serve data/samples          the nightly flow on a cron schedule (Prefect)
   callqa transcribe call.wav -o call.json
   callqa detect call.json --json     re-run the text detectors on a transcript
 
@@ -86,10 +90,137 @@ def cmd_run(args: argparse.Namespace) -> int:
             table.add_row(f"findings {category}", str(count))
     else:
         table.add_row("findings", "none")
+    table.add_row("flagged calls", str(summary.n_flagged))
     table.add_row("database", str(summary.db_path.resolve()))
+    if summary.snapshot_path:
+        table.add_row("read-only snapshot", str(summary.snapshot_path.resolve()))
     out.print(table)
     for call_id, error in summary.failures:
         out.print(f"[red]failed[/red] {call_id}: {error}")
+    return 0
+
+
+def _check_archive_and_setup(args: argparse.Namespace) -> Config:
+    """Clear one-sentence errors before Prefect starts (inside a flow they would come with a traceback)."""
+    from pipeline.run import check_setup
+
+    config = _config(args)
+    if not Path(args.archive).is_dir():
+        raise CallqaError(f"{args.archive}: archive folder not found")
+    check_setup(config)
+    return config
+
+
+def _flow_parameters(args: argparse.Namespace, config: Config) -> dict:
+    if args.quiet:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"  # read when Prefect is imported, just below
+    return {
+        "archive": str(Path(args.archive).resolve()),
+        "db": str(args.db.resolve()) if args.db else None,
+        "refresh": args.refresh,
+        "retry_failed": args.retry_failed,
+        "config_path": str(config.source) if config.source else None,
+        "dask_address": args.dask_address,
+        "dask_workers": args.dask_workers,
+        "max_in_flight": args.max_in_flight,
+    }
+
+
+def _print_flow_summary(summary: dict, title: str) -> None:
+    table = Table(title=f"{title} {summary['run_id']}", show_header=False)
+    table.add_row("recordings found", str(summary["n_found"]))
+    table.add_row("skipped (unchanged)", str(summary["n_skipped"]))
+    if summary["n_out_of_range"]:
+        table.add_row("outside the dates", str(summary["n_out_of_range"]))
+    table.add_row("calls ok", str(summary["n_ok"]))
+    failed = str(summary["n_failed"])
+    if summary["n_retry_next_run"]:
+        failed += f" ({summary['n_retry_next_run']} transient, tried again next run)"
+    table.add_row("calls failed", failed)
+    table.add_row("audio hours", f"{summary['audio_s'] / 3600:.3f} ({summary['audio_s']:.1f} s)")
+    table.add_row("wall time", f"{summary['wall_s']:.1f} s")
+    rtf = summary["real_time_factor"]
+    table.add_row("real-time factor", f"{rtf:.3f} ({1 / rtf:.1f}x faster than real time)" if rtf else "n/a")
+    for category, count in sorted(summary["findings_by_category"].items()):
+        table.add_row(f"findings {category}", str(count))
+    if not summary["findings_by_category"]:
+        table.add_row("findings", "none")
+    table.add_row("flagged calls", str(summary["n_flagged"]))
+    table.add_row("database", summary["db"])
+    table.add_row("read-only snapshot", summary["snapshot"])
+    table.add_row("report", str(Path(summary["report_dir"]) / "flagged_calls.html") if summary["report_dir"] else "none (no call processed)")
+    out.print(table)
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    for call_id, error in summary["failures"]:
+        out.print(f"[red]failed[/red] {call_id}: {error}", highlight=False)
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    config = _check_archive_and_setup(args)
+    parameters = _flow_parameters(args, config)
+    from flows.nightly import nightly
+
+    _print_flow_summary(nightly(**parameters), "callqa nightly")
+    return 0
+
+
+def _parse_day(value: str, option: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CallqaError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    date_from, date_to = _parse_day(args.date_from, "--from"), _parse_day(args.date_to, "--to")
+    if date_from > date_to:
+        raise CallqaError(f"--from {date_from} is after --to {date_to}: the range is empty")
+    config = _check_archive_and_setup(args)
+    parameters = _flow_parameters(args, config)
+    from flows.nightly import backfill
+
+    _print_flow_summary(backfill(date_from=date_from, date_to=date_to, **parameters), "callqa backfill")
+    return 0
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from pipeline.rescore import rescore
+    from pipeline.transcript_cache import cache_dir
+
+    config = _config(args)
+    db = args.db or config.paths.db
+    if not Path(db).is_file():
+        raise CallqaError(f"{db}: no callqa database yet; run `callqa nightly ARCHIVE_DIR` first")
+    snapshot = config.paths.snapshot if args.db is None else db.with_name(db.stem + "-read.duckdb")
+    summary = rescore(config, db, snapshot, cache_dir(config))
+    out.print(f"{summary.n_calls} calls rescored ({summary.n_from_cache} from cached transcripts, "
+              f"{summary.n_from_db} from stored segments) in {summary.wall_s:.1f} s; flagged calls "
+              f"{summary.n_flagged_before} → {summary.n_flagged}; run(s) {', '.join(summary.run_ids) or 'none'}",
+              highlight=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    config = _check_archive_and_setup(args)
+    cron = args.cron or config.nightly.cron
+    timezone = args.timezone or config.nightly.timezone
+    if len(cron.split()) != 5:
+        raise CallqaError(f"--cron {cron!r} must have five fields: minute hour day-of-month month day-of-week")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CallqaError(f"--timezone {timezone!r} is not a known IANA time zone (e.g. Asia/Shanghai)") from None
+    from flows.serve import serve_nightly
+
+    serve_nightly(str(Path(args.archive).resolve()), config_path=str(config.source) if config.source else None,
+                  db=str(args.db.resolve()) if args.db else None, cron=cron, timezone=timezone,
+                  dask_address=args.dask_address, dask_workers=args.dask_workers, port=args.port,
+                  output_dir=config.paths.output_dir, announce=lambda message: console.print(message, highlight=False))
     return 0
 
 
@@ -134,6 +265,34 @@ def cmd_detect(args: argparse.Namespace) -> int:
     for f in findings:
         table.add_row(f"{f.start_s:.2f}–{f.end_s:.2f}", f.category, f.rule_id, f.severity, f.role, f.evidence)
     out.print(table)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from pipeline.report import write_report
+    from pipeline.store import connect_reader
+
+    config = _config(args)
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise CallqaError(f"--date {args.date!r} is not a date (YYYY-MM-DD)") from None
+    db = args.db or config.paths.db
+    snapshot = config.paths.snapshot if args.db is None else db.with_name(db.stem + "-read.duckdb")
+    con = connect_reader(snapshot, db, wait_s=10)
+    try:
+        files = write_report(con, args.output, day=day, run_id=args.run,
+                             new_hire_days=config.review.new_hire_days, sample_percent=config.review.sample_percent,
+                             timezone=config.archive.timezone)
+    finally:
+        con.close()
+    out.print(f"{files.n_flagged} of {files.n_calls} calls flagged, {files.n_review} in the review queue")
+    for path in (files.html, files.flagged_csv, files.review_csv):
+        out.print(f"  {path.resolve()}", highlight=False)
     return 0
 
 
@@ -187,6 +346,73 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
+    def add_flow_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("archive", metavar="ARCHIVE_DIR", help="folder of recordings (searched recursively)")
+        command.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file (default: [paths] db in the config, out/callqa.duckdb)")
+        command.add_argument("--refresh", action="store_true",
+                             help="process every recording again, unchanged or not, and re-transcribe instead of using cached transcripts")
+        command.add_argument("--retry-failed", action="store_true",
+                             help="also process again the unchanged recordings that failed last time")
+        command.add_argument("--max-in-flight", type=int, metavar="N",
+                             help="calls submitted and not yet written, bounding memory (default: [nightly] max_in_flight, 2 x workers)")
+        dask = command.add_mutually_exclusive_group()
+        dask.add_argument("--dask-address", metavar="ADDR",
+                          help="run the per-call tasks on an existing Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786; needs prefect-dask)")
+        dask.add_argument("--dask-workers", type=int, metavar="N",
+                          help="run the per-call tasks on a Dask cluster of N worker processes on this machine (default: the thread pool, [nightly] workers)")
+        command.add_argument("-q", "--quiet", action="store_true", help="only warnings and the summary, no per-call log lines")
+
+    nightly = sub.add_parser("nightly", help="the nightly run once: process new and changed recordings (Prefect flow)",
+                             description="Run the nightly Prefect flow once over ARCHIVE_DIR: find the recordings that are "
+                             "new or changed since they were last processed (identity: path + sha256, kept in DuckDB), "
+                             "process each as its own task (transcripts cached under [paths] output_dir/cache, numbers "
+                             "masked), write each call to DuckDB as it finishes, then the flagged-call report of the run "
+                             "under output_dir/reports/RUN_ID/ and a summary: calls ok / failed / skipped, audio hours, "
+                             "wall time, real-time factor, findings by category. Unchanged recordings are skipped; a "
+                             "killed run is resumed by running again. Metadata: calls.csv and agents.csv at the archive "
+                             "root, and a sidecar JSON next to a recording (call.wav.json or call.json: call_id, agent_id, "
+                             "started_at). Transient failures (I/O errors, out of memory) are retried ([nightly] retries); "
+                             "bad audio is recorded as a failed call with its reason and never retried.")
+    add_flow_options(nightly)
+    nightly.set_defaults(func=cmd_nightly)
+
+    back = sub.add_parser("backfill", help="process the calls of a date range (Prefect flow)",
+                          description="Run the backfill Prefect flow: like `callqa nightly`, limited to the calls of the "
+                          "local days FROM..TO (inclusive) by started_at (calls.csv or sidecar JSON), or else by the date "
+                          "folder a recording is filed under (2026/11/21/, 2026-11-21/ or 20261121/). Recordings with no "
+                          "date are left out. Already processed, unchanged calls are skipped unless --refresh.")
+    add_flow_options(back)
+    back.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="first day of the range")
+    back.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="last day of the range (inclusive)")
+    back.set_defaults(func=cmd_backfill)
+
+    rescore = sub.add_parser("rescore", help="re-apply the current lexicons and scorecard to stored calls (no audio)",
+                             description="Re-run the text detectors and the scorecard on every successfully processed call "
+                             "in the database, without reading or transcribing audio: from the cached transcript when "
+                             "there is one for the current model and ASR options, else from the segments stored in the "
+                             "database. Use it after editing lexicons/ or lexicons/scorecard.toml. PII findings are kept "
+                             "as they were (the raw digits they need are never stored); `callqa nightly --refresh` "
+                             "re-transcribes to redo them. Each call is rewritten in one transaction.")
+    rescore.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file (default: [paths] db in the config)")
+    rescore.set_defaults(func=cmd_rescore)
+
+    serve = sub.add_parser("serve", help="run the nightly flow on a cron schedule (Prefect deployment)",
+                           description="Serve the nightly flow as the Prefect deployment callqa-nightly/nightly on a cron "
+                           "schedule over ARCHIVE_DIR, and callqa-backfill/backfill (no schedule; start it from the Prefect "
+                           "UI with date_from and date_to). Uses the Prefect server named by PREFECT_API_URL; when it is "
+                           "not set, starts one on 127.0.0.1 (--port) with its data under [paths] output_dir/prefect-server "
+                           "and stops it on exit. Runs until Ctrl-C or SIGTERM (systemd: see the README). One flow run at a time.")
+    serve.add_argument("archive", metavar="ARCHIVE_DIR", help="folder of recordings the scheduled runs process")
+    serve.add_argument("--cron", metavar="EXPR", help='when to run, five cron fields (default: [nightly] cron, "0 2 * * *")')
+    serve.add_argument("--timezone", metavar="ZONE", help="IANA time zone of the cron expression (default: [nightly] timezone, Asia/Shanghai)")
+    serve.add_argument("--port", type=int, default=4200, metavar="N",
+                       help="port of the Prefect server started on 127.0.0.1 when PREFECT_API_URL is not set (default: 4200)")
+    serve.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file (default: [paths] db in the config)")
+    serve_dask = serve.add_mutually_exclusive_group()
+    serve_dask.add_argument("--dask-address", metavar="ADDR", help="run the scheduled runs' tasks on this Dask scheduler")
+    serve_dask.add_argument("--dask-workers", type=int, metavar="N", help="run them on N local Dask worker processes")
+    serve.set_defaults(func=cmd_serve)
+
     tr = sub.add_parser("transcribe", help="transcribe one recording to transcript JSON",
                         description="Transcribe one recording (stereo: one party per channel) and write the "
                         "transcript JSON (schema callqa.transcript/1, see the README). The JSON holds the words as "
@@ -205,6 +431,19 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument("transcript", metavar="TRANSCRIPT.json")
     det.add_argument("--json", action="store_true", help="print findings as a JSON array instead of a table")
     det.set_defaults(func=cmd_detect)
+
+    rep = sub.add_parser("report", help="write the flagged-call list (HTML + CSV) and the review queue",
+                         description="Write DIR/flagged_calls.html (self-contained: flagged calls worst first with "
+                         "masked evidence and links that open the recording at the second, a Pareto chart of root "
+                         "causes, a heat map of agents × categories, the review queue), DIR/flagged_calls.csv (one row "
+                         "per finding of a flagged call) and DIR/review_queue.csv. Covers the latest run unless "
+                         "--date or --run says otherwise. Reads the published snapshot, so it works while a run writes.")
+    which = rep.add_mutually_exclusive_group()
+    which.add_argument("--date", metavar="YYYY-MM-DD", help="the calls of this (local) day")
+    which.add_argument("--run", metavar="RUN_ID", help="the calls of this run (runs.run_id)")
+    rep.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into")
+    rep.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file given to `callqa run --db` (default: the config's)")
+    rep.set_defaults(func=cmd_report)
 
     models = sub.add_parser("models", help="install or list the local models",
                             description="Models are local folders named in the config; nothing is downloaded at run time.")

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.errors import ConfigError
+from pipeline.types import SEVERITIES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "callqa.toml"
@@ -27,6 +28,7 @@ DEFAULT_CONFIG_PATH = PROJECT_ROOT / "callqa.toml"
 class PathOptions:
     output_dir: Path = Path("out")
     db: Path = Path("out/callqa.duckdb")
+    snapshot: Path = Path("out/callqa-read.duckdb")
     lexicons: Path = Path("lexicons")
 
 
@@ -61,8 +63,54 @@ class ArchiveOptions:
 
 
 @dataclass(frozen=True)
+class StoreOptions:
+    # While a run writes, the read-only snapshot is republished at most this often (seconds).
+    publish_every_s: int = 60
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    new_hire_days: int = 90
+    sample_percent: int = 20
+
+
+@dataclass(frozen=True)
 class DetectorOptions:
-    enabled: tuple[str, ...] = ("forbidden_phrases",)
+    enabled: tuple[str, ...] = (
+        "forbidden_phrases",
+        "overpromise",
+        "credential_request",
+        "escalation",
+        "script_compliance",
+        "pii",
+    )
+
+
+@dataclass(frozen=True)
+class ScriptOptions:
+    # The opening greeting must start within this many seconds of the agent's first words.
+    opening_window_s: int = 15
+    # The closing must end within this many seconds before the agent's last words.
+    closing_window_s: int = 30
+    # Severity of script.opening_missing / script.closing_missing findings.
+    severity: str = "minor"
+
+
+@dataclass(frozen=True)
+class NightlyOptions:
+    # `callqa serve`: when the nightly flow runs (cron) and in which IANA zone the cron is read.
+    cron: str = "0 2 * * *"
+    timezone: str = "Asia/Shanghai"
+    # Calls processed at once on the flow's machine (thread pool; the ASR model is shared).
+    workers: int = 2
+    # Calls submitted and not yet written; bounds memory (each holds its decoded audio). 0 = 2 x workers.
+    max_in_flight: int = 0
+    # Tries again after a transient failure (I/O error, out of memory); bad audio is never retried.
+    retries: int = 2
+    retry_delay_s: int = 30
+    # Dask (prefect-dask): a scheduler address ("tcp://host:8786"), or a number of local worker processes.
+    dask_address: str = ""
+    dask_workers: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,7 +120,11 @@ class Config:
     asr: AsrOptions = field(default_factory=AsrOptions)
     channels: ChannelOptions = field(default_factory=ChannelOptions)
     archive: ArchiveOptions = field(default_factory=ArchiveOptions)
+    store: StoreOptions = field(default_factory=StoreOptions)
+    review: ReviewOptions = field(default_factory=ReviewOptions)
     detectors: DetectorOptions = field(default_factory=DetectorOptions)
+    script: ScriptOptions = field(default_factory=ScriptOptions)
+    nightly: NightlyOptions = field(default_factory=NightlyOptions)
     source: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,7 +143,11 @@ _SECTIONS = {
     "asr": AsrOptions,
     "channels": ChannelOptions,
     "archive": ArchiveOptions,
+    "store": StoreOptions,
+    "review": ReviewOptions,
     "detectors": DetectorOptions,
+    "script": ScriptOptions,
+    "nightly": NightlyOptions,
 }
 
 
@@ -129,10 +185,18 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: [asr] device must be cpu, cuda or auto, got {config.asr.device!r}")
     if config.asr.cpu_threads < 0:
         raise ConfigError(f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}")
+    if not 0 <= config.review.sample_percent <= 100:
+        raise ConfigError(f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}")
     try:
         ZoneInfo(config.archive.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} is not a known IANA zone") from None
+    for key in ("opening_window_s", "closing_window_s"):
+        if getattr(config.script, key) < 1:
+            raise ConfigError(f"{where}: [script] {key} must be at least 1 second, got {getattr(config.script, key)}")
+    if config.script.severity not in SEVERITIES:
+        raise ConfigError(f"{where}: [script] severity must be one of {', '.join(SEVERITIES)}, got {config.script.severity!r}")
+    _validate_nightly(config.nightly, where)
     from pipeline.detectors import DETECTORS  # late import: detectors import config types
 
     unknown = [name for name in config.detectors.enabled if name not in DETECTORS]
@@ -141,6 +205,21 @@ def _validate(config: Config, where: str) -> None:
             f"{where}: [detectors] enabled names unknown detector(s) {', '.join(unknown)}; "
             f"known: {', '.join(sorted(DETECTORS))}"
         )
+
+
+def _validate_nightly(nightly: NightlyOptions, where: str) -> None:
+    if len(nightly.cron.split()) != 5:
+        raise ConfigError(f"{where}: [nightly] cron must have five fields (minute hour day month weekday), got {nightly.cron!r}")
+    try:
+        ZoneInfo(nightly.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: [nightly] timezone {nightly.timezone!r} is not a known IANA zone") from None
+    for key in ("workers", "max_in_flight", "retries", "retry_delay_s", "dask_workers"):
+        minimum = 1 if key == "workers" else 0
+        if getattr(nightly, key) < minimum:
+            raise ConfigError(f"{where}: [nightly] {key} must be at least {minimum}, got {getattr(nightly, key)}")
+    if nightly.dask_address and nightly.dask_workers:
+        raise ConfigError(f"{where}: [nightly] set dask_address (an existing cluster) or dask_workers (a local one), not both")
 
 
 def _load_section(where: str, name: str, cls: type, values: dict[str, Any], base: Path) -> Any:

@@ -49,8 +49,12 @@ def read_lexicon(path: Path, min_columns: int = 1, max_columns: int | None = Non
     return lines
 
 
+@lru_cache(maxsize=8)
 def ruleset_version(lexicon_dir: Path) -> str:
-    """The version string of the rule data (lexicons/VERSION), echoed into every finding."""
+    """The version string of the rule data (lexicons/VERSION), echoed into every finding.
+
+    Cached like the rules themselves: a process reads its lexicons once.
+    """
     version_file = Path(lexicon_dir) / "VERSION"
     try:
         return version_file.read_text(encoding="utf-8").strip() or "unversioned"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import asr
 from pipeline.audio import file_sha256, load_audio
@@ -12,8 +13,12 @@ from pipeline.config import Config
 from pipeline.detectors import CallContext, run_detectors
 from pipeline.errors import CallqaError
 from pipeline.lexicon import ruleset_version
+from pipeline.scorecard import load_scorecard, score_call
 from pipeline.speakers import channel_roles, merge_by_time
 from pipeline.types import Audio, AudioInfo, CallResult, Finding, Recording, Transcript
+
+if TYPE_CHECKING:
+    from pipeline.transcript_cache import TranscriptCache
 
 log = logging.getLogger("callqa")
 
@@ -45,11 +50,13 @@ def transcribe_recording(recording: Recording, config: Config) -> Transcript:
     return transcribe_audio(recording, load_audio(recording.path), config)
 
 
-def detect(transcript: Transcript, config: Config) -> list[Finding]:
-    """Run the enabled text detectors on a transcript (also used on stored transcripts)."""
+def detect(transcript: Transcript, config: Config, detectors: tuple[str, ...] | None = None) -> list[Finding]:
+    """Run the enabled text detectors (or just `detectors`) on a transcript (also used on stored transcripts)."""
     lexicons = config.paths.lexicons
-    call = CallContext(transcript=transcript, lexicon_dir=lexicons, ruleset_version=ruleset_version(lexicons))
-    return run_detectors(call, config.detectors.enabled)
+    call = CallContext(
+        transcript=transcript, lexicon_dir=lexicons, ruleset_version=ruleset_version(lexicons), script=config.script
+    )
+    return run_detectors(call, config.detectors.enabled if detectors is None else detectors)
 
 
 def _sha256_if_readable(path: Path) -> str | None:
@@ -59,12 +66,29 @@ def _sha256_if_readable(path: Path) -> str | None:
         return None
 
 
-def process_call(recording: Recording, config: Config) -> CallResult:
-    """Never raises for a bad recording: the failure is returned with its reason."""
+def process_call(
+    recording: Recording,
+    config: Config,
+    transcripts: TranscriptCache | None = None,
+    *,
+    transient_errors: tuple[type[BaseException], ...] = (),
+) -> CallResult:
+    """Never raises for a bad recording: the failure is returned with its reason.
+
+    `transcripts`: a transcript cache (pipeline.transcript_cache) — transcribe only on a miss; the
+    transcript in the result then has its numbers masked. `transient_errors`: exception types that
+    propagate instead of failing the call, so a caller can retry them (the nightly flow: OSError).
+    """
     started = time.perf_counter()
     try:
-        transcript = transcribe_recording(recording, config)
-        findings = detect(transcript, config)
+        if transcripts is None:
+            transcript = transcribe_recording(recording, config)
+            findings = detect(transcript, config)
+        else:
+            transcript, findings = transcripts.transcribe_and_detect(recording, config)
+        score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
+    except transient_errors:
+        raise
     except CallqaError as exc:
         log.warning("%s", exc)
         return CallResult(
@@ -90,5 +114,6 @@ def process_call(recording: Recording, config: Config) -> CallResult:
         status="ok",
         transcript=transcript,
         findings=tuple(findings),
+        score=score,
         wall_s=time.perf_counter() - started,
     )

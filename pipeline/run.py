@@ -17,12 +17,14 @@ from pipeline import __version__, store
 from pipeline.archive import scan_archive
 from pipeline.asr import model_name
 from pipeline.config import Config
-from pipeline.detectors import forbidden_phrases
+from pipeline import phrase_rules
+from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise, pii, script_compliance
 from pipeline.errors import CallqaError
 from pipeline.lexicon import ruleset_version
 from pipeline.models import verify_whisper
 from pipeline.process import process_call
 from pipeline.root_causes import load_root_causes
+from pipeline.scorecard import load_scorecard
 from pipeline.types import CallResult, Recording
 
 
@@ -30,7 +32,9 @@ from pipeline.types import CallResult, Recording
 class RunSummary:
     run_id: str
     db_path: Path
+    snapshot_path: Path | None = None
     n_ok: int = 0
+    n_flagged: int = 0
     n_failed: int = 0
     audio_s: float = 0.0
     wall_s: float = 0.0
@@ -48,8 +52,20 @@ def check_setup(config: Config) -> None:
     verify_whisper(config.models.whisper)
     lexicons = str(config.paths.lexicons)
     load_root_causes(lexicons)
-    if "forbidden_phrases" in config.detectors.enabled:
-        forbidden_phrases.load_rules(lexicons)
+    load_scorecard(lexicons)
+    phrase_detectors = {
+        "forbidden_phrases": forbidden_phrases,
+        "overpromise": overpromise,
+        "credential_request": credential_request,
+        "escalation": escalation,
+        "script_compliance": script_compliance,
+    }
+    for name, module in phrase_detectors.items():
+        if name in config.detectors.enabled:
+            module.load_rules(lexicons)  # must exist and parse
+    phrase_rules.check_lexicons(lexicons)  # the others present must parse too: jieba uses all their phrases
+    if "pii" in config.detectors.enabled:
+        pii.load_context_words(lexicons)
 
 
 def run_archive(
@@ -66,12 +82,12 @@ def run_archive(
     db_path = Path(db_path or config.paths.db)
     archive = scan_archive(root, config.archive.timezone)
     started = time.perf_counter()
-    con = store.connect(db_path)
-    try:
+    snapshot = config.paths.snapshot if db_path == config.paths.db else db_path.with_name(db_path.stem + "-read.duckdb")
+    with store.StoreWriter(db_path, snapshot, config.store.publish_every_s, config.archive.timezone) as writer:
         if archive.agents:
-            store.write_agents(con, archive.agents)
+            store.write_agents(writer.con, archive.agents)
         run_id = store.start_run(
-            con,
+            writer.con,
             version=__version__,
             archive=str(root.resolve()),
             config=config.to_dict(),
@@ -79,22 +95,21 @@ def run_archive(
             asr_model=model_name(config.models.whisper),
             ruleset_version=ruleset_version(config.paths.lexicons),
         )
-        summary = RunSummary(run_id=run_id, db_path=db_path, warnings=list(archive.warnings))
+        summary = RunSummary(run_id=run_id, db_path=db_path, snapshot_path=snapshot, warnings=list(archive.warnings))
         on_start(archive.recordings)
         for recording in archive.recordings:
             result = process_call(recording, config)
-            store.write_call(con, result, run_id)
+            writer.write_call(result, run_id)
             if result.status == "ok":
                 summary.n_ok += 1
                 summary.audio_s += result.transcript.audio.duration_s
                 summary.findings_by_category.update(f.category for f in result.findings)
+                summary.n_flagged += int(bool(result.score and result.score.flagged))
             else:
                 summary.n_failed += 1
                 summary.failures.append((recording.call_id, result.error or ""))
             on_call(result)
         summary.wall_s = time.perf_counter() - started
-        store.finish_run(con, run_id, n_ok=summary.n_ok, n_failed=summary.n_failed,
+        store.finish_run(writer.con, run_id, n_ok=summary.n_ok, n_failed=summary.n_failed,
                          audio_s=summary.audio_s, wall_s=summary.wall_s)
-    finally:
-        con.close()
     return summary

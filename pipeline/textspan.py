@@ -33,13 +33,14 @@ def span_times(segment: Segment, start: int, end: int) -> tuple[float, float]:
     return min(t[0] for t in times), max(t[1] for t in times)
 
 
-def evidence_snippet(text: str, start: int, end: int, context: int = 12) -> str:
+def evidence_snippet(text: str, start: int, end: int, context: int = 12, masked: str | None = None) -> str:
     """The matched span in 【】 with some context either side.
 
     Numbers are masked on the whole text first (masking keeps the length), so a snippet
-    edge that cuts through a number cannot leave its unmasked part behind.
+    edge that cuts through a number cannot leave its unmasked part behind. Detectors pass the
+    call-level `masked` text (CallContext.masked_text), which also masks numbers read in pieces.
     """
-    masked = mask_numbers(text)
+    masked = masked if masked is not None else mask_numbers(text)
     left = max(0, start - context)
     right = min(len(masked), end + context)
     return (

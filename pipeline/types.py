@@ -134,6 +134,27 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ItemScore:
+    """One scorecard item that deducted points from a call."""
+
+    item_id: str
+    group: str
+    name: str
+    n_findings: int
+    deduction: float
+    red_line: bool
+
+
+@dataclass(frozen=True)
+class CallScore:
+    score: float  # 0..100
+    red_line_failed: bool
+    flagged: bool
+    scorecard_version: str
+    items: tuple[ItemScore, ...]  # only items with at least one matching finding
+
+
+@dataclass(frozen=True)
 class CallResult:
     """Everything one call produced: written to the store as one unit."""
 
@@ -141,6 +162,7 @@ class CallResult:
     status: Literal["ok", "failed"]
     transcript: Transcript | None = None
     findings: tuple[Finding, ...] = ()
+    score: CallScore | None = None
     error: str | None = None
     error_kind: str | None = None
     # Known even when decoding failed (the file could be hashed): identifies the bytes that failed.

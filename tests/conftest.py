@@ -48,3 +48,14 @@ def sample_truth() -> dict[str, dict]:
         truth = json.loads(path.read_text(encoding="utf-8"))
         out[truth["file"].rsplit(".", 1)[0]] = truth
     return out
+
+
+@pytest.fixture(scope="session")
+def samples_db(config, tmp_path_factory):
+    """The database `make run` produces: data/samples processed with the real model."""
+    from pipeline.run import run_archive
+
+    db = tmp_path_factory.mktemp("samples") / "callqa.duckdb"
+    summary = run_archive(SAMPLES, config, db)
+    assert summary.n_ok == len(sample_truth())
+    return summary

@@ -97,7 +97,8 @@ def test_bad_recordings_are_failed_with_their_reason_and_good_ones_written(first
 
 def test_findings_have_times_evidence_and_role(first_run):
     _, db = first_run
-    rows = _rows(db, "SELECT call_id, category, role, start_s, end_s, evidence, details, ruleset_version FROM findings")
+    rows = _rows(db, "SELECT call_id, category, role, start_s, end_s, evidence, details, ruleset_version FROM findings "
+                     "WHERE category = 'phrase.forbidden'")
     assert len(rows) == 1
     call_id, category, role, start, end, evidence, details, version = rows[0]
     assert (call_id, category, role) == ("20261121-000002", "phrase.forbidden", "agent")
@@ -105,6 +106,9 @@ def test_findings_have_times_evidence_and_role(first_run):
     assert "【废话】" in evidence
     assert json.loads(details)["phrase"] == "废话"
     assert version
+    every = _rows(db, "SELECT category, start_s, end_s, evidence, root_cause FROM findings")
+    for category, start, end, evidence, root_cause in every:
+        assert 0.0 <= start <= end <= 25.3 and evidence and root_cause, (category, start, end, evidence)
 
 
 def test_rerun_replaces_rows_without_duplicates(first_run, archive):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.detectors import forbidden_phrases
+from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise, script_compliance
+from pipeline.detectors import pii
 from pipeline.detectors.base import CallContext
 from pipeline.types import CATEGORIES, Finding
 
@@ -16,6 +17,11 @@ Detector = Callable[[CallContext], list[Finding]]
 # name -> detect function; names are what [detectors] enabled lists in callqa.toml.
 DETECTORS: dict[str, Detector] = {
     "forbidden_phrases": forbidden_phrases.detect,
+    "overpromise": overpromise.detect,
+    "credential_request": credential_request.detect,
+    "escalation": escalation.detect,
+    "script_compliance": script_compliance.detect,
+    "pii": pii.detect,
 }
 
 

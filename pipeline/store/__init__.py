@@ -1,5 +1,7 @@
-"""DuckDB store: versioned schema, idempotent per-call writes."""
+"""DuckDB store: versioned schema, idempotent per-call writes, a read-only snapshot for analysts."""
 
-from pipeline.store.db import connect, migrate, write_call, start_run, finish_run, write_agents
+from pipeline.store.db import connect, finish_run, migrate, start_run, write_agents, write_call
+from pipeline.store.reader import connect_reader
+from pipeline.store.writer import StoreWriter
 
-__all__ = ["connect", "migrate", "write_call", "start_run", "finish_run", "write_agents"]
+__all__ = ["connect", "connect_reader", "finish_run", "migrate", "start_run", "StoreWriter", "write_agents", "write_call"]

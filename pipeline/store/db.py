@@ -6,25 +6,28 @@ call replaces it and a crash mid-write leaves the call either fully written or a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipeline.privacy import mask_numbers
+from pipeline.privacy import mask_segment_texts
 from pipeline.types import CallResult
 
 SQL_DIR = Path(__file__).parent / "sql"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-@lru_cache(maxsize=1)
-def queries() -> dict[str, str]:
-    """The `-- name:` blocks of sql/queries.sql."""
-    text = (SQL_DIR / "queries.sql").read_text(encoding="utf-8")
+@lru_cache(maxsize=4)
+def queries(filename: str = "queries.sql") -> dict[str, str]:
+    """The `-- name:` blocks of a file in sql/ (queries.sql: the writes; report.sql: the report)."""
+    text = (SQL_DIR / filename).read_text(encoding="utf-8")
     blocks = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
     return {name: body.strip() for name, body in zip(blocks[1::2], blocks[2::2])}
 
@@ -84,7 +87,19 @@ def finish_run(con, run_id: str, *, n_ok: int, n_failed: int, audio_s: float, wa
     con.execute(queries()["finish_run"], [n_ok, n_failed, audio_s, wall_s, run_id])
 
 
-def write_call(con, result: CallResult, run_id: str) -> None:
+def sample_bucket(call_id: str) -> int:
+    """0..99, fixed per call id: the review queue's random sample without randomness."""
+    return int(hashlib.md5(call_id.encode("utf-8")).hexdigest()[:8], 16) % 100
+
+
+def call_date(result: CallResult, timezone: str) -> date:
+    """The call's local date; the processing day when the archive does not say when it was."""
+    zone = ZoneInfo(timezone)
+    started = result.recording.started_at
+    return started.astimezone(zone).date() if started else datetime.now(zone).date()
+
+
+def write_call(con, result: CallResult, run_id: str, timezone: str = "Asia/Shanghai") -> None:
     """Replace everything stored for this call with `result`, atomically."""
     q = queries()
     rec, transcript = result.recording, result.transcript
@@ -99,25 +114,35 @@ def write_call(con, result: CallResult, run_id: str) -> None:
         transcript.asr_model if transcript else None,
         len(transcript.segments) if transcript else 0,
         len(result.findings), run_id, round(result.wall_s, 3),
+        call_date(result, timezone), sample_bucket(rec.call_id),
     ]
+    segments = transcript.segments if transcript else ()
+    # Masked across segments: a number read in pieces is masked as the whole it is.
     segment_rows = [
-        [rec.call_id, i, s.start, s.end, s.speaker, s.role, mask_numbers(s.text), s.confidence]
-        for i, s in enumerate(transcript.segments if transcript else ())
+        [rec.call_id, i, s.start, s.end, s.speaker, s.role, masked, s.confidence]
+        for i, (s, masked) in enumerate(zip(segments, mask_segment_texts(segments)))
     ]
     finding_rows = [
         [rec.call_id, i, f.category, f.rule_id, f.severity, f.role, f.start_s, f.end_s, f.evidence,
          json.dumps(f.details, ensure_ascii=False), f.root_cause, f.ruleset_version]
         for i, f in enumerate(result.findings)
     ]
+    score = result.score
     con.execute("BEGIN TRANSACTION")
     try:
-        for name in ("delete_findings", "delete_segments", "delete_call"):
+        for name in ("delete_score_items", "delete_score", "delete_findings", "delete_segments", "delete_call"):
             con.execute(q[name], [rec.call_id])
         con.execute(q["insert_call"], call_row)
         if segment_rows:
             con.executemany(q["insert_segment"], segment_rows)
         if finding_rows:
             con.executemany(q["insert_finding"], finding_rows)
+        if score is not None:
+            con.execute(q["insert_score"], [rec.call_id, score.score, score.red_line_failed, score.flagged, score.scorecard_version])
+            if score.items:
+                con.executemany(q["insert_score_item"], [
+                    [rec.call_id, i.item_id, i.group, i.name, i.n_findings, i.deduction, i.red_line] for i in score.items
+                ])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

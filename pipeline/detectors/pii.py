@@ -1,0 +1,397 @@
+"""`pii.id_card`, `pii.bank_card`, `pii.phone`: personal numbers read out during a call.
+
+Built like a Presidio recognizer: for each kind of number a pattern (length and shape), a
+validate step (ID: province code, birth date, ISO 7064 MOD 11-2 check digit; card: Luhn;
+mobile: allocated prefix) that sets a base confidence, and context words from
+lexicons/pii_context.txt that raise it (身份证, 卡号, 手机号 …) or lower it (订单号, 工号,
+验证码 …). A number is reported at confidence REPORT_THRESHOLD or above.
+
+Numbers are found in the digit view (pipeline.digits): spoken forms (幺三八, 两, 洞), pieces split
+by pauses or over several segments of the same speaker. Each finding says who read the number
+and whether the agent read back a number the customer gave: that is the leak (critical); the
+customer giving their own number is info. Evidence and details carry masked numbers only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.detectors.base import CallContext
+from pipeline.digits import DigitRun, SpeakerTexts, find_digit_runs, join_same_speaker
+from pipeline.errors import LexiconError
+from pipeline.lexicon import read_lexicon
+from pipeline.privacy import mask_digits
+from pipeline.root_causes import root_cause_for
+from pipeline.textspan import evidence_snippet, span_times
+from pipeline.types import Finding, Segment
+
+LEXICON_FILE = "pii_context.txt"
+ENTITIES = ("id_card", "bank_card", "phone")
+EFFECTS = ("raise", "lower")
+
+REPORT_THRESHOLD = 0.5
+# Presidio's context factor: a context word lifts a plausible number over the threshold.
+CONTEXT_RAISE = 0.35
+# A word that names the digits as something else (订单号) outweighs any checksum.
+CONTEXT_LOWER = 0.5
+# A word for another kind of number: 18 digits after 身份证 that fail the ID checks are more
+# likely a misheard ID than a Luhn-valid card.
+CONTEXT_OTHER_KIND = 0.2
+CONTEXT_BEFORE_CHARS = 30
+CONTEXT_AFTER_CHARS = 12
+# Nothing shorter than a mobile number or longer than a card number is PII here.
+MIN_PII_DIGITS = 11
+MAX_PII_DIGITS = 19
+
+SEVERITY_BY_KIND = {
+    "customer_provided": "info",
+    "agent_read_back": "critical",
+    "agent_disclosed": "major",
+    "unknown_speaker": "minor",
+}
+
+
+# --- context words -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContextWord:
+    word: str
+    entities: frozenset[str]
+    effect: str
+    where: str
+
+
+@dataclass(frozen=True)
+class ContextWords:
+    by_text: dict[str, ContextWord]  # also keyed by the Traditional forms of each word
+    pattern: re.Pattern
+
+    def nearest(self, before: str, after: str) -> ContextWord | None:
+        """The last context word in `before`, or else the first in `after`."""
+        last = None
+        for last in self.pattern.finditer(before):
+            pass
+        if last is None:
+            last = self.pattern.search(after)
+        return self.by_text[last.group(0)] if last else None
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
+    import opencc
+
+    return tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
+
+
+def _traditional_forms(word: str) -> set[str]:
+    """Traditional spellings of a context word, for transcripts not converted to Simplified."""
+    return {converter.convert(word) for converter in _to_traditional()}
+
+
+@lru_cache(maxsize=4)
+def load_context_words(lexicon_dir: str) -> ContextWords:
+    """Read and validate lexicons/pii_context.txt; errors name the file and line."""
+    by_text: dict[str, ContextWord] = {}
+    for line in read_lexicon(Path(lexicon_dir) / LEXICON_FILE, min_columns=3, max_columns=3):
+        word, entities_column, effect = line.columns
+        entities = frozenset(ENTITIES) if entities_column == "*" else frozenset(entities_column.split(","))
+        unknown = sorted(entities - set(ENTITIES))
+        if unknown:
+            known = ", ".join(ENTITIES)
+            raise LexiconError(f"{line.where}: unknown entity in {entities_column!r}; known: {known} or *")
+        if effect not in EFFECTS:
+            raise LexiconError(f"{line.where}: unknown effect {effect!r}; known: {', '.join(EFFECTS)}")
+        if word in by_text:
+            raise LexiconError(f"{line.where}: {word!r} is already listed at {by_text[word].where}")
+        context_word = ContextWord(word, entities, effect, line.where)
+        by_text[word] = context_word
+        for form in _traditional_forms(word):
+            by_text.setdefault(form, context_word)
+    if not by_text:
+        raise LexiconError(f"{Path(lexicon_dir) / LEXICON_FILE}: no context words")
+    # Longest first: at one position the alternation takes the first that matches.
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(by_text, key=len, reverse=True)))
+    return ContextWords(by_text, pattern)
+
+
+# --- recognizers: pattern + validate --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recognition:
+    entity: str
+    number: str  # the digits that identify the number (a mobile without its 86 prefix)
+    base_score: float
+    checks: dict[str, bool]
+
+
+# First two digits of a resident ID: provinces, plus 71 Taiwan, 81/82 Hong Kong/Macau,
+# 83 Taiwan residence permits.
+PROVINCE_CODES = frozenset(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46]
+    + [50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+_ID18 = re.compile(r"\d{17}[\dX]")
+_ID15 = re.compile(r"\d{15}")
+_CARD = re.compile(r"\d{16,19}")
+_MOBILE = re.compile(r"(?:0086|86)?(1[3-9]\d{9})")
+# Mobile prefixes in use for voice (140–144 are data-only IoT numbers; 154, 160/161/163/164/168/169, 179 unassigned).
+_ALLOCATED_MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9\d)")
+
+
+def id_check_char(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character of the first 17 digits of an ID number."""
+    return ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def valid_birth_date(yyyymmdd: str, today: date | None = None) -> bool:
+    try:
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= (today or date.today())
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def recognize_id_card(digits: str) -> Recognition | None:
+    if _ID18.fullmatch(digits):
+        checks = {
+            "province": int(digits[:2]) in PROVINCE_CODES,
+            "birth_date": valid_birth_date(digits[6:14]),
+            "check_digit": id_check_char(digits[:17]) == digits[17],
+        }
+        return Recognition("id_card", digits, 0.85, checks) if all(checks.values()) else None
+    if _ID15.fullmatch(digits):
+        # Legacy numbers (before 1999): 19YYMMDD birth date, no check digit — weak without context.
+        checks = {"province": int(digits[:2]) in PROVINCE_CODES, "birth_date": valid_birth_date("19" + digits[6:12])}
+        return Recognition("id_card", digits, 0.45, checks) if all(checks.values()) else None
+    return None
+
+
+def recognize_bank_card(digits: str) -> Recognition | None:
+    if not _CARD.fullmatch(digits):
+        return None
+    checks = {"luhn": luhn_valid(digits), "unionpay_prefix": digits.startswith("62")}
+    if checks["luhn"]:
+        return Recognition("bank_card", digits, 0.6, checks)
+    if checks["unionpay_prefix"]:
+        # Many UnionPay numbers fail Luhn: accepted only next to a card context word.
+        return Recognition("bank_card", digits, 0.3, checks)
+    return None
+
+
+def recognize_phone(digits: str) -> Recognition | None:
+    match = _MOBILE.fullmatch(digits)
+    if not match:
+        return None
+    number = match.group(1)
+    checks = {"allocated_prefix": bool(_ALLOCATED_MOBILE.match(number))}
+    return Recognition("phone", number, 0.65 if checks["allocated_prefix"] else 0.3, checks)
+
+
+RECOGNIZERS: tuple[Callable[[str], Recognition | None], ...] = (recognize_id_card, recognize_bank_card, recognize_phone)
+
+
+def score_with_context(recognition: Recognition, context: ContextWord | None) -> float:
+    score = recognition.base_score
+    if context is not None and recognition.entity in context.entities:
+        score = score + CONTEXT_RAISE if context.effect == "raise" else score - CONTEXT_LOWER
+    elif context is not None and context.effect == "raise":
+        score -= CONTEXT_OTHER_KIND
+    return round(min(1.0, max(0.0, score)), 2)
+
+
+def recognitions(digits: str) -> list[Recognition]:
+    """Every kind of number `digits` can be (18 digits may be an ID and a card)."""
+    return [found for recognizer in RECOGNIZERS if (found := recognizer(digits)) is not None]
+
+
+def best_recognition(found: list[Recognition], context: ContextWord | None) -> tuple[Recognition, float] | None:
+    """The most likely recognition given the nearest context word, with its score."""
+    scored = [(recognition, score_with_context(recognition, context)) for recognition in found]
+    return max(scored, key=lambda pair: pair[1], default=None)  # ties: RECOGNIZERS order
+
+
+def recognize(digits: str, context: ContextWord | None) -> tuple[Recognition, float] | None:
+    return best_recognition(recognitions(digits), context)
+
+
+# --- one call ------------------------------------------------------------------------------
+
+
+@dataclass
+class SpokenNumber:
+    recognition: Recognition
+    score: float
+    context: ContextWord | None
+    evidence: str  # masked
+    segment_count: int  # how many of the speaker's segments it was read over
+    role: str
+    speaker: str
+    start_s: float
+    end_s: float
+    read_back: bool = False
+
+
+class CallText:
+    """All segments in time order as one text: the context of a number is what anyone said around it."""
+
+    def __init__(self, segments: tuple[Segment, ...]):
+        order = sorted(range(len(segments)), key=lambda i: segments[i].start)
+        self.offsets = [0] * len(segments)
+        position = 0
+        for index in order:
+            self.offsets[index] = position
+            position += len(segments[index].text) + 1
+        self.text = "\n".join(segments[i].text for i in order)
+
+    def around(self, speech: SpeakerTexts, run: DigitRun) -> tuple[str, str]:
+        """What was said just before and just after `run` (a run in `speech.text`)."""
+        first_segment, first_offset = speech.locate(run.start)
+        last_segment, last_offset = speech.locate(run.end - 1)
+        start = self.offsets[first_segment] + first_offset
+        end = self.offsets[last_segment] + last_offset + 1
+        return self.text[max(0, start - CONTEXT_BEFORE_CHARS) : start], self.text[end : end + CONTEXT_AFTER_CHARS]
+
+
+def numbers_in_run(run: DigitRun, context_of: Callable[[DigitRun], ContextWord | None]):
+    """(part of run, recognition, score, context) for each number in the run.
+
+    The whole run is tried first; when it is no number (two numbers read in one breath, a stray
+    digit from 唯一 or 拐弯 next to it), consecutive groups are tried, longest first.
+    """
+    n_groups = len(run.groups)
+    first = 0
+    while first < n_groups:
+        for last in range(n_groups - 1, first - 1, -1):
+            part = run if (first, last) == (0, n_groups - 1) else run.part(first, last)
+            if not MIN_PII_DIGITS <= len(part.digits) <= MAX_PII_DIGITS:
+                continue
+            found = recognitions(part.digits)
+            if found:
+                context = context_of(part)  # only looked up for digits shaped like PII
+                recognition, score = best_recognition(found, context)
+                yield part, recognition, score, context
+                first = last + 1
+                break
+        else:
+            first += 1
+
+
+def _spoken_number(segments, speech: SpeakerTexts, part: DigitRun, recognition, score, context) -> SpokenNumber:
+    read_in = speech.segments_between(part.start, part.end)
+    first, last = segments[read_in[0]], segments[read_in[-1]]
+    first_offset = speech.locate(part.start)[1]
+    last_offset = speech.locate(part.end - 1)[1]
+    # Evidence from this speaker's own joined words, not the other party's.
+    stretch_start, stretch_end = speech.stretch(part.start)
+    own_words = speech.text[stretch_start:stretch_end]
+    evidence = evidence_snippet(own_words, part.start - stretch_start, part.end - stretch_start)
+    start_s = span_times(first, first_offset, first_offset + 1)[0]
+    end_s = span_times(last, last_offset, last_offset + 1)[1]
+    return SpokenNumber(recognition, score, context, evidence, len(read_in), first.role, first.speaker, start_s, end_s)
+
+
+def spoken_numbers(segments: tuple[Segment, ...], context_words: ContextWords) -> list[SpokenNumber]:
+    """Every ID, card or mobile number read in the call, reportable or not, in time order."""
+    speech = join_same_speaker(segments)
+    runs = find_digit_runs(speech.text, min_digits=MIN_PII_DIGITS)
+    if not runs:
+        return []
+    call_text = CallText(segments)
+
+    def context_of(part: DigitRun) -> ContextWord | None:
+        return context_words.nearest(*call_text.around(speech, part))
+
+    found = [
+        _spoken_number(segments, speech, part, recognition, score, context)
+        for run in runs
+        for part, recognition, score, context in numbers_in_run(run, context_of)
+    ]
+    return sorted(found, key=lambda n: n.start_s)
+
+
+def mark_read_backs(numbers: list[SpokenNumber]) -> None:
+    """An agent number is a read-back when the customer said the same number before it."""
+    customer_first_said: dict[str, float] = {}
+    for number in numbers:
+        if number.role == "customer":
+            customer_first_said.setdefault(number.recognition.number, number.start_s)
+    for number in numbers:
+        said = customer_first_said.get(number.recognition.number)
+        if number.role == "agent" and said is not None and said <= number.start_s:
+            number.read_back = True
+    read_back = {n.recognition.number for n in numbers if n.read_back}
+    for number in numbers:
+        if number.role == "customer" and number.recognition.number in read_back:
+            number.read_back = True
+
+
+def finding_kind(number: SpokenNumber) -> str:
+    if number.role == "customer":
+        return "customer_provided"
+    if number.role == "agent":
+        return "agent_read_back" if number.read_back else "agent_disclosed"
+    return "unknown_speaker"
+
+
+def detect(call: CallContext) -> list[Finding]:
+    segments = call.transcript.segments
+    numbers = spoken_numbers(segments, load_context_words(str(call.lexicon_dir)))
+    if not numbers:
+        return []
+    mark_read_backs(numbers)
+    # A weak reading of a number that is reported elsewhere in the call is the same number.
+    reported = {(n.recognition.entity, n.recognition.number) for n in numbers if n.score >= REPORT_THRESHOLD}
+    findings = []
+    for number in numbers:
+        recognition = number.recognition
+        if (recognition.entity, recognition.number) not in reported:
+            continue
+        kind = finding_kind(number)
+        rule_id = f"pii.{recognition.entity}.{kind}"
+        findings.append(
+            Finding(
+                call_id=call.call_id,
+                category=f"pii.{recognition.entity}",
+                rule_id=rule_id,
+                severity=SEVERITY_BY_KIND[kind],
+                role=number.role if number.role in ("agent", "customer") else "both",
+                start_s=number.start_s,
+                end_s=number.end_s,
+                evidence=number.evidence,
+                details={
+                    "entity": recognition.entity,
+                    "role": number.role,
+                    "speaker": number.speaker,
+                    "read_back": number.read_back,
+                    "masked_number": mask_digits(recognition.number, 3 if recognition.entity == "phone" else 6, 4),
+                    "digit_count": len(recognition.number),
+                    "score": number.score,
+                    # Below the threshold here, but the same number is recognised elsewhere in the call.
+                    "corroborated": number.score < REPORT_THRESHOLD,
+                    "checks": recognition.checks,
+                    "context_word": number.context.word if number.context else None,
+                    "context_effect": number.context.effect if number.context else None,
+                    "segments": number.segment_count,
+                },
+                root_cause=root_cause_for(call.lexicon_dir, rule_id),
+                ruleset_version=call.ruleset_version,
+            )
+        )
+    return findings

@@ -1,0 +1,76 @@
+"""The run's hold on the DuckDB file, and the read-only snapshot it publishes for analysts.
+
+DuckDB lets one process hold a database file; while it does, no other process can open it,
+not even read-only. So the run writes `db` and, every `publish_every_s` seconds and when it
+finishes, checkpoints, closes, copies the file and atomically renames the copy over the
+snapshot. Readers open the snapshot: they never block the run, never see half a call (a call
+is one transaction and the copy is taken between transactions), and a reader that has the old
+snapshot open keeps reading it undisturbed (rename replaces the name, not the open file).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipeline.store import db as store_db
+from pipeline.types import CallResult
+
+
+class StoreWriter:
+    def __init__(self, db_path: Path, snapshot_path: Path | None, publish_every_s: float = 60,
+                 timezone: str = "Asia/Shanghai"):
+        self.db_path = Path(db_path)
+        self.snapshot_path = Path(snapshot_path) if snapshot_path else None
+        self.publish_every_s = publish_every_s
+        self.timezone = timezone
+        # Calls may finish on several threads; DuckDB connections are not for concurrent use.
+        self._lock = threading.RLock()
+        self.con = store_db.connect(self.db_path)
+        self._last_publish = time.monotonic()
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def execute(self, sql: str, params: list | None = None):
+        with self._lock:
+            return self.con.execute(sql, params or [])
+
+    def write_call(self, result: CallResult, run_id: str) -> None:
+        with self._lock:
+            store_db.write_call(self.con, result, run_id, self.timezone)
+            if time.monotonic() - self._last_publish >= self.publish_every_s:
+                self.publish()
+
+    def publish(self) -> Path | None:
+        """Publish the current state as the read-only snapshot; returns its path."""
+        if self.snapshot_path is None:
+            return None
+        with self._lock:
+            self.con.execute("CHECKPOINT")
+            self.con.close()
+            try:
+                self.snapshot_path.parent.mkdir(parents=True, exist_ok=True)
+                partial = self.snapshot_path.with_name(f".{self.snapshot_path.name}.{os.getpid()}.partial")
+                shutil.copyfile(self.db_path, partial)
+                os.replace(partial, self.snapshot_path)
+            finally:
+                self.con = duckdb.connect(str(self.db_path))
+            self._last_publish = time.monotonic()
+        return self.snapshot_path
+
+    def close(self) -> None:
+        with self._lock:
+            if self.con is None:
+                return
+            self.publish()
+            self.con.close()
+            self.con = None

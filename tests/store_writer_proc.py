@@ -1,0 +1,34 @@
+"""A separate writer process for the store tests: writes synthetic calls until done or killed.
+
+    python -m tests.store_writer_proc DB N_CALLS SEGMENTS_PER_CALL PUBLISH_EVERY_S
+Prints "wrote K" after each committed call.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline.config import PROJECT_ROOT
+from pipeline.scorecard import load_scorecard
+from pipeline.store import StoreWriter, start_run
+
+from .factories import call_result, finding
+
+
+def main() -> None:
+    db, n_calls, n_segments, publish_every = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    scorecard = load_scorecard(str(PROJECT_ROOT / "lexicons"))
+    with StoreWriter(db, db.with_name(db.stem + "-read.duckdb"), publish_every) as writer:
+        run_id = start_run(writer.con, version="test", archive=None, config={}, config_hash="t", asr_model="t",
+                           ruleset_version="t")
+        for i in range(n_calls):
+            call_id = f"call-{i:05d}"
+            texts = [("agent" if j % 2 else "customer", f"第{j}句话，内容不重要但是要有一定长度。" * 3) for j in range(n_segments)]
+            findings = [finding(call_id, "phrase.forbidden", start_s=float(j)) for j in range(i % 4)]
+            writer.write_call(call_result(call_id, findings, scorecard, texts=texts), run_id)
+            print(f"wrote {i + 1}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
