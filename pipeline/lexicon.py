@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,7 +70,10 @@ def tokenizer(lexicon_dir: str, extra_words: tuple[str, ...] = ()):
     Rule phrases are added as words so that jieba keeps them whole where they occur; a phrase
     then matches only where it starts and ends on token boundaries.
     """
-    import jieba
+    with warnings.catch_warnings():
+        # jieba 0.42 imports pkg_resources, which warns on every start; nothing for a user to do.
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on every process
     with _jieba_lock:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__, store
+from pipeline.store import db as store_db
 from pipeline.archive import scan_archive
 from pipeline.asr import model_name
 from pipeline.config import Config
@@ -98,7 +99,9 @@ def run_archive(
         summary = RunSummary(run_id=run_id, db_path=db_path, snapshot_path=snapshot, warnings=list(archive.warnings))
         on_start(archive.recordings)
         for recording in archive.recordings:
-            result = process_call(recording, config)
+            baseline = store_db.agent_rate_baseline(writer.con, recording.agent_id, recording.call_id,
+                                                    config.acoustics.rate_baseline_min_calls)
+            result = process_call(recording, config, rate_baseline=baseline)
             writer.write_call(result, run_id)
             if result.status == "ok":
                 summary.n_ok += 1

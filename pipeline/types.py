@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from pipeline.acoustics import CallMetrics
 
 Role = Literal["agent", "customer", "unknown"]
 FindingRole = Literal["agent", "customer", "both"]
@@ -163,6 +166,7 @@ class CallResult:
     transcript: Transcript | None = None
     findings: tuple[Finding, ...] = ()
     score: CallScore | None = None
+    metrics: CallMetrics | None = None  # from the acoustic stage
     error: str | None = None
     error_kind: str | None = None
     # Known even when decoding failed (the file could be hashed): identifies the bytes that failed.

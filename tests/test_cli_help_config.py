@@ -17,6 +17,13 @@ HELP = {
     ("run",): ["ARCHIVE_DIR", "--db", "--quiet", "calls.csv", "agents.csv", "failed"],
     ("transcribe",): ["FILE", "--output", "--agent-channel", "--call-id", "--agent-id", "callqa.transcript/1"],
     ("detect",): ["TRANSCRIPT.json", "--json", "no audio is read"],
+    ("nightly",): ["ARCHIVE_DIR", "--db", "--refresh", "--retry-failed", "--max-in-flight", "--dask-address",
+                   "--dask-workers", "--quiet", "sha256", "sidecar JSON", "skipped", "never retried", "reports/RUN_ID"],
+    ("backfill",): ["ARCHIVE_DIR", "--from", "--to", "--db", "--refresh", "--dask-address", "--dask-workers",
+                    "started_at", "date folder"],
+    ("rescore",): ["--db", "without reading or transcribing audio", "cached transcript", "PII findings"],
+    ("serve",): ["ARCHIVE_DIR", "--cron", "--timezone", "--port", "--db", "--dask-address", "--dask-workers",
+                 "PREFECT_API_URL", "127.0.0.1", "SIGTERM", "0 2 * * *", "Asia/Shanghai"],
     ("models",): ["install", "list"],
     ("models", "install"): ["--target", "--force", "sha256"],
     ("models", "list"): ["checksum", "Exits 1"],
@@ -53,6 +60,8 @@ def test_shipped_config_is_the_defaults():
         ("[channels]\nagent_channel = 2", "agent_channel must be 0 or 1"),
         ("[detectors]\nenabled = ['no_such_detector']", "unknown detector(s) no_such_detector"),
         ("[archive]\ntimezone = 'Mars/Olympus'", "not a known IANA zone"),
+        ("[nightly]\ncron = 'every night'", "[nightly] cron must have five fields"),
+        ("[nightly]\ndask_address = 'tcp://h:8786'\ndask_workers = 2", "not both"),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path, text, message):
@@ -72,3 +81,22 @@ def test_partial_config_keeps_defaults_and_resolves_paths_next_to_it(tmp_path):
     assert config.asr.beam_size == 5
     assert config.paths.db == tmp_path / "db" / "qa.duckdb"
     assert config.models.whisper == load_config().models.whisper  # left out: the shipped default
+
+
+def test_shipped_config_documents_every_option():
+    """callqa.toml is the documentation of the options: every option of every section is in it."""
+    import dataclasses
+    import tomllib
+
+    from pipeline.config import _SECTIONS, DEFAULT_CONFIG_PATH
+
+    shipped = tomllib.loads(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    missing = [f"[{name}] {f.name}" for name, cls in _SECTIONS.items() for f in dataclasses.fields(cls)
+               if f.name not in shipped.get(name, {})]
+    assert missing == []
+    defaults = load_config(DEFAULT_CONFIG_PATH)
+    for name, cls in _SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            value = getattr(getattr(defaults, name), f.name)
+            if not hasattr(value, "is_absolute"):  # paths are resolved; the rest must equal the code's default
+                assert value == getattr(cls(), f.name), f"[{name}] {f.name}: callqa.toml says {value!r}"

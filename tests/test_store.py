@@ -186,3 +186,27 @@ def test_writer_publishes_on_close(tmp_path):
     con = connect_reader(tmp_path / "s-read.duckdb")
     assert con.execute("SELECT count(*) FROM calls").fetchall() == [(1,)]
     con.close()
+
+
+def test_agent_rate_baseline_needs_enough_history(tmp_path):
+    from dataclasses import replace
+
+    from pipeline.acoustics import CallMetrics
+    from pipeline.store.db import agent_rate_baseline
+
+    con = connect(tmp_path / "b.duckdb")
+    run_id = start_run(con, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
+
+    def metrics(cpm):
+        return CallMetrics(60, 20, 20, 0, 20, 0.33, 3, 0, 0, 0, 1.0, 0, 0, cpm, cpm)
+
+    rates = [200 + (i % 5) * 10 for i in range(25)]  # 200..240, median 220
+    for i, cpm in enumerate(rates):
+        write_call(con, replace(call_result(f"r{i}", [], SCORECARD, agent_id="A7"), metrics=metrics(cpm)), run_id)
+    stored = con.execute("SELECT count(*), median(agent_chars_per_min) FROM calls WHERE agent_id = 'A7'").fetchall()
+    assert stored == [(25, 220.0)]
+    baseline = agent_rate_baseline(con, "A7", "new-call", min_calls=20)
+    assert baseline.n_calls == 25 and baseline.median_cpm == 220.0 and baseline.spread_cpm == pytest.approx(1.4826 * 10)
+    assert agent_rate_baseline(con, "A7", "new-call", min_calls=30) is None
+    assert agent_rate_baseline(con, None, "new-call", min_calls=1) is None
+    con.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import statistics
 import uuid
 from datetime import date, datetime
 from functools import lru_cache
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pipeline.acoustic_options import RateBaseline
 from pipeline.privacy import mask_segment_texts
 from pipeline.types import CallResult
 
@@ -137,6 +139,10 @@ def write_call(con, result: CallResult, run_id: str, timezone: str = "Asia/Shang
             con.executemany(q["insert_segment"], segment_rows)
         if finding_rows:
             con.executemany(q["insert_finding"], finding_rows)
+        if result.metrics is not None:
+            metrics = result.metrics.to_dict()
+            metrics.pop("duration_s")  # calls.duration_s is the audio's, already written
+            con.execute(q["update_call_metrics"], {"call_id": rec.call_id, **metrics})
         if score is not None:
             con.execute(q["insert_score"], [rec.call_id, score.score, score.red_line_failed, score.flagged, score.scorecard_version])
             if score.items:
@@ -147,6 +153,20 @@ def write_call(con, result: CallResult, run_id: str, timezone: str = "Asia/Shang
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def agent_rate_baseline(con, agent_id: str | None, call_id: str, min_calls: int, window: int = 200) -> RateBaseline | None:
+    """The agent's usual speech rate (median and robust spread of their recent calls), once
+    there are at least `min_calls` of them; None before that."""
+    if not agent_id:
+        return None
+    rates = [row[0] for row in con.execute(
+        queries()["agent_rate_history"], {"agent_id": agent_id, "call_id": call_id, "limit": window}).fetchall()]
+    if len(rates) < min_calls:
+        return None
+    median = statistics.median(rates)
+    mad = statistics.median(abs(r - median) for r in rates)
+    return RateBaseline(median_cpm=median, spread_cpm=max(1.4826 * mad, 1.0), n_calls=len(rates))
 
 
 def write_agents(con, rows: list[tuple[str, str | None, str | None, str | None]]) -> None:

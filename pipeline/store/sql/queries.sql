@@ -21,6 +21,20 @@ INSERT INTO calls (call_id, agent_id, started_at, audio_path, audio_sha256, dura
                    processed_at, wall_s, call_date, sample_bucket)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?);
 
+-- name: update_call_metrics
+UPDATE calls SET agent_talk_s = $agent_talk_s, customer_talk_s = $customer_talk_s, unknown_talk_s = $unknown_talk_s,
+       non_talk_s = $non_talk_s, non_talk_share = $non_talk_share, max_gap_s = $max_gap_s,
+       gaps_over_5s = $gaps_over_5s, gaps_over_10s = $gaps_over_10s, overlap_s = $overlap_s,
+       agent_customer_talk_ratio = $agent_customer_talk_ratio, hold_s = $hold_s, music_s = $music_s,
+       agent_chars_per_min = $agent_chars_per_min, agent_syllables_per_min = $agent_syllables_per_min
+WHERE call_id = $call_id;
+
+-- name: agent_rate_history
+-- An agent's speech rates in their most recent calls, for the per-agent baseline.
+SELECT agent_chars_per_min FROM calls
+WHERE agent_id = $agent_id AND status = 'ok' AND agent_chars_per_min IS NOT NULL AND call_id <> $call_id
+ORDER BY started_at DESC NULLS LAST LIMIT $limit;
+
 -- name: insert_score
 INSERT INTO scores (call_id, score, red_line_failed, flagged, scorecard_version) VALUES (?, ?, ?, ?, ?);
 
