@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline.acoustic_options import AcousticOptions
 from pipeline.errors import ConfigError
 from pipeline.types import SEVERITIES
 
@@ -114,6 +115,24 @@ class NightlyOptions:
 
 
 @dataclass(frozen=True)
+class DiarizationOptions:
+    # Mono recordings only: stereo calls take the parties from the channels and are never diarized.
+    enabled: bool = True
+    # "embedded": pyannote segmentation + resemblyzer embeddings + clustering (the models below);
+    # "pipeline": a pyannote pretrained pipeline folder with its config.yaml (e.g. community-1).
+    backend: str = "embedded"
+    pipeline: Path = Path("models/pyannote-pipeline")
+    segmentation: Path = Path("models/pyannote-segmentation")
+    embedding: Path = Path("models/speaker-embedding")
+    min_speakers: int = 1
+    max_speakers: int = 2
+    # Voices whose mean embeddings are at least this cosine-similar are one speaker (embedded backend).
+    same_speaker_similarity: float = 0.82
+    # Below this confidence the roles of a mono call stay "unknown".
+    role_min_confidence: float = 0.75
+
+
+@dataclass(frozen=True)
 class Config:
     paths: PathOptions = field(default_factory=PathOptions)
     models: ModelOptions = field(default_factory=ModelOptions)
@@ -125,6 +144,8 @@ class Config:
     detectors: DetectorOptions = field(default_factory=DetectorOptions)
     script: ScriptOptions = field(default_factory=ScriptOptions)
     nightly: NightlyOptions = field(default_factory=NightlyOptions)
+    diarization: DiarizationOptions = field(default_factory=DiarizationOptions)
+    acoustics: AcousticOptions = field(default_factory=AcousticOptions)
     source: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,6 +169,8 @@ _SECTIONS = {
     "detectors": DetectorOptions,
     "script": ScriptOptions,
     "nightly": NightlyOptions,
+    "diarization": DiarizationOptions,
+    "acoustics": AcousticOptions,
 }
 
 
@@ -160,6 +183,14 @@ def _coerce(where: str, key: str, value: Any, default: Any, base: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: '{key}' must be a whole number, got {value!r}")
         return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: '{key}' must be a number, got {value!r}")
+        return float(value)
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: '{key}' must be a number, got {value!r}")
+        return float(value)
     if isinstance(default, Path):
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: '{key}' must be a path string, got {value!r}")
@@ -185,6 +216,8 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: [asr] device must be cpu, cuda or auto, got {config.asr.device!r}")
     if config.asr.cpu_threads < 0:
         raise ConfigError(f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}")
+    for problem in config.acoustics.problems():
+        raise ConfigError(f"{where}: [acoustics] {problem}")
     if not 0 <= config.review.sample_percent <= 100:
         raise ConfigError(f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}")
     try:
@@ -197,6 +230,7 @@ def _validate(config: Config, where: str) -> None:
     if config.script.severity not in SEVERITIES:
         raise ConfigError(f"{where}: [script] severity must be one of {', '.join(SEVERITIES)}, got {config.script.severity!r}")
     _validate_nightly(config.nightly, where)
+    _validate_diarization(config.diarization, where)
     from pipeline.detectors import DETECTORS  # late import: detectors import config types
 
     unknown = [name for name in config.detectors.enabled if name not in DETECTORS]
@@ -205,6 +239,20 @@ def _validate(config: Config, where: str) -> None:
             f"{where}: [detectors] enabled names unknown detector(s) {', '.join(unknown)}; "
             f"known: {', '.join(sorted(DETECTORS))}"
         )
+
+
+def _validate_diarization(options: DiarizationOptions, where: str) -> None:
+    if options.backend not in ("embedded", "pipeline"):
+        raise ConfigError(f"{where}: [diarization] backend must be embedded or pipeline, got {options.backend!r}")
+    if not 1 <= options.min_speakers <= options.max_speakers <= 10:
+        raise ConfigError(
+            f"{where}: [diarization] needs 1 <= min_speakers <= max_speakers <= 10, "
+            f"got min_speakers {options.min_speakers} and max_speakers {options.max_speakers}"
+        )
+    if not 0.0 < options.same_speaker_similarity < 1.0:
+        raise ConfigError(f"{where}: [diarization] same_speaker_similarity must be between 0 and 1, got {options.same_speaker_similarity}")
+    if not 0.5 <= options.role_min_confidence <= 1.0:
+        raise ConfigError(f"{where}: [diarization] role_min_confidence must be 0.5..1, got {options.role_min_confidence}")
 
 
 def _validate_nightly(nightly: NightlyOptions, where: str) -> None:

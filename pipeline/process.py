@@ -18,22 +18,31 @@ from pipeline.speakers import channel_roles, merge_by_time
 from pipeline.types import Audio, AudioInfo, CallResult, Finding, Recording, Transcript
 
 if TYPE_CHECKING:
+    from pipeline.acoustic_options import RateBaseline
+    from pipeline.acoustics import AcousticResult
     from pipeline.transcript_cache import TranscriptCache
 
 log = logging.getLogger("callqa")
 
 
 def transcribe_audio(recording: Recording, audio: Audio, config: Config) -> Transcript:
-    """Transcribe each channel as its party and merge the segments by time."""
-    per_party = [
-        asr.transcribe_channel(samples, config.models.whisper, config.asr, speaker, role)
-        for samples, (speaker, role) in zip(audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel))
-    ]
+    """Stereo: transcribe each channel as its party and merge by time. Mono: transcribe once and
+    diarize (pipeline.mono), unless [diarization] enabled = false keeps it one unknown speaker."""
+    if len(audio.channels) == 1 and config.diarization.enabled:
+        from pipeline.mono import transcribe_mono  # late: pulls in the diarization modules
+
+        segments = transcribe_mono(audio.channels[0], config, recording.shown_path)
+    else:
+        per_party = [
+            asr.transcribe_channel(samples, config.models.whisper, config.asr, speaker, role)
+            for samples, (speaker, role) in zip(audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel))
+        ]
+        segments = merge_by_time(*per_party)
     return Transcript(
         call_id=recording.call_id,
         agent_id=recording.agent_id,
         started_at=recording.started_at.isoformat() if recording.started_at else None,
-        segments=tuple(merge_by_time(*per_party)),
+        segments=tuple(segments),
         audio=AudioInfo(
             path=recording.shown_path,
             sha256=audio.sha256,
@@ -66,26 +75,44 @@ def _sha256_if_readable(path: Path) -> str | None:
         return None
 
 
+def analyse_acoustics(recording: Recording, audio: Audio, transcript: Transcript, config: Config,
+                      rate_baseline: RateBaseline | None = None) -> AcousticResult:
+    """Speech activity, silences, speech rate, overlaps and loudness of the call, with their findings."""
+    from pipeline.acoustics import analyse_call  # late: signal-processing imports
+
+    lexicons = config.paths.lexicons
+    return analyse_call(audio, transcript, config.acoustics, agent_channel=config.channels.agent_channel,
+                        rate_baseline=rate_baseline, call_id=recording.call_id,
+                        ruleset_version=ruleset_version(lexicons), lexicon_dir=lexicons)
+
+
 def process_call(
     recording: Recording,
     config: Config,
     transcripts: TranscriptCache | None = None,
     *,
     transient_errors: tuple[type[BaseException], ...] = (),
+    rate_baseline: RateBaseline | None = None,
 ) -> CallResult:
     """Never raises for a bad recording: the failure is returned with its reason.
 
     `transcripts`: a transcript cache (pipeline.transcript_cache) — transcribe only on a miss; the
     transcript in the result then has its numbers masked. `transient_errors`: exception types that
     propagate instead of failing the call, so a caller can retry them (the nightly flow: OSError).
+    `rate_baseline`: the agent's usual speech rate from the store, once there is enough history.
     """
     started = time.perf_counter()
     try:
+        # Decoded even on a cache hit: the acoustic stage needs the signal, and it proves the file is audio.
+        audio = load_audio(recording.path)
         if transcripts is None:
-            transcript = transcribe_recording(recording, config)
+            transcript = transcribe_audio(recording, audio, config)
             findings = detect(transcript, config)
         else:
-            transcript, findings = transcripts.transcribe_and_detect(recording, config)
+            transcript, findings = transcripts.transcribe_and_detect(recording, config, audio=audio)
+        acoustic = analyse_acoustics(recording, audio, transcript, config, rate_baseline)
+        del audio  # the largest object of the call; not needed past this point
+        findings = sorted([*findings, *acoustic.findings], key=lambda f: (f.start_s, f.category, f.rule_id))
         score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
     except transient_errors:
         raise
@@ -115,5 +142,6 @@ def process_call(
         transcript=transcript,
         findings=tuple(findings),
         score=score,
+        metrics=acoustic.metrics,
         wall_s=time.perf_counter() - started,
     )
