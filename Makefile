@@ -1,18 +1,20 @@
 # `make run` and `make test` do all set-up on a fresh machine: virtualenv, install, models.
 # Each step is skipped when already done (stamp files), so repeated calls start at once.
 
+SHELL  := /bin/bash
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 CALLQA := $(VENV)/bin/callqa
 STAMP  := $(VENV)/.callqa-installed
-MODEL  := models/whisper-base/callqa-model.json
+# One manifest per embedded model: a machine set up before a model was added gets it on the next run.
+MODEL  := models/whisper-base/callqa-model.json models/pyannote-segmentation/callqa-model.json models/speaker-embedding/callqa-model.json
 
 export PYANNOTE_METRICS_ENABLED = false
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export HF_HUB_OFFLINE = 1
 
-.PHONY: setup models run serve test clean
+.PHONY: setup models run serve test bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +54,15 @@ serve: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Benchmarks (slow; not part of `make test`): each prints ratios measured side by side in one run.
+# Figures are recorded in bench/RESULTS.md; the full output of the last run is out/bench.log.
+BENCHES ?= bench_detectors bench_store bench_acoustics bench_asr bench_flow bench_diarize
+bench: setup
+	@mkdir -p out
+	@set -o pipefail; for b in $(BENCHES); do \
+		if [ -f bench/$$b.py ]; then echo "== $$b"; $(PY) -m bench.$$b || exit 1; fi; \
+	done 2>&1 | tee out/bench.log
 
 clean:
 	rm -rf out .pytest_cache

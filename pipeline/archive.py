@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.errors import printable
 from pipeline.types import Recording
 
 AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".wma", ".amr"})
@@ -113,12 +114,12 @@ def scan_archive(root: Path | str, timezone: str = "Asia/Shanghai") -> Archive:
     stem_counts = Counter(p.stem for p in files)
     recordings = []
     for file in files:
-        relative = file.relative_to(root).as_posix()
+        relative = printable(file.relative_to(root).as_posix())
         meta = by_path.get(relative) or by_id.get(file.stem) or {}
         call_id = meta.get("call_id")
         if not call_id:
             # Same stem in two folders: the relative path keeps the call ids apart.
-            call_id = file.stem if stem_counts[file.stem] == 1 else relative.rsplit(".", 1)[0].replace("/", "_")
+            call_id = printable(file.stem) if stem_counts[file.stem] == 1 else relative.rsplit(".", 1)[0].replace("/", "_")
         recordings.append(
             Recording(
                 path=file,

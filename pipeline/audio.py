@@ -59,14 +59,16 @@ def _check_wav_complete(path: Path, head: bytes, size: int) -> None:
 def _read_soundfile(path: Path) -> tuple[np.ndarray, int]:
     import soundfile
 
-    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    # Through a Python file object: libsndfile cannot open names that are not valid UTF-8.
+    with open(path, "rb") as handle:
+        data, rate = soundfile.read(handle, dtype="float32", always_2d=True)
     return data.T, int(rate)
 
 
 def _read_pyav(path: Path) -> tuple[np.ndarray, int]:
     import av
 
-    with av.open(str(path)) as container:
+    with open(path, "rb") as handle, av.open(handle) as container:
         if not container.streams.audio:
             raise AudioDecodeError(path, "the file has no audio stream")
         stream = container.streams.audio[0]

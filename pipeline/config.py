@@ -70,6 +70,12 @@ class StoreOptions:
 
 
 @dataclass(frozen=True)
+class RetentionOptions:
+    # Transcripts and finding evidence of calls older than this many days are purged (0 = keep).
+    days: int = 180
+
+
+@dataclass(frozen=True)
 class ReviewOptions:
     new_hire_days: int = 90
     sample_percent: int = 20
@@ -130,6 +136,8 @@ class DiarizationOptions:
     same_speaker_similarity: float = 0.82
     # Below this confidence the roles of a mono call stay "unknown".
     role_min_confidence: float = 0.75
+    # torch threads while diarizing; 0 = torch's default (one per core).
+    cpu_threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,7 @@ class Config:
     archive: ArchiveOptions = field(default_factory=ArchiveOptions)
     store: StoreOptions = field(default_factory=StoreOptions)
     review: ReviewOptions = field(default_factory=ReviewOptions)
+    retention: RetentionOptions = field(default_factory=RetentionOptions)
     detectors: DetectorOptions = field(default_factory=DetectorOptions)
     script: ScriptOptions = field(default_factory=ScriptOptions)
     nightly: NightlyOptions = field(default_factory=NightlyOptions)
@@ -166,6 +175,7 @@ _SECTIONS = {
     "archive": ArchiveOptions,
     "store": StoreOptions,
     "review": ReviewOptions,
+    "retention": RetentionOptions,
     "detectors": DetectorOptions,
     "script": ScriptOptions,
     "nightly": NightlyOptions,
@@ -183,10 +193,6 @@ def _coerce(where: str, key: str, value: Any, default: Any, base: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: '{key}' must be a whole number, got {value!r}")
         return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{where}: '{key}' must be a number, got {value!r}")
-        return float(value)
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where}: '{key}' must be a number, got {value!r}")
@@ -218,6 +224,8 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}")
     for problem in config.acoustics.problems():
         raise ConfigError(f"{where}: [acoustics] {problem}")
+    if config.retention.days < 0:
+        raise ConfigError(f"{where}: [retention] days must be 0 (keep everything) or more, got {config.retention.days}")
     if not 0 <= config.review.sample_percent <= 100:
         raise ConfigError(f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}")
     try:
@@ -253,6 +261,8 @@ def _validate_diarization(options: DiarizationOptions, where: str) -> None:
         raise ConfigError(f"{where}: [diarization] same_speaker_similarity must be between 0 and 1, got {options.same_speaker_similarity}")
     if not 0.5 <= options.role_min_confidence <= 1.0:
         raise ConfigError(f"{where}: [diarization] role_min_confidence must be 0.5..1, got {options.role_min_confidence}")
+    if options.cpu_threads < 0:
+        raise ConfigError(f"{where}: [diarization] cpu_threads must be 0 (torch's default) or more, got {options.cpu_threads}")
 
 
 def _validate_nightly(nightly: NightlyOptions, where: str) -> None:

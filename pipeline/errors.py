@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+
+def printable(name: str | Path) -> str:
+    """A file name that is not valid UTF-8 (bytes Python keeps as surrogates) written with
+    \\x escapes, so it can be stored, shown and still told apart."""
+    return os.fsencode(str(name)).decode("utf-8", "backslashreplace")
 
 
 class CallqaError(Exception):
@@ -13,9 +20,9 @@ class AudioDecodeError(CallqaError):
     """A recording is not audio, is empty, truncated or unreadable."""
 
     def __init__(self, path: Path | str, reason: str):
-        self.path = str(path)
+        self.path = printable(path)
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{self.path}: {reason}")
 
 
 class ModelNotFoundError(CallqaError):

@@ -7,7 +7,6 @@ if its sha256 matches. A second source with the same tensors is tried when the f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.audio import file_sha256
 from pipeline.errors import ModelInstallError, ModelNotFoundError
 
 MANIFEST_NAME = "callqa-model.json"
@@ -53,11 +53,7 @@ Progress = Callable[[str], None]
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def _pip_download(distribution: str, version: str, dest: Path) -> Path:

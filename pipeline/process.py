@@ -68,7 +68,19 @@ def detect(transcript: Transcript, config: Config, detectors: tuple[str, ...] | 
     return run_detectors(call, config.detectors.enabled if detectors is None else detectors)
 
 
-def _sha256_if_readable(path: Path) -> str | None:
+def duplicate_result(recording: Recording, sha256: str, original_call_id: str, original_path: str) -> CallResult:
+    """A recording whose bytes are already stored as another call: recorded, not counted twice."""
+    return CallResult(
+        recording=recording,
+        status="failed",
+        error=(f"{recording.shown_path}: same audio as {original_path} (call {original_call_id}, sha256 {sha256[:12]}…); "
+               "not processed twice"),
+        error_kind="DuplicateRecording",
+        audio_sha256=sha256,
+    )
+
+
+def sha256_if_readable(path: Path) -> str | None:
     try:
         return file_sha256(path)
     except OSError:
@@ -123,7 +135,7 @@ def process_call(
             status="failed",
             error=str(exc),
             error_kind=type(exc).__name__,
-            audio_sha256=_sha256_if_readable(recording.path),
+            audio_sha256=sha256_if_readable(recording.path),
             wall_s=time.perf_counter() - started,
         )
     except Exception as exc:  # a bug or an unforeseen input: keep the batch going, keep the evidence
@@ -133,7 +145,7 @@ def process_call(
             status="failed",
             error=f"{recording.shown_path}: unexpected error ({type(exc).__name__}: {exc})",
             error_kind="InternalError",
-            audio_sha256=_sha256_if_readable(recording.path),
+            audio_sha256=sha256_if_readable(recording.path),
             wall_s=time.perf_counter() - started,
         )
     return CallResult(

@@ -23,7 +23,9 @@ from pipeline.detectors import credential_request, escalation, forbidden_phrases
 from pipeline.errors import CallqaError
 from pipeline.lexicon import ruleset_version
 from pipeline.models import verify_whisper
-from pipeline.process import process_call
+from pipeline.process import sha256_if_readable, duplicate_result, process_call
+from pipeline.retention import PurgeSummary, purge
+from pipeline.transcript_cache import cache_dir
 from pipeline.root_causes import load_root_causes
 from pipeline.scorecard import load_scorecard
 from pipeline.types import CallResult, Recording
@@ -42,6 +44,7 @@ class RunSummary:
     findings_by_category: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (call_id, error)
     warnings: list[str] = field(default_factory=list)
+    purged: PurgeSummary | None = None
 
     @property
     def audio_hours(self) -> float:
@@ -101,7 +104,12 @@ def run_archive(
         for recording in archive.recordings:
             baseline = store_db.agent_rate_baseline(writer.con, recording.agent_id, recording.call_id,
                                                     config.acoustics.rate_baseline_min_calls)
-            result = process_call(recording, config, rate_baseline=baseline)
+            sha256 = sha256_if_readable(recording.path)
+            original = store_db.same_audio_elsewhere(writer.con, sha256, recording.call_id) if sha256 else None
+            if original:
+                result = duplicate_result(recording, sha256, *original)
+            else:
+                result = process_call(recording, config, rate_baseline=baseline)
             writer.write_call(result, run_id)
             if result.status == "ok":
                 summary.n_ok += 1
@@ -112,6 +120,7 @@ def run_archive(
                 summary.n_failed += 1
                 summary.failures.append((recording.call_id, result.error or ""))
             on_call(result)
+        summary.purged = purge(writer.con, config.retention.days, config.archive.timezone, cache_dir(config))
         summary.wall_s = time.perf_counter() - started
         store.finish_run(writer.con, run_id, n_ok=summary.n_ok, n_failed=summary.n_failed,
                          audio_s=summary.audio_s, wall_s=summary.wall_s)

@@ -1,7 +1,7 @@
 """Who is on which channel: the stereo channel map, and merging per-party segments.
 
 Call-center recorders usually write one party per channel; which channel carries the agent
-is a site setting ([channels] agent_channel). Mono diarization is a later stage.
+is a site setting ([channels] agent_channel). Mono recordings are diarized instead (pipeline.mono).
 """
 
 from __future__ import annotations

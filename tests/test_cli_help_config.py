@@ -13,7 +13,7 @@ from pipeline.errors import ConfigError
 CALLQA = [sys.executable, "-m", "pipeline.cli"]
 
 HELP = {
-    (): ["run", "transcribe", "detect", "models", "--config", "--verbose", "examples:", "callqa.toml"],
+    (): ["run", "transcribe", "detect", "diarize", "models", "--config", "--verbose", "examples:", "callqa.toml"],
     ("run",): ["ARCHIVE_DIR", "--db", "--quiet", "calls.csv", "agents.csv", "failed"],
     ("transcribe",): ["FILE", "--output", "--agent-channel", "--call-id", "--agent-id", "callqa.transcript/1"],
     ("detect",): ["TRANSCRIPT.json", "--json", "no audio is read"],
@@ -25,7 +25,11 @@ HELP = {
     ("serve",): ["ARCHIVE_DIR", "--cron", "--timezone", "--port", "--db", "--dask-address", "--dask-workers",
                  "PREFECT_API_URL", "127.0.0.1", "SIGTERM", "0 2 * * *", "Asia/Shanghai"],
     ("models",): ["install", "list"],
-    ("models", "install"): ["--target", "--force", "sha256"],
+    ("purge",): ["--days", "--db", "[retention] days", "scores stay"],
+    ("report",): ["--date", "--run", "--output", "--db", "review queue", "snapshot"],
+    ("models", "install"): ["--target", "--force", "sha256", "whisperx", "segmentation", "resemblyzer"],
+    ("diarize",): ["FILE", "--output", "OUT.rttm", "--min-speakers", "--max-speakers", "--pipeline", "--mix", "--uri",
+                   "RTTM", "mono", "exclusive", "community-1", "diarize extra", "callqa transcribe"],
     ("models", "list"): ["checksum", "Exits 1"],
 }
 
@@ -62,6 +66,9 @@ def test_shipped_config_is_the_defaults():
         ("[archive]\ntimezone = 'Mars/Olympus'", "not a known IANA zone"),
         ("[nightly]\ncron = 'every night'", "[nightly] cron must have five fields"),
         ("[nightly]\ndask_address = 'tcp://h:8786'\ndask_workers = 2", "not both"),
+        ("[diarization]\nbackend = 'magic'", "[diarization] backend must be embedded or pipeline"),
+        ("[diarization]\nmin_speakers = 3\nmax_speakers = 2", "1 <= min_speakers <= max_speakers <= 10"),
+        ("[diarization]\nsame_speaker_similarity = 'high'", "'diarization.same_speaker_similarity' must be a number"),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path, text, message):

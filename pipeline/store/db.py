@@ -169,6 +169,12 @@ def agent_rate_baseline(con, agent_id: str | None, call_id: str, min_calls: int,
     return RateBaseline(median_cpm=median, spread_cpm=max(1.4826 * mad, 1.0), n_calls=len(rates))
 
 
+def same_audio_elsewhere(con, sha256: str, call_id: str) -> tuple[str, str] | None:
+    """(call_id, audio_path) of another stored call with the same audio bytes, if any."""
+    rows = con.execute(queries()["same_audio_elsewhere"], {"sha256": sha256, "call_id": call_id}).fetchall()
+    return rows[0] if rows else None
+
+
 def write_agents(con, rows: list[tuple[str, str | None, str | None, str | None]]) -> None:
     con.execute("BEGIN TRANSACTION")
     try:

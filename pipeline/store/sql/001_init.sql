@@ -81,8 +81,8 @@ CREATE TABLE segments (
     PRIMARY KEY (call_id, seg_index)
 );
 COMMENT ON TABLE segments IS 'Transcribed speech, one row per ASR segment, in time order. Long digit runs are masked.';
-COMMENT ON COLUMN segments.speaker IS 'ch0 / ch1 for stereo channels.';
-COMMENT ON COLUMN segments.role IS 'agent, customer or unknown (from the channel map).';
+COMMENT ON COLUMN segments.speaker IS 'ch0 / ch1: the channel of a stereo call; spk0, spk1 …: a speaker found by diarization in a mono call.';
+COMMENT ON COLUMN segments.role IS 'agent, customer or unknown (stereo: from the channel map; mono: from what the speakers say, unknown when it cannot be told).';
 COMMENT ON COLUMN segments.text IS 'Simplified-Chinese text with numbers of 7+ digits masked (e.g. 138****5678).';
 COMMENT ON COLUMN segments.confidence IS 'exp(average token log-probability) of the decoding window the segment came from, 0..1.';
 COMMENT ON COLUMN segments.call_id IS 'calls.call_id.';

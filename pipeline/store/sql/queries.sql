@@ -63,3 +63,23 @@ INSERT OR REPLACE INTO agents (agent_id, name, team, hire_date) VALUES (?, ?, ?,
 
 -- name: applied_migrations
 SELECT version FROM schema_migrations ORDER BY version;
+
+-- name: calls_to_purge
+-- A call just processed (a backfill of old recordings) is kept for a day, for the morning's report.
+SELECT call_id FROM calls
+WHERE call_date < $before AND purged_at IS NULL AND processed_at < now() - INTERVAL 1 DAY;
+
+-- name: purge_segments
+DELETE FROM segments WHERE list_contains($call_ids, call_id);
+
+-- name: purge_evidence
+UPDATE findings SET evidence = '(purged)' WHERE list_contains($call_ids, call_id);
+
+-- name: mark_purged
+UPDATE calls SET purged_at = now() WHERE list_contains($call_ids, call_id);
+
+-- name: same_audio_elsewhere
+-- Another call already stored from the same bytes: a copy under a second name is not counted twice.
+SELECT call_id, audio_path FROM calls
+WHERE audio_sha256 = $sha256 AND call_id <> $call_id AND status = 'ok'
+ORDER BY processed_at LIMIT 1;
