@@ -65,3 +65,40 @@ def test_rerun_writes_nothing_twice(corpus_run):
     assert con.execute("SELECT count(*), count(DISTINCT call_id) FROM calls").fetchall() == [(len(expect), len(expect))]
     assert con.execute("SELECT status FROM calls WHERE call_id = 'copy_b'").fetchall() == [("failed",)]
     con.close()
+
+
+@pytest.mark.parametrize(
+    "file, broken, message",
+    [
+        ("forbidden_phrases.txt", "没办法  no_such_group  minor\n", "forbidden_phrases.txt:"),
+        ("scorecard.toml", "version = \n", "scorecard.toml: not valid TOML"),
+        ("root_causes.txt", "only_one_column\n", "root_causes.txt:"),
+        ("pii_context.txt", "\xff\n", "pii_context.txt"),
+    ],
+)
+def test_rule_data_errors_stop_the_run_before_any_audio(tmp_path, file, broken, message):
+    """A broken lexicon or scorecard stops `callqa run` with file (and line) before audio is read."""
+    import shutil
+
+    from pipeline.config import PROJECT_ROOT
+
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(PROJECT_ROOT / "lexicons", lexicons)
+    target = lexicons / file
+    if file.endswith(".toml"):
+        target.write_text(broken, encoding="utf-8")
+    elif broken == "\xff\n":
+        target.write_bytes(target.read_bytes() + b"\xff\xfe\n")
+    else:
+        target.write_text(target.read_text(encoding="utf-8") + broken, encoding="utf-8")
+    site = tmp_path / "site.toml"
+    site.write_text(f'[paths]\nlexicons = "{lexicons}"\n', encoding="utf-8")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "call.wav").write_bytes(b"")  # would fail as 'empty file' if audio were read
+    db = tmp_path / "x.duckdb"
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--config", str(site), "run", str(archive), "--db", str(db)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "empty file" not in result.stdout + result.stderr and not db.exists()
