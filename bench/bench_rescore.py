@@ -25,7 +25,7 @@ from pipeline.store import StoreWriter, start_run
 from pipeline.types import CallResult, Recording
 
 
-def main(n_calls: int = 5000) -> dict:
+def main(n_calls: int = 1000) -> dict:
     config = load_config()
     scorecard = load_scorecard(str(config.paths.lexicons))
     rng = random.Random(11)
@@ -55,5 +55,5 @@ def main(n_calls: int = 5000) -> dict:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--calls", type=int, default=1000)
     main(parser.parse_args().calls)

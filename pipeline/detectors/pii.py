@@ -239,13 +239,20 @@ class SpokenNumber:
     recognition: Recognition
     score: float
     context: ContextWord | None
-    evidence: str  # masked
+    # (the speaker's own joined words, start, end of the number in them): the evidence is made
+    # from it only for numbers that are reported, since masking costs more than finding.
+    evidence_source: tuple[str, int, int]
     segment_count: int  # how many of the speaker's segments it was read over
     role: str
     speaker: str
     start_s: float
     end_s: float
     read_back: bool = False
+
+    @property
+    def evidence(self) -> str:
+        """Masked: the number in 【】 with the speaker's words around it."""
+        return evidence_snippet(*self.evidence_source)
 
 
 class CallText:
@@ -300,11 +307,10 @@ def _spoken_number(segments, speech: SpeakerTexts, part: DigitRun, recognition, 
     last_offset = speech.locate(part.end - 1)[1]
     # Evidence from this speaker's own joined words, not the other party's.
     stretch_start, stretch_end = speech.stretch(part.start)
-    own_words = speech.text[stretch_start:stretch_end]
-    evidence = evidence_snippet(own_words, part.start - stretch_start, part.end - stretch_start)
+    evidence_source = (speech.text[stretch_start:stretch_end], part.start - stretch_start, part.end - stretch_start)
     start_s = span_times(first, first_offset, first_offset + 1)[0]
     end_s = span_times(last, last_offset, last_offset + 1)[1]
-    return SpokenNumber(recognition, score, context, evidence, len(read_in), first.role, first.speaker, start_s, end_s)
+    return SpokenNumber(recognition, score, context, evidence_source, len(read_in), first.role, first.speaker, start_s, end_s)
 
 
 def spoken_numbers(segments: tuple[Segment, ...], context_words: ContextWords) -> list[SpokenNumber]:

@@ -117,6 +117,26 @@ def call_date(result: CallResult, timezone: str) -> date:
 
 def write_call(con, result: CallResult, run_id: str, timezone: str = "Asia/Shanghai") -> None:
     """Replace everything stored for this call with `result`, atomically."""
+    write_calls(con, [result], run_id, timezone)
+
+
+def write_calls(con, results: list[CallResult], run_id: str, timezone: str = "Asia/Shanghai") -> None:
+    """Replace the stored rows of several calls in one transaction (all or none).
+
+    A commit costs more than writing a call (the log is synced), so bulk work such as rescore
+    writes calls in batches; the nightly run writes each call as it finishes.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for result in results:
+            _replace_call_rows(con, result, run_id, timezone)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _replace_call_rows(con, result: CallResult, run_id: str, timezone: str) -> None:
     q = queries()
     rec, transcript = result.recording, result.transcript
     audio = transcript.audio if transcript else None
@@ -144,29 +164,23 @@ def write_call(con, result: CallResult, run_id: str, timezone: str = "Asia/Shang
         for i, f in enumerate(result.findings)
     ]
     score = result.score
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for name in ("delete_score_items", "delete_score", "delete_findings", "delete_segments", "delete_call"):
-            con.execute(q[name], [rec.call_id])
-        con.execute(q["insert_call"], call_row)
-        if segment_rows:
-            insert_rows(con, q["insert_segment"], segment_rows)
-        if finding_rows:
-            insert_rows(con, q["insert_finding"], finding_rows)
-        if result.metrics is not None:
-            metrics = result.metrics.to_dict()
-            metrics.pop("duration_s")  # calls.duration_s is the audio's, already written
-            con.execute(q["update_call_metrics"], {"call_id": rec.call_id, **metrics})
-        if score is not None:
-            con.execute(q["insert_score"], [rec.call_id, score.score, score.red_line_failed, score.flagged, score.scorecard_version])
-            if score.items:
-                insert_rows(con, q["insert_score_item"], [
-                    [rec.call_id, i.item_id, i.group, i.name, i.n_findings, i.deduction, i.red_line] for i in score.items
-                ])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    for name in ("delete_score_items", "delete_score", "delete_findings", "delete_segments", "delete_call"):
+        con.execute(q[name], [rec.call_id])
+    con.execute(q["insert_call"], call_row)
+    if segment_rows:
+        insert_rows(con, q["insert_segment"], segment_rows)
+    if finding_rows:
+        insert_rows(con, q["insert_finding"], finding_rows)
+    if result.metrics is not None:
+        metrics = result.metrics.to_dict()
+        metrics.pop("duration_s")  # calls.duration_s is the audio's, already written
+        con.execute(q["update_call_metrics"], {"call_id": rec.call_id, **metrics})
+    if score is not None:
+        con.execute(q["insert_score"], [rec.call_id, score.score, score.red_line_failed, score.flagged, score.scorecard_version])
+        if score.items:
+            insert_rows(con, q["insert_score_item"], [
+                [rec.call_id, i.item_id, i.group, i.name, i.n_findings, i.deduction, i.red_line] for i in score.items
+            ])
 
 
 def agent_rate_baseline(con, agent_id: str | None, call_id: str, min_calls: int, window: int = 200) -> RateBaseline | None:

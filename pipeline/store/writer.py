@@ -45,8 +45,12 @@ class StoreWriter:
             return self.con.execute(sql, params or [])
 
     def write_call(self, result: CallResult, run_id: str) -> None:
+        self.write_calls([result], run_id)
+
+    def write_calls(self, results: list[CallResult], run_id: str) -> None:
+        """Several calls in one transaction (bulk work); the snapshot is republished when due."""
         with self._lock:
-            store_db.write_call(self.con, result, run_id, self.timezone)
+            store_db.write_calls(self.con, results, run_id, self.timezone)
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 
