@@ -30,7 +30,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.results import RESULTS, append_row
+from bench.results import append_row
 from pipeline.config import PROJECT_ROOT
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"

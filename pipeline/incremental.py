@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.archive import parse_started_at, scan_archive
 from pipeline.audio import file_sha256
+from pipeline.run import RunSummary
 from pipeline.store.db import queries
 from pipeline.types import CallResult, Recording
 
@@ -207,36 +207,18 @@ def set_run_details(con, run_id: str, *, kind: str, n_skipped: int | None, flow_
 
 
 @dataclass
-class BatchSummary:
+class BatchSummary(RunSummary):
     """The counts of an incremental run, kept as calls are written; logged and returned at the end."""
 
-    run_id: str
-    db_path: Path
-    snapshot_path: Path | None
     n_found: int = 0
     n_skipped: int = 0
     n_out_of_range: int = 0
-    n_ok: int = 0
-    n_failed: int = 0
     n_retry_next_run: int = 0  # failed for a transient reason: not marked processed
-    n_flagged: int = 0
-    audio_s: float = 0.0
-    wall_s: float = 0.0
-    findings_by_category: Counter = field(default_factory=Counter)
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     report_dir: Path | None = None
 
     def add(self, result: CallResult, transient: bool = False) -> None:
-        if result.status == "ok":
-            self.n_ok += 1
-            self.audio_s += result.transcript.audio.duration_s
-            self.findings_by_category.update(f.category for f in result.findings)
-            self.n_flagged += int(bool(result.score and result.score.flagged))
-        else:
-            self.n_failed += 1
-            self.n_retry_next_run += int(transient)
-            self.failures.append((result.recording.call_id, result.error or ""))
+        super().add(result)
+        self.n_retry_next_run += int(transient and result.status != "ok")
 
     @property
     def real_time_factor(self) -> float | None:

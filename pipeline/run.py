@@ -46,6 +46,16 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     purged: PurgeSummary | None = None
 
+    def add(self, result: CallResult) -> None:
+        if result.status == "ok":
+            self.n_ok += 1
+            self.audio_s += result.transcript.audio.duration_s
+            self.findings_by_category.update(f.category for f in result.findings)
+            self.n_flagged += int(bool(result.score and result.score.flagged))
+        else:
+            self.n_failed += 1
+            self.failures.append((result.recording.call_id, result.error or ""))
+
     @property
     def audio_hours(self) -> float:
         return self.audio_s / 3600
@@ -111,14 +121,7 @@ def run_archive(
             else:
                 result = process_call(recording, config, rate_baseline=baseline)
             writer.write_call(result, run_id)
-            if result.status == "ok":
-                summary.n_ok += 1
-                summary.audio_s += result.transcript.audio.duration_s
-                summary.findings_by_category.update(f.category for f in result.findings)
-                summary.n_flagged += int(bool(result.score and result.score.flagged))
-            else:
-                summary.n_failed += 1
-                summary.failures.append((recording.call_id, result.error or ""))
+            summary.add(result)
             on_call(result)
         summary.purged = purge(writer.con, config.retention.days, config.archive.timezone, cache_dir(config))
         summary.wall_s = time.perf_counter() - started

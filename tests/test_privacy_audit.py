@@ -13,7 +13,7 @@ import pytest
 import soundfile
 
 from pipeline.callbuilder import PlannedTurn, build_call
-from pipeline.config import PROJECT_ROOT, load_config
+from pipeline.config import PROJECT_ROOT
 from pipeline.digits import find_digit_runs
 from pipeline.process import transcribe_recording
 from pipeline.types import Recording
