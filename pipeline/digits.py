@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.types import Segment
 
@@ -46,10 +47,11 @@ MAX_SEPARATORS = 4
 # The ID check character: X, x, full-width, 叉, or spelled out as it sounds (艾克斯).
 CHECK_CHAR = r"(?:[XxＸｘ叉]|[艾爱]克斯)(?![A-Za-z])"
 
-_CANDIDATE = re.compile(
-    rf"[{DIGIT_CHARS}]+(?:{SEPARATOR_CLASS}{{1,{MAX_SEPARATORS}}}[{DIGIT_CHARS}]+)*"
+_CANDIDATE_REST = (
+    rf"[{DIGIT_CHARS}]*(?:{SEPARATOR_CLASS}{{1,{MAX_SEPARATORS}}}[{DIGIT_CHARS}]+)*"
     rf"(?:{SEPARATOR_CLASS}{{0,2}}(?P<check>{CHECK_CHAR}))?"
 )
+_CANDIDATE = re.compile(rf"[{DIGIT_CHARS}]{_CANDIDATE_REST}")
 _GROUP = re.compile(rf"[{DIGIT_CHARS}]+")
 
 # A digit group right after one of these is part of an amount, date, time or ordinal
@@ -135,10 +137,27 @@ def _check_belongs(groups: list[tuple[int, int]]) -> bool:
     return False
 
 
+@lru_cache(maxsize=8)
+def _candidates_of_at_least(min_digits: int) -> re.Pattern:
+    """_CANDIDATE, skipping in C the candidates that cannot give `min_digits` digits.
+
+    A run of `min_digits` digits has at least `min_digits - 1` digit characters (one digit may be
+    the check character), and its groups with the separators between them are contiguous from
+    the candidate's first character on. A candidate starting with fewer digit or separator
+    characters (the 一 of 一下, a lone 三, the 2024 of 2024年) gives no run, so it is not handed
+    to Python at all. The look-ahead comes after the first digit so that `re` still jumps from
+    digit to digit.
+    """
+    if min_digits <= 2:
+        return _CANDIDATE
+    stretch = rf"(?=(?:[{DIGIT_CHARS}]|{SEPARATOR_CLASS}){{{min_digits - 2}}})"
+    return re.compile(rf"[{DIGIT_CHARS}]{stretch}{_CANDIDATE_REST}")
+
+
 def find_digit_runs(text: str, min_digits: int = 1) -> list[DigitRun]:
     """Every run of read-out digits in `text` with at least `min_digits` digits."""
     runs = []
-    for match in _CANDIDATE.finditer(text):
+    for match in _candidates_of_at_least(min_digits).finditer(text):
         if match.end() - match.start() < min_digits:
             continue  # each digit takes at least one character: too short to matter
         groups, last_intact = _kept_groups(text, match)
@@ -225,6 +244,13 @@ class SpeakerTexts:
         last = bisect.bisect_right(self._starts, end - 1) - 1
         return self._segment_at[first : last + 1]
 
+    def spread(self, start: int, end: int) -> tuple[list[int], int, int]:
+        """segments_between(start, end), with the offset of character `start` in the first of
+        those segments and of character `end - 1` in the last: a number's place, located once."""
+        first = bisect.bisect_right(self._starts, start) - 1
+        last = bisect.bisect_right(self._starts, end - 1) - 1
+        return self._segment_at[first : last + 1], start - self._starts[first], end - 1 - self._starts[last]
+
     def stretch(self, position: int) -> tuple[int, int]:
         """The (start, end) span of the one speaker's joined text around `position`."""
         start = self.text.rfind(SPEAKER_BREAK, 0, position) + 1
@@ -236,19 +262,20 @@ def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S
     """Join the segments of each speaker whose gaps are at most `max_gap_s` seconds."""
     starts = [segment.start for segment in segments]
     order = range(len(segments)) if starts == sorted(starts) else sorted(range(len(segments)), key=starts.__getitem__)
-    open_stretch: dict[str, list[int]] = {}
-    stretch_end: dict[str, float] = {}
+    # speaker -> [segment indices of their open stretch, the latest end time in it]
+    open_stretch: dict[str, list] = {}
     stretches: list[list[int]] = []
     for index in order:
         segment = segments[index]
         key = segment.speaker or segment.role
-        if segment.start - stretch_end.get(key, -1e9) <= max_gap_s:
-            open_stretch[key].append(index)
-            stretch_end[key] = max(stretch_end[key], segment.end)
+        current = open_stretch.get(key)
+        if current is not None and segment.start - current[1] <= max_gap_s:
+            current[0].append(index)
+            if segment.end > current[1]:
+                current[1] = segment.end
         else:
             stretches.append(members := [index])
-            open_stretch[key] = members
-            stretch_end[key] = segment.end
+            open_stretch[key] = [members, segment.end]
     pieces: list[str] = []
     offsets = [0] * len(segments)
     ordered_starts: list[int] = []

@@ -35,7 +35,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -93,10 +93,15 @@ class PhraseRule:
     gap: int
     where: str  # file:line, for error messages and finding details
 
-    @property
+    @cached_property  # every finding of the rule shows it
     def lexicon_line(self) -> str:
         path, _, line_no = self.where.rpartition(":")
         return f"{Path(path).name}:{line_no}"
+
+    @cached_property
+    def folded_pieces(self) -> tuple[str, ...]:
+        """The pieces as fold_chars gives them: what a candidate's words are compared with."""
+        return tuple(fold_chars(piece) for piece in self.pieces)
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,15 +247,18 @@ def token_boundaries(lexicon_dir: str, text: str) -> frozenset[int]:
 
 def _classify(rule: PhraseRule, splitter: re.Pattern | None, text: str, codes: str, start: int, end: int):
     """(matched_by, gap spans) of a candidate: characters if every literal piece is verbatim."""
-    if splitter is None:
-        gaps: tuple[tuple[int, int], ...] = ()
-    else:
-        split = splitter.fullmatch(codes, start, end)
-        gaps = tuple(split.span(i) for i in range(1, len(rule.pieces)))
+    if splitter is None:  # one piece, no gaps: most rules
+        heard = text[start:end]
+        verbatim = heard == rule.pieces[0] or fold_chars(heard) == rule.folded_pieces[0]
+        return ("characters" if verbatim else "pinyin"), ()
+    split = splitter.fullmatch(codes, start, end)
+    gaps = tuple(split.span(i) for i in range(1, len(rule.pieces)))
     edges = [start, *(offset for gap in gaps for offset in gap), end]
     verbatim = all(
-        heard == piece or fold_chars(heard) == fold_chars(piece)
-        for heard, piece in zip((text[edges[2 * i] : edges[2 * i + 1]] for i in range(len(rule.pieces))), rule.pieces)
+        heard == piece or fold_chars(heard) == folded
+        for heard, piece, folded in zip(
+            (text[edges[2 * i] : edges[2 * i + 1]] for i in range(len(rule.pieces))), rule.pieces, rule.folded_pieces
+        )
     )
     return ("characters" if verbatim else "pinyin"), gaps
 
@@ -265,9 +273,9 @@ class JoinedText:
 
     @classmethod
     def of(cls, segments: Sequence[Segment]) -> JoinedText:
-        kept = tuple(s for s in segments if s.text)
+        kept = tuple([s for s in segments if s.text])
         texts = [s.text for s in kept]
-        return cls(kept, "\n".join(texts), tuple(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)))
+        return cls(kept, "\n".join(texts), tuple(accumulate([len(t) + 1 for t in texts[:-1]], initial=0)))
 
 
 # The last few transcripts' per-role texts: the phrase detectors of one call share them. Keyed

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.digits import JOIN_GAP_S, find_digit_runs, join_same_speaker
+from pipeline.digits import JOIN_GAP_S, DigitRun, SpeakerTexts, find_digit_runs, join_same_speaker
 from pipeline.types import Segment
 
 MIN_MASKED_DIGITS = 7
@@ -48,16 +48,39 @@ def mask_numbers(text: str) -> str:
     """Mask every long digit run in `text`; the result has the same length."""
     if not text:
         return text
-    runs = find_digit_runs(text, min_digits=MIN_MASKED_DIGITS)
+    return mask_runs(text, find_digit_runs(text, min_digits=MIN_MASKED_DIGITS))
+
+
+def mask_runs(text: str, runs: Sequence[DigitRun]) -> str:
+    """`text` with the given runs masked: runs of it as find_digit_runs returns them (in text
+    order, not overlapping) with at least MIN_MASKED_DIGITS digits."""
     if not runs:
         return text
-    chars = list(text)
+    pieces: list[str] = []
+    cursor = 0
     for run in runs:
         keep_head, keep_tail = visible_digits(run.digits)
-        spans = run.digit_spans()
-        for start, end in spans[keep_head : len(spans) - keep_tail]:
-            chars[start:end] = MASK * (end - start)
-    return "".join(chars)
+        for start, end in _digit_char_spans(run, keep_head, len(run.digits) - keep_tail):
+            pieces.append(text[cursor:start])
+            pieces.append(MASK * (end - start))
+            cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _digit_char_spans(run: DigitRun, first: int, stop: int) -> list[tuple[int, int]]:
+    """The characters that digits first..stop-1 of `run` came from, one span per digit group
+    rather than per digit (a run's digits are one character each but for the check character)."""
+    spans = []
+    digit = 0  # index of the group's first digit in run.digits
+    for start, end in run.groups:
+        lo, hi = max(first, digit), min(stop, digit + end - start)
+        if lo < hi:
+            spans.append((start + lo - digit, start + hi - digit))
+        digit += end - start
+    if run.check_span and first <= digit < stop:
+        spans.append(run.check_span)
+    return spans
 
 
 def mask_segment_texts(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> list[str]:
@@ -66,6 +89,35 @@ def mask_segment_texts(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_
     A caller who reads 一三八一二 and, a second later, 三四五六七八 leaves two short runs that
     mask_numbers alone would keep; joined as the PII detector joins them, they are one mobile.
     """
-    joined = join_same_speaker(segments, max_gap_s)
-    masked = mask_numbers(joined.text)
-    return [masked[offset : offset + len(segment.text)] for segment, offset in zip(segments, joined.offsets)]
+    return MaskedSpeech.of(segments, max_gap_s).segment_texts(segments)
+
+
+class MaskedSpeech:
+    """A call's segments joined per speaker (pipeline.digits.join_same_speaker), the digit runs
+    long enough to be masked and, when first asked for, the masked text.
+
+    Built once per call and shared: the PII detector takes its numbers from `runs` and its
+    evidence from `masked`, and every detector's evidence is a slice of `masked`, so the call
+    is joined and scanned for digits once. A stretch of one speaker's speech masks the same
+    alone as inside the whole text, since no run crosses SPEAKER_BREAK.
+    """
+
+    def __init__(self, joined: SpeakerTexts):
+        self.joined = joined
+        self.runs = find_digit_runs(joined.text, min_digits=MIN_MASKED_DIGITS)
+        self._masked: str | None = None
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> MaskedSpeech:
+        return cls(join_same_speaker(segments, max_gap_s))
+
+    @property
+    def masked(self) -> str:
+        if self._masked is None:
+            self._masked = mask_runs(self.joined.text, self.runs)
+        return self._masked
+
+    def segment_texts(self, segments: Sequence[Segment]) -> list[str]:
+        """The masked text of each of the segments this was built from."""
+        masked = self.masked
+        return [masked[offset : offset + len(segment.text)] for segment, offset in zip(segments, self.joined.offsets)]

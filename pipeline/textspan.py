@@ -27,10 +27,37 @@ def char_times(segment: Segment) -> list[tuple[float, float]]:
 
 
 def span_times(segment: Segment, start: int, end: int) -> tuple[float, float]:
-    times = char_times(segment)[start:end]
-    if not times:
+    """(earliest start, latest end) of characters start..end-1 as char_times gives them.
+
+    Detectors ask this for thousands of short spans a second, so only the words up to the
+    span's end are located, and no per-character list is built.
+    """
+    span = range(len(segment.text))[start:end]  # the characters that slicing char_times would give
+    if not segment.words or not span:
         return segment.start, segment.end
-    return min(t[0] for t in times), max(t[1] for t in times)
+    first, stop = span.start, span.stop
+    starts: list[float] = []
+    ends: list[float] = []
+    covered = 0
+    cursor = 0
+    for word in segment.words:  # located as char_times locates them: in order, never overlapping
+        if not word.text:
+            continue
+        at = segment.text.find(word.text, cursor)
+        if at < 0:
+            continue
+        if at >= stop:
+            break
+        cursor = at + len(word.text)
+        overlap = min(cursor, stop) - max(at, first)
+        if overlap > 0:
+            covered += overlap
+            starts.append(word.start)
+            ends.append(word.end)
+    if covered < len(span):  # characters no word covers take the segment's times
+        starts.append(segment.start)
+        ends.append(segment.end)
+    return min(starts), max(ends)
 
 
 def evidence_snippet(text: str, start: int, end: int, context: int = 12, masked: str | None = None) -> str:

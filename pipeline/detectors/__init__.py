@@ -6,6 +6,7 @@ Adding one = a module in this package + a line in DETECTORS + its lexicon + a ta
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise, script_compliance
 from pipeline.detectors import pii
@@ -32,7 +33,7 @@ def run_detectors(call: CallContext, enabled: tuple[str, ...]) -> list[Finding]:
             if finding.category not in CATEGORIES:
                 raise ValueError(f"detector {name} produced unknown category {finding.category!r}")
             findings.append(finding)
-    return sorted(findings, key=lambda f: (f.start_s, f.category, f.rule_id))
+    return sorted(findings, key=attrgetter("start_s", "category", "rule_id"))
 
 
 __all__ = ["CallContext", "DETECTORS", "Detector", "run_detectors"]

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pipeline.config import ScriptOptions
-from pipeline.digits import DIGIT_CHARS, SEPARATOR_CLASS
-from pipeline.privacy import mask_numbers, mask_segment_texts
+from pipeline.privacy import MaskedSpeech, mask_numbers
 from pipeline.types import Segment, Transcript
-
-# A digit at the start or the end of a text (punctuation and pauses aside).
-_EDGE_DIGITS = re.compile(rf"^{SEPARATOR_CLASS}*[{DIGIT_CHARS}]|[{DIGIT_CHARS}]{SEPARATOR_CLASS}*$")
 
 
 @dataclass(frozen=True)
@@ -29,23 +24,20 @@ class CallContext:
         return self.transcript.call_id
 
     @cached_property
-    def _masked_by_segment(self) -> dict[int, str]:
-        return {}  # masked_text's results: several findings may show the same segment
+    def speech(self) -> MaskedSpeech:
+        """The call's speech joined per speaker, its long digit runs and its masked text:
+        built once and shared by the PII detector and every detector's evidence."""
+        return MaskedSpeech.of(self.transcript.segments)
 
     @cached_property
-    def _masked_texts(self) -> dict[int, str]:
-        segments = self.transcript.segments
-        return {id(s): masked for s, masked in zip(segments, mask_segment_texts(segments))}
+    def _speech_offsets(self) -> dict[int, int]:
+        """id of each of the transcript's segments -> where its text starts in speech.joined."""
+        return dict(zip(map(id, self.transcript.segments), self.speech.joined.offsets))
 
     def masked_text(self, segment: Segment) -> str:
         """The segment's text with numbers masked as the store masks them: across segments,
         so evidence never shows the piece of a number that was read in several parts."""
-        cached = self._masked_by_segment.get(id(segment))
-        if cached is None:
-            if _EDGE_DIGITS.search(segment.text):
-                cached = self._masked_texts.get(id(segment)) or mask_numbers(segment.text)
-            else:
-                # No digit at either end: no number runs on into a neighbour, the segment alone decides.
-                cached = mask_numbers(segment.text)
-            self._masked_by_segment[id(segment)] = cached
-        return cached
+        offset = self._speech_offsets.get(id(segment))
+        if offset is None or not segment.text:  # a segment of another transcript decides alone
+            return mask_numbers(segment.text)
+        return self.speech.masked[offset : offset + len(segment.text)]

@@ -15,17 +15,17 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.detectors.base import CallContext
-from pipeline.digits import DigitRun, SpeakerTexts, find_digit_runs, join_same_speaker
+from pipeline.digits import DigitRun
 from pipeline.errors import LexiconError
 from pipeline.lexicon import read_lexicon
-from pipeline.privacy import mask_digits
+from pipeline.privacy import MaskedSpeech, mask_digits
 from pipeline.root_causes import root_cause_for
 from pipeline.textspan import evidence_snippet, span_times
 from pipeline.types import Finding, Segment
@@ -239,9 +239,9 @@ class SpokenNumber:
     recognition: Recognition
     score: float
     context: ContextWord | None
-    # (the speaker's own joined words, start, end of the number in them): the evidence is made
-    # from it only for numbers that are reported, since masking costs more than finding.
-    evidence_source: tuple[str, int, int]
+    # (the call's joined speech, start, end of the number in it): the evidence is made from it
+    # only for numbers that are reported.
+    evidence_source: tuple[MaskedSpeech, int, int]
     segment_count: int  # how many of the speaker's segments it was read over
     role: str
     speaker: str
@@ -251,8 +251,13 @@ class SpokenNumber:
 
     @property
     def evidence(self) -> str:
-        """Masked: the number in 【】 with the speaker's words around it."""
-        return evidence_snippet(*self.evidence_source)
+        """Masked: the number in 【】 with the speaker's own joined words around it, not the other party's."""
+        speech, start, end = self.evidence_source
+        stretch_start, stretch_end = speech.joined.stretch(start)
+        return evidence_snippet(
+            speech.joined.text[stretch_start:stretch_end], start - stretch_start, end - stretch_start,
+            masked=speech.masked[stretch_start:stretch_end],
+        )
 
 
 class CallText:
@@ -267,17 +272,16 @@ class CallText:
             position += len(segments[index].text) + 1
         self.text = "\n".join(segments[i].text for i in order)
 
-    def around(self, speech: SpeakerTexts, run: DigitRun) -> tuple[str, str]:
-        """What was said just before and just after `run` (a run in `speech.text`)."""
-        first_segment, first_offset = speech.locate(run.start)
-        last_segment, last_offset = speech.locate(run.end - 1)
+    def around(self, first_segment: int, first_offset: int, last_segment: int, last_offset: int) -> tuple[str, str]:
+        """What was said just before and just after a number read from character `first_offset`
+        of segment `first_segment` to character `last_offset` of `last_segment`."""
         start = self.offsets[first_segment] + first_offset
         end = self.offsets[last_segment] + last_offset + 1
         return self.text[max(0, start - CONTEXT_BEFORE_CHARS) : start], self.text[end : end + CONTEXT_AFTER_CHARS]
 
 
-def numbers_in_run(run: DigitRun, context_of: Callable[[DigitRun], ContextWord | None]):
-    """(part of run, recognition, score, context) for each number in the run.
+def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
+    """(part of run, what it can be) for each number in the run.
 
     The whole run is tried first; when it is no number (two numbers read in one breath, a stray
     digit from 唯一 or 拐弯 next to it), consecutive groups are tried, longest first.
@@ -291,45 +295,41 @@ def numbers_in_run(run: DigitRun, context_of: Callable[[DigitRun], ContextWord |
                 continue
             found = recognitions(part.digits)
             if found:
-                context = context_of(part)  # only looked up for digits shaped like PII
-                recognition, score = best_recognition(found, context)
-                yield part, recognition, score, context
+                yield part, found
                 first = last + 1
                 break
         else:
             first += 1
 
 
-def _spoken_number(segments, speech: SpeakerTexts, part: DigitRun, recognition, score, context) -> SpokenNumber:
-    read_in = speech.segments_between(part.start, part.end)
-    first, last = segments[read_in[0]], segments[read_in[-1]]
-    first_offset = speech.locate(part.start)[1]
-    last_offset = speech.locate(part.end - 1)[1]
-    # Evidence from this speaker's own joined words, not the other party's.
-    stretch_start, stretch_end = speech.stretch(part.start)
-    evidence_source = (speech.text[stretch_start:stretch_end], part.start - stretch_start, part.end - stretch_start)
-    start_s = span_times(first, first_offset, first_offset + 1)[0]
-    end_s = span_times(last, last_offset, last_offset + 1)[1]
-    return SpokenNumber(recognition, score, context, evidence_source, len(read_in), first.role, first.speaker, start_s, end_s)
-
-
-def spoken_numbers(segments: tuple[Segment, ...], context_words: ContextWords) -> list[SpokenNumber]:
+def spoken_numbers(
+    segments: tuple[Segment, ...], context_words: ContextWords, speech: MaskedSpeech | None = None
+) -> list[SpokenNumber]:
     """Every ID, card or mobile number read in the call, reportable or not, in time order."""
-    speech = join_same_speaker(segments)
-    runs = find_digit_runs(speech.text, min_digits=MIN_PII_DIGITS)
+    if speech is None:  # detect passes the call's, shared with the evidence of every detector
+        speech = MaskedSpeech.of(segments)
+    # The masking runs (MIN_MASKED_DIGITS = 7 or more) hold every run long enough to be PII.
+    runs = [run for run in speech.runs if len(run.digits) >= MIN_PII_DIGITS]
     if not runs:
         return []
+    joined = speech.joined
     call_text = CallText(segments)
-
-    def context_of(part: DigitRun) -> ContextWord | None:
-        return context_words.nearest(*call_text.around(speech, part))
-
-    found = [
-        _spoken_number(segments, speech, part, recognition, score, context)
-        for run in runs
-        for part, recognition, score, context in numbers_in_run(run, context_of)
-    ]
-    return sorted(found, key=lambda n: n.start_s)
+    numbers = []
+    for run in runs:
+        for part, found in numbers_in_run(run):
+            read_in, first_offset, last_offset = joined.spread(part.start, part.end)
+            # The context is only looked up for digits shaped like PII.
+            context = context_words.nearest(*call_text.around(read_in[0], first_offset, read_in[-1], last_offset))
+            recognition, score = best_recognition(found, context)
+            first, last = segments[read_in[0]], segments[read_in[-1]]
+            numbers.append(
+                SpokenNumber(
+                    recognition, score, context, (speech, part.start, part.end), len(read_in), first.role, first.speaker,
+                    start_s=span_times(first, first_offset, first_offset + 1)[0],
+                    end_s=span_times(last, last_offset, last_offset + 1)[1],
+                )
+            )
+    return sorted(numbers, key=lambda n: n.start_s)
 
 
 def mark_read_backs(numbers: list[SpokenNumber]) -> None:
@@ -358,19 +358,23 @@ def finding_kind(number: SpokenNumber) -> str:
 
 def detect(call: CallContext) -> list[Finding]:
     segments = call.transcript.segments
-    numbers = spoken_numbers(segments, load_context_words(str(call.lexicon_dir)))
+    numbers = spoken_numbers(segments, load_context_words(str(call.lexicon_dir)), call.speech)
     if not numbers:
         return []
     mark_read_backs(numbers)
     # A weak reading of a number that is reported elsewhere in the call is the same number.
     reported = {(n.recognition.entity, n.recognition.number) for n in numbers if n.score >= REPORT_THRESHOLD}
     findings = []
+    root_causes: dict[str, str] = {}  # rule_id -> root cause: a call reports a few rules many times
     for number in numbers:
         recognition = number.recognition
         if (recognition.entity, recognition.number) not in reported:
             continue
         kind = finding_kind(number)
         rule_id = f"pii.{recognition.entity}.{kind}"
+        root_cause = root_causes.get(rule_id)
+        if root_cause is None:
+            root_cause = root_causes[rule_id] = root_cause_for(call.lexicon_dir, rule_id)
         findings.append(
             Finding(
                 call_id=call.call_id,
@@ -396,7 +400,7 @@ def detect(call: CallContext) -> list[Finding]:
                     "context_effect": number.context.effect if number.context else None,
                     "segments": number.segment_count,
                 },
-                root_cause=root_cause_for(call.lexicon_dir, rule_id),
+                root_cause=root_cause,
                 ruleset_version=call.ruleset_version,
             )
         )
