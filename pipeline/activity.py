@@ -1,4 +1,5 @@
-"""Speech activity of one channel: frame features, speech spans, music-like non-speech spans.
+"""Speech activity of one channel: speech spans and music-like non-speech spans from its frame
+features (pipeline.frame_features).
 
 Speech / non-speech comes from the Silero VAD bundled with faster-whisper (offline, onnx), read
 frame by frame instead of through `get_speech_timestamps`, whose 400 ms padding and 2 s
@@ -18,20 +19,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pipeline.frame_features import (  # noqa: F401  (re-exported: the acoustic stage imports them from here)
+    ANALYSIS_RATE,
+    FRAME_S,
+    SILENT_DB,
+    ChannelFeatures,
+    channel_features,
+    to_analysis_rate,
+)
+
 if TYPE_CHECKING:
     from pipeline.acoustic_options import AcousticOptions
 
-ANALYSIS_RATE = 16_000
-# Silero v6 scores 512-sample windows at 16 kHz: every frame feature shares this grid.
-FRAME_SAMPLES = 512
-FRAME_S = FRAME_SAMPLES / ANALYSIS_RATE
-# Level given to digitally silent frames, so logs and percentiles stay finite.
-SILENT_DB = -120.0
 # 90th percentile of spectral change over 0.5 s that makes tonal sound music: measured 0.19 for
 # chords changing every 2 s, 0.84 for a melody, at most 0.05 for mains hum or a steady tone.
 MUSIC_MIN_CHANGE = 0.1
-# The band every feature looks at: FFT bins 4–127 of 512 at 16 kHz, 125 Hz–4 kHz.
-_BAND = slice(4, 128)
 # Largest widening of a VAD run by energy (see _extend_onsets).
 EXTEND_S = 0.5
 
@@ -46,129 +48,6 @@ class Span:
     @property
     def duration(self) -> float:
         return max(0.0, self.end - self.start)
-
-
-@dataclass(frozen=True, eq=False)
-class ChannelFeatures:
-    """Per-frame features of one channel on the FRAME_S grid."""
-
-    speech_prob: np.ndarray  # Silero probability per frame
-    level_db: np.ndarray  # frame RMS in dBFS
-    tonality_db: np.ndarray  # strongest bins over the median bin, noise-whitened (~7.6 dB for noise)
-    spectral_change: np.ndarray  # 1 - cosine similarity with the spectrum 0.5 s earlier
-    noise_floor_db: float
-    duration_s: float
-
-    @property
-    def n_frames(self) -> int:
-        return len(self.level_db)
-
-
-def to_analysis_rate(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    if sample_rate == ANALYSIS_RATE:
-        return np.ascontiguousarray(samples, dtype=np.float32)
-    from pipeline.audio import resample
-
-    return resample(samples, sample_rate, ANALYSIS_RATE)
-
-
-def channel_features(samples: np.ndarray, sample_rate: int = ANALYSIS_RATE) -> ChannelFeatures:
-    """Frame the channel once and compute everything later stages read from it."""
-    samples = _remove_rumble(to_analysis_rate(samples, sample_rate))
-    duration_s = len(samples) / ANALYSIS_RATE
-    # Whole frames only; an empty channel still gets one (silent) frame.
-    padding = (-len(samples)) % FRAME_SAMPLES if len(samples) else FRAME_SAMPLES
-    padded = np.pad(samples, (0, padding))
-    frames = padded.reshape(-1, FRAME_SAMPLES)
-    power = np.mean(frames.astype(np.float64) ** 2, axis=1)
-    level_db = np.where(power > 1e-12, 10 * np.log10(np.maximum(power, 1e-12)), SILENT_DB)
-
-    from faster_whisper.vad import get_vad_model  # loaded once per process (lru_cache)
-
-    speech_prob = np.asarray(get_vad_model()(padded), dtype=np.float32).reshape(-1)[: len(frames)]
-
-    noise_floor_db = _noise_floor_db(level_db, speech_prob)
-    tonality_db, spectral_change = _spectral_features(padded, level_db <= noise_floor_db + 3.0)
-    tonality_db = np.where(level_db > SILENT_DB, tonality_db, 0.0)
-
-    return ChannelFeatures(
-        speech_prob=speech_prob,
-        level_db=level_db.astype(np.float32),
-        tonality_db=tonality_db.astype(np.float32),
-        spectral_change=spectral_change,
-        noise_floor_db=noise_floor_db,
-        duration_s=duration_s,
-    )
-
-
-def _remove_rumble(samples: np.ndarray) -> np.ndarray:
-    """High-pass at 80 Hz: a DC offset or handling rumble is not speech, yet it would swing
-    the frame levels that the noise floor and the speech gate are measured by."""
-    from scipy.signal import butter, sosfilt
-
-    if len(samples) == 0:
-        return samples
-    high_pass = butter(2, 80.0, "highpass", fs=ANALYSIS_RATE, output="sos")
-    return sosfilt(high_pass, samples).astype(np.float32)
-
-
-def _spectral_features(padded: np.ndarray, quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Tonality per frame, and how much the spectrum changed since 0.5 s earlier.
-
-    Tonality: the 6 strongest bins over the median bin, in dB, after whitening by the line's
-    noise spectrum (the median spectrum of the `quiet` frames), so white, pink or brown line
-    noise all read about 7.6 dB while music reads 20 dB and more even at 10 dB SNR.
-    125 Hz–4 kHz only: the band 8 kHz and 16 kHz lines share. Computed in blocks so that an
-    hour-long call never holds its full spectrogram in memory.
-    """
-    import librosa
-
-    def band_power(samples: np.ndarray) -> np.ndarray:
-        spectrum = librosa.stft(samples, n_fft=FRAME_SAMPLES, hop_length=FRAME_SAMPLES, center=False)
-        return np.abs(spectrum[_BAND]) ** 2 + 1e-20
-
-    frames = padded.reshape(-1, FRAME_SAMPLES)
-    n_frames = len(frames)
-    quiet_frames = frames[quiet[:n_frames]]
-    # Too few quiet frames (speech or music throughout): leave the spectrum unwhitened.
-    n_bins = _BAND.stop - _BAND.start
-    noise_profile = np.ones(n_bins)
-    if len(quiet_frames) >= 10:
-        noise_profile = np.median(band_power(quiet_frames.reshape(-1)), axis=1)
-    lag = int(round(0.5 / FRAME_S))
-    block = 4096  # frames (about 2 minutes)
-    tonality_db = np.zeros(n_frames, dtype=np.float32)
-    spectral_change = np.zeros(n_frames, dtype=np.float32)
-    previous_tail = None  # the last `lag` unit spectra of the previous block
-    for first in range(0, n_frames, block):
-        last = min(n_frames, first + block)
-        power = band_power(padded[first * FRAME_SAMPLES : last * FRAME_SAMPLES])
-        whitened = power / noise_profile[:, None]
-        strongest = np.sort(whitened, axis=0)[-6:].mean(axis=0)
-        tonality_db[first:last] = 10 * np.log10(strongest / np.median(whitened, axis=0))
-        magnitude = np.sqrt(power)
-        unit = magnitude / np.linalg.norm(magnitude, axis=0, keepdims=True)
-        history = unit if previous_tail is None else np.concatenate([previous_tail, unit], axis=1)
-        offset = history.shape[1] - unit.shape[1]  # frames carried over from the previous block
-        if history.shape[1] > lag:
-            change = 1.0 - np.sum(history[:, lag:] * history[:, :-lag], axis=0)
-            # change[k] compares history frame k+lag with frame k; keep those inside this block.
-            keep = change[max(0, offset - lag) :]
-            spectral_change[last - len(keep) : last] = keep
-        previous_tail = history[:, -lag:]
-    return tonality_db, spectral_change
-
-
-def _noise_floor_db(level_db: np.ndarray, speech_prob: np.ndarray) -> float:
-    """A low percentile of the frames Silero is sure hold no speech: the line's own floor.
-
-    Speech-heavy channels have few such frames; then fall back to a low percentile of all frames.
-    """
-    if len(level_db) == 0:
-        return SILENT_DB
-    quiet = level_db[speech_prob < 0.2]
-    pool = quiet if len(quiet) >= 10 else level_db
-    return float(np.percentile(pool, 10))
 
 
 def hysteresis(prob: np.ndarray, on: float, off: float) -> np.ndarray:

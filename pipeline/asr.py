@@ -16,7 +16,14 @@ import numpy as np
 from pipeline.config import AsrOptions
 from pipeline.models import verify_whisper
 from pipeline.normalize import to_simplified
+from pipeline.spool import release_freed_memory
 from pipeline.types import Role, Segment, Word
+
+SAMPLE_RATE = 16_000
+# A window ends at the quietest moment of its last this many seconds.
+CUT_SEARCH_S = 20
+# A segment's first word this far before the second was mapped to the wrong VAD chunk.
+FIRST_WORD_GAP_S = 1.5
 
 
 @lru_cache(maxsize=2)
@@ -39,13 +46,60 @@ def asr_options_echo(options: AsrOptions) -> dict:
     return asdict(options)
 
 
-def transcribe_channel(
-    samples: np.ndarray, model_dir: Path, options: AsrOptions, speaker: str, role: Role
-) -> list[Segment]:
-    """Transcribe one channel of 16 kHz float32 audio into segments of one speaker."""
+def transcribe_channel(samples, model_dir: Path, options: AsrOptions, speaker: str, role: Role) -> list[Segment]:
+    """Transcribe one channel of 16 kHz float32 audio (an array or a spooled channel) into
+    segments of one speaker.
+
+    A channel longer than `options.window_s` is transcribed window by window, each window cut at
+    the quietest moment of its last seconds, so that a long call needs the memory of one window
+    (whisper's features of a whole hour would take gigabytes) and no word is cut in two.
+    """
     model = load_whisper(str(model_dir), options.device, options.compute_type, options.cpu_threads)
+    duration = len(samples) / SAMPLE_RATE
+    segments: list[Segment] = []
+    bounds = window_bounds(samples, options.window_s)
+    for first, last in bounds:
+        piece = np.asarray(samples[first:last], dtype=np.float32)
+        segments.extend(_transcribe_piece(model, piece, options, speaker, role, first / SAMPLE_RATE, duration))
+        if len(bounds) > 1:
+            del piece
+            release_freed_memory()
+    return segments
+
+
+def window_bounds(samples, window_s: int) -> list[tuple[int, int]]:
+    """(first, last) sample of each window: whole channel when short, else about `window_s`
+    seconds each, ending at the quietest 100 ms of the window's last CUT_SEARCH_S seconds."""
+    n = len(samples)
+    size = int(window_s * SAMPLE_RATE)
+    if window_s <= 0 or n <= size + CUT_SEARCH_S * SAMPLE_RATE:
+        return [(0, n)]
+    bounds = []
+    first = 0
+    while n - first > size + CUT_SEARCH_S * SAMPLE_RATE:
+        search_from = first + size - int(CUT_SEARCH_S * SAMPLE_RATE)
+        cut = search_from + _quietest_point(np.asarray(samples[search_from : first + size], dtype=np.float32))
+        bounds.append((first, cut))
+        first = cut
+    bounds.append((first, n))
+    return bounds
+
+
+def _quietest_point(region: np.ndarray) -> int:
+    """Sample offset of the middle of the quietest 100 ms step in `region` (the later one on ties,
+    so windows stay as long as allowed)."""
+    step = SAMPLE_RATE // 10
+    usable = len(region) // step * step
+    energy = np.mean(region[:usable].reshape(-1, step).astype(np.float64) ** 2, axis=1)
+    quietest = len(energy) - 1 - int(np.argmin(energy[::-1]))
+    return quietest * step + step // 2
+
+
+def _transcribe_piece(
+    model, piece: np.ndarray, options: AsrOptions, speaker: str, role: Role, offset_s: float, duration: float
+) -> list[Segment]:
     raw_segments, _info = model.transcribe(
-        samples,
+        piece,
         language=options.language,
         beam_size=options.beam_size,
         vad_filter=options.vad_filter,
@@ -54,25 +108,24 @@ def transcribe_channel(
         initial_prompt=options.initial_prompt or None,
         condition_on_previous_text=options.condition_on_previous_text,
     )
-    duration = len(samples) / 16_000
+    piece_s = len(piece) / SAMPLE_RATE
+
+    def at(t: float) -> float:  # a time in the piece, as a time in the call
+        return _clamp(min(max(float(t), 0.0), piece_s) + offset_s, duration)
+
     segments = []
     for raw in raw_segments:
         text = to_simplified(raw.text.strip())
         if not text:
             continue
-        words = tuple(
-            Word(
-                start=_clamp(w.start, duration),
-                end=_clamp(w.end, duration),
-                text=to_simplified(w.word.strip()),
-                prob=round(float(w.probability), 3),
-            )
+        words = _first_word_joined(
+            Word(start=at(w.start), end=at(w.end), text=to_simplified(w.word.strip()), prob=round(float(w.probability), 3))
             for w in (raw.words or ())
             if w.word.strip()
         )
-        start, end = _clamp(raw.start, duration), _clamp(raw.end, duration)
+        start, end = at(raw.start), at(raw.end)
         if words:  # word times are tighter than the segment's 30 s window times
-            start, end = min(start, words[0].start), max(words[-1].end, min(end, words[-1].end + 0.5))
+            start, end = words[0].start, max(words[-1].end, min(end, words[-1].end + 0.5))
         segments.append(
             Segment(
                 start=start,
@@ -85,6 +138,22 @@ def transcribe_channel(
             )
         )
     return segments
+
+
+def _first_word_joined(words) -> tuple[Word, ...]:
+    """The segment's words, the first one moved next to the second when a long gap parts them.
+
+    faster-whisper's VAD joins the speech chunks of a window before decoding and maps times back
+    word by word; a word starting a segment right at a joint can be mapped to the end of the
+    previous chunk, a minute earlier (measured: 酒 at 5.56 s, the rest of 酒香火锅 from 89.8 s),
+    which would put the segment, its speaker and its findings at the wrong time.
+    """
+    words = list(words)
+    if len(words) >= 2 and words[1].start - words[0].end > FIRST_WORD_GAP_S:
+        first, second = words[0], words[1]
+        length = min(first.end - first.start, 1.0)
+        words[0] = Word(round(second.start - length, 3), second.start, first.text, first.prob)
+    return tuple(words)
 
 
 def _clamp(t: float, duration: float) -> float:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.errors import AudioDecodeError
+from pipeline.spool import ChannelSpool
 from pipeline.types import Audio
 
 TARGET_SAMPLE_RATE = 16_000
@@ -56,44 +59,103 @@ def _check_wav_complete(path: Path, head: bytes, size: int) -> None:
         raise AudioDecodeError(path, "truncated WAV: no audio data chunk")
 
 
-def _read_soundfile(path: Path) -> tuple[np.ndarray, int]:
+# Recordings up to this long are decoded into memory; longer ones are spooled to a temporary file
+# channel by channel and read back in windows, so a 60-minute call needs no more memory than a
+# few minutes of audio (the ASR and acoustic stages read windows, see asr.py and activity.py).
+IN_MEMORY_MAX_S = 600.0
+# Decoding reads the source this many seconds at a time.
+_DECODE_BLOCK_S = 30.0
+
+
+@dataclass
+class _Decoder:
+    rate: int
+    n_channels: int
+    blocks: Iterator[np.ndarray]  # (channels, samples) float32 at `rate`, in file order
+    close: Callable[[], None]
+
+
+def _soundfile_blocks(path: Path) -> _Decoder:
+    """Blocks read by libsndfile (wav, flac, ogg, mp3), which tells truncation apart from garbage."""
     import soundfile
 
     # Through a Python file object: libsndfile cannot open names that are not valid UTF-8.
-    with open(path, "rb") as handle:
-        data, rate = soundfile.read(handle, dtype="float32", always_2d=True)
-    return data.T, int(rate)
+    handle = open(path, "rb")
+    try:
+        sound = soundfile.SoundFile(handle)
+    except BaseException:
+        handle.close()
+        raise
+
+    def blocks():
+        size = max(1, int(_DECODE_BLOCK_S * sound.samplerate))
+        while True:
+            try:
+                data = sound.read(size, dtype="float32", always_2d=True)
+            except soundfile.LibsndfileError as exc:
+                raise AudioDecodeError(path, f"the audio data cannot be decoded ({exc})") from None
+            if len(data) == 0:
+                return
+            yield data.T
+
+    def close() -> None:
+        sound.close()
+        handle.close()
+
+    return _Decoder(int(sound.samplerate), int(sound.channels), blocks(), close)
 
 
-def _read_pyav(path: Path) -> tuple[np.ndarray, int]:
+def _pyav_blocks(path: Path) -> _Decoder:
+    """The same from PyAV (FFmpeg), for containers libsndfile does not know."""
     import av
 
-    with open(path, "rb") as handle, av.open(handle) as container:
+    handle = open(path, "rb")
+    try:
+        container = av.open(handle)
         if not container.streams.audio:
             raise AudioDecodeError(path, "the file has no audio stream")
-        stream = container.streams.audio[0]
-        rate = stream.rate
-        frames = [frame.to_ndarray() for frame in container.decode(stream)]
-    if not frames:
-        raise AudioDecodeError(path, "the audio stream holds no samples")
-    planar = [f if f.ndim == 2 and f.shape[0] == stream.channels else f.reshape(-1, stream.channels).T for f in frames]
-    data = np.concatenate(planar, axis=1)
-    if np.issubdtype(data.dtype, np.integer):
-        data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
-    return data.astype(np.float32), int(rate)
+    except BaseException:
+        handle.close()
+        raise
+    stream = container.streams.audio[0]
+
+    def as_planar_float(frame) -> np.ndarray:
+        data = frame.to_ndarray()
+        if data.ndim != 2 or data.shape[0] != stream.channels:
+            data = data.reshape(-1, stream.channels).T
+        if np.issubdtype(data.dtype, np.integer):
+            data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
+        return data.astype(np.float32)
+
+    def blocks():
+        decoded = container.decode(stream)
+        while True:
+            try:
+                frame = next(decoded, None)
+            except av.FFmpegError as exc:
+                raise AudioDecodeError(path, f"the audio data cannot be decoded ({exc})") from None
+            if frame is None:
+                return
+            yield as_planar_float(frame)
+
+    def close() -> None:
+        container.close()
+        handle.close()
+
+    return _Decoder(int(stream.rate), int(stream.channels), blocks(), close)
 
 
-def _decode(path: Path) -> tuple[np.ndarray, int]:
+def _open_decoder(path: Path) -> _Decoder:
     import soundfile
 
     try:
-        return _read_soundfile(path)
+        return _soundfile_blocks(path)
     except soundfile.LibsndfileError as sndfile_error:
         first_reason = str(sndfile_error).split(": ", 1)[-1].strip() or "unknown format"
     except RuntimeError as exc:  # older soundfile raise RuntimeError
         first_reason = str(exc)
     try:
-        return _read_pyav(path)
+        return _pyav_blocks(path)
     except AudioDecodeError:
         raise
     except Exception:  # PyAV raises many error types; the libsndfile reason is the clearer one
@@ -108,8 +170,12 @@ def resample(samples: np.ndarray, source_rate: int, target_rate: int = TARGET_SA
     return librosa.resample(samples, orig_sr=source_rate, target_sr=target_rate, res_type="soxr_hq").astype(np.float32)
 
 
-def load_audio(path: Path | str) -> Audio:
-    """Decode `path`; raise AudioDecodeError naming the file and the reason if it is not usable audio."""
+def load_audio(path: Path | str, *, in_memory_max_s: float | None = None) -> Audio:
+    """Decode `path`; raise AudioDecodeError naming the file and the reason if it is not usable audio.
+
+    Recordings longer than `in_memory_max_s` (default IN_MEMORY_MAX_S) get `SpooledChannel`s
+    (pipeline.spool) instead of arrays: same length and slicing, read from disk window by window.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -127,25 +193,59 @@ def load_audio(path: Path | str) -> Audio:
         raise AudioDecodeError(path, "empty file (0 bytes)")
     _check_wav_complete(path, head, size)
 
-    data, rate = _decode(path)
-    n_channels, n_samples = data.shape
-    if n_samples == 0:
-        raise AudioDecodeError(path, "the file holds no audio samples")
-    if n_channels > MAX_CHANNELS:
-        raise AudioDecodeError(path, f"has {n_channels} channels; callqa reads mono and two-channel (stereo) calls")
-    duration = n_samples / rate
-    if duration < MIN_DURATION_S:
-        raise AudioDecodeError(
-            path, f"too short to hold speech ({n_samples} samples, {duration:.4f} s; at least {MIN_DURATION_S} s needed)"
-        )
-    if not np.all(np.isfinite(data)):
-        raise AudioDecodeError(path, "holds invalid (NaN or infinite) samples")
-    channels = tuple(resample(channel, rate) for channel in data)
+    decoder = _open_decoder(path)
+    try:
+        limit = IN_MEMORY_MAX_S if in_memory_max_s is None else in_memory_max_s
+        channels, n_samples = _decode_channels(path, decoder, limit)
+    finally:
+        decoder.close()
     return Audio(
         channels=channels,
         sample_rate=TARGET_SAMPLE_RATE,
-        duration_s=round(duration, 3),
+        duration_s=round(n_samples / decoder.rate, 3),
         sha256=file_sha256(path),
-        source_sample_rate=rate,
-        source_channels=n_channels,
+        source_sample_rate=decoder.rate,
+        source_channels=decoder.n_channels,
     )
+
+
+def _decode_channels(path: Path, decoder: _Decoder, in_memory_max_s: float) -> tuple[tuple, int]:
+    """The 16 kHz channels (in memory, or spooled once the recording passes `in_memory_max_s`)
+    and the number of samples per channel at the source rate."""
+    rate, n_channels = decoder.rate, decoder.n_channels
+    if n_channels > MAX_CHANNELS:
+        raise AudioDecodeError(path, f"has {n_channels} channels; callqa reads mono and two-channel (stereo) calls")
+    held: list[np.ndarray] = []  # source-rate blocks, while the recording is short enough to hold
+    spool: ChannelSpool | None = None
+    n_samples = 0
+    try:
+        for block in decoder.blocks:
+            if not np.all(np.isfinite(block)):
+                raise AudioDecodeError(path, "holds invalid (NaN or infinite) samples")
+            n_samples += block.shape[1]
+            if spool is not None:
+                spool.write(block)
+            elif n_samples <= in_memory_max_s * rate:
+                held.append(block)
+            else:
+                spool = ChannelSpool(n_channels, rate)
+                for earlier in [*held, block]:
+                    spool.write(earlier)
+                held = []
+    except BaseException:
+        if spool is not None:
+            spool.discard()
+        raise
+    if n_samples == 0:
+        raise AudioDecodeError(path, "the file holds no audio samples")
+    duration = n_samples / rate
+    if duration < MIN_DURATION_S:
+        if spool is not None:
+            spool.discard()
+        raise AudioDecodeError(
+            path, f"too short to hold speech ({n_samples} samples, {duration:.4f} s; at least {MIN_DURATION_S} s needed)"
+        )
+    if spool is not None:
+        return spool.finish(), n_samples
+    data = held[0] if len(held) == 1 else np.concatenate(held, axis=1)
+    return tuple(resample(channel, rate) for channel in data), n_samples

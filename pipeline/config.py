@@ -50,6 +50,8 @@ class AsrOptions:
     word_timestamps: bool = True
     initial_prompt: str = ""
     condition_on_previous_text: bool = False
+    # Channels longer than this are transcribed in windows of about this many seconds (0 = never).
+    window_s: int = 300
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: [asr] beam_size must be at least 1, got {config.asr.beam_size}")
     if config.asr.device not in ("cpu", "cuda", "auto"):
         raise ConfigError(f"{where}: [asr] device must be cpu, cuda or auto, got {config.asr.device!r}")
+    if config.asr.window_s and config.asr.window_s < 60:
+        raise ConfigError(f"{where}: [asr] window_s must be 0 (whole channel) or at least 60 seconds, got {config.asr.window_s}")
     if config.asr.cpu_threads < 0:
         raise ConfigError(f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}")
     for problem in config.acoustics.problems():

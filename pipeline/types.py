@@ -62,7 +62,11 @@ class Recording:
 
 @dataclass(frozen=True, eq=False)
 class Audio:
-    """Decoded audio: one float32 array per channel, all at `sample_rate` (16 kHz)."""
+    """Decoded audio: one float32 array per channel, all at `sample_rate` (16 kHz).
+
+    Long recordings carry `pipeline.spool.SpooledChannel`s instead of arrays: the same length and
+    slicing, read from disk by window (see `audio.IN_MEMORY_MAX_S`).
+    """
 
     channels: tuple[np.ndarray, ...]
     sample_rate: int
