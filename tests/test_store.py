@@ -142,7 +142,7 @@ def test_killed_writer_leaves_no_partial_call(tmp_path):
 def test_reader_process_reads_while_the_writer_runs(tmp_path):
     db = tmp_path / "w.duckdb"
     snapshot = db.with_name("w-read.duckdb")
-    writer = subprocess.Popen([sys.executable, "-m", "tests.store_writer_proc", str(db), "60", "300", "0.5"],
+    writer = subprocess.Popen([sys.executable, "-m", "tests.store_writer_proc", str(db), "60", "300", "0.5", "0.15"],
                               stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
     reader_code = (
         "import sys, time\n"
