@@ -1,6 +1,7 @@
 """What the nightly flow costs on top of ASR: end-to-end flow wall time / ASR-alone wall time.
 
-In one process, on the same stereo calls (data/samples, copied `--copies` times under new names):
+In one process, on the same stereo calls (data/samples, copied `--copies` times under new names
+and with other bytes):
 1. ASR alone: every channel of every call through pipeline.asr.transcribe_channel, one call after
    the other, audio decoded beforehand (decoding is part of the flow's overhead, not of ASR);
 2. the nightly flow end to end (`nightly(..., refresh=True)`: no cached transcripts), from the
@@ -43,12 +44,22 @@ TABLE_HEAD = (
 
 
 def build_archive(root: Path, copies: int) -> int:
-    """data/samples `copies` times under distinct names (the flow runs with refresh: every copy is transcribed)."""
+    """data/samples `copies` times under distinct names, each copy with other bytes (one sample
+    nudged by one step): the flow takes a file with the same bytes as a stored call for a duplicate."""
+    import soundfile
+
     n = 0
     for copy in range(copies):
         for path in sorted(SAMPLES.iterdir()):
             if path.suffix in (".wav", ".flac", ".ogg"):
-                shutil.copy2(path, root / f"{path.stem}-{copy}{path.suffix}")
+                target = root / f"{path.stem}-{copy}{path.suffix}"
+                if copy == 0:
+                    shutil.copy2(path, target)
+                else:
+                    info = soundfile.info(str(path))
+                    data, rate = soundfile.read(str(path), dtype="int16" if path.suffix != ".ogg" else "float32")
+                    data[0] += copy if data.dtype.kind == "i" else copy / 32768
+                    soundfile.write(str(target), data, rate, subtype=info.subtype)
                 n += 1
     return n
 
@@ -81,7 +92,7 @@ def append_results(row: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--copies", type=int, default=1, help="copies of data/samples in the archive (default 1: 4 calls)")
+    parser.add_argument("--copies", type=int, default=3, help="copies of data/samples in the archive (default 3: 12 calls)")
     parser.add_argument("--workers", type=int, default=None, help="flow thread-pool workers (default: [nightly] workers)")
     parser.add_argument("--warm", action="store_true", help="run the flow once, untimed, before timing it (per-call overhead only)")
     args = parser.parse_args()
