@@ -142,7 +142,7 @@ def _pyav_blocks(path: Path) -> _Decoder:
         container.close()
         handle.close()
 
-    return _Decoder(int(stream.rate), int(stream.channels), blocks(), close)
+    return _Decoder(int(stream.rate or 0), int(stream.channels or 0), blocks(), close)
 
 
 def _open_decoder(path: Path) -> _Decoder:
@@ -213,6 +213,8 @@ def _decode_channels(path: Path, decoder: _Decoder, in_memory_max_s: float) -> t
     """The 16 kHz channels (in memory, or spooled once the recording passes `in_memory_max_s`)
     and the number of samples per channel at the source rate."""
     rate, n_channels = decoder.rate, decoder.n_channels
+    if rate <= 0 or n_channels <= 0:
+        raise AudioDecodeError(path, "the audio stream declares no sample rate or no channels")
     if n_channels > MAX_CHANNELS:
         raise AudioDecodeError(path, f"has {n_channels} channels; callqa reads mono and two-channel (stereo) calls")
     held: list[np.ndarray] = []  # source-rate blocks, while the recording is short enough to hold
