@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,16 +87,18 @@ def _normalise_level(wav: np.ndarray) -> np.ndarray:
     return (wav * (10 ** (TARGET_DBFS / 20) / rms)).astype(np.float32)
 
 
-def embed_many(encoder, wavs: list[np.ndarray]) -> np.ndarray:
-    """L2-normalised embeddings, one per waveform, with partial utterances in shared batches.
+def embed_many(encoder, wavs: Iterable[np.ndarray], count: int) -> np.ndarray:
+    """L2-normalised embeddings, one per waveform of `wavs` (`count` of them, made one by one),
+    with partial utterances in shared batches.
 
     Same slicing as resemblyzer's embed_utterance, but batched across waveforms (one forward
-    pass per window would be slow) and streamed, so a long call never holds all spectrograms.
+    pass per window would be slow) and streamed, so a long call never holds all its windows'
+    speech nor all spectrograms at once.
     """
     import torch
     from resemblyzer.audio import wav_to_mel_spectrogram
 
-    sums = np.zeros((len(wavs), 256), dtype=np.float64)
+    sums = np.zeros((count, 256), dtype=np.float64)
     pending: list[np.ndarray] = []
     owners: list[int] = []
 
@@ -211,18 +214,27 @@ def diarize_frames(
 
     active = scores > LOCAL_ACTIVE
     alone = active & (active.sum(axis=2, keepdims=True) == 1)
-    items, wavs, clean_s = [], [], []
-    padded = np.pad(samples, (0, window_samples))
+    items, masks, clean_s = [], [], []
     for w in range(n_windows):
-        first = int(round(windows[w].start * SAMPLE_RATE))
-        chunk = padded[first : first + window_samples]
         for k in range(n_local):
             mask = alone[w, :, k] if alone[w, :, k].sum() * frame_s >= MIN_EMBEDDED_S else active[w, :, k]
             if mask.sum() * frame_s < MIN_EMBEDDED_S:
                 continue
             items.append((w, k))
-            wavs.append(chunk[_frame_to_sample_mask(mask, len(chunk))])
+            masks.append(mask)
             clean_s.append(float(alone[w, :, k].sum() * frame_s))
+
+    def speech_of_items():
+        """Each item's speech, cut from its window when needed (windows overlap: holding every
+        item's speech at once would copy the call two to three times)."""
+        window, chunk = None, None
+        for (w, _k), mask in zip(items, masks):
+            if w != window:
+                first = int(round(windows[w].start * SAMPLE_RATE))
+                chunk = np.asarray(samples[first : first + window_samples], dtype=np.float32)
+                chunk = np.pad(chunk, (0, window_samples - len(chunk)))
+                window = w
+            yield chunk[_frame_to_sample_mask(mask, len(chunk))]
 
     speech = Inference.aggregate(SlidingWindowFeature(scores.max(axis=2, keepdims=True), windows), frames)
     is_speech = binarize(speech.data.T, onset=SPEECH_ONSET, offset=SPEECH_OFFSET)[0].astype(bool)
@@ -231,7 +243,7 @@ def diarize_frames(
     if not items:
         return FrameLabels(np.full(n_grid, -1), grid[0].middle, grid.step, 0, None)
 
-    embeddings = embed_many(encoder, wavs)
+    embeddings = embed_many(encoder, speech_of_items(), len(items))
     weights = np.asarray(clean_s)
     founders = weights >= MIN_CLUSTERED_S
     if founders.sum() < 2:  # a very short call: every window founds
