@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import polars as pl
@@ -27,6 +28,11 @@ def pareto_table(findings: pl.DataFrame, key: str) -> pl.DataFrame:
     ).with_columns((pl.col("cumulative_share").shift(1).fill_null(0.0) < 0.8).alias("vital_few"))
 
 
+def _text_width(text: str, font_px: float = 11.0) -> float:
+    """About how wide `text` is drawn: CJK characters a full em, others a bit over half."""
+    return sum(font_px if ord(char) > 0x2E7F else font_px * 0.6 for char in text)
+
+
 def pareto_svg(table: pl.DataFrame, key: str, width: int = 760, height: int = 380) -> str:
     """Bars for counts (vital few darker), a line for the cumulative share, an 80 % guide."""
     if table.is_empty():
@@ -35,6 +41,9 @@ def pareto_svg(table: pl.DataFrame, key: str, width: int = 760, height: int = 38
     plot_w, plot_h = width - left - right, height - top - bottom
     n_max = max(table["n"].to_list())
     step = plot_w / table.height
+    # The last bar's slanted label runs right of the plot: widen the picture so it is not cut.
+    last_label_reach = _text_width(str(table[key][-1])) * math.cos(math.radians(35)) - step / 2
+    width = max(width, int(left + plot_w + last_label_reach + 12))
     bar_w = step * 0.7
     parts = [f'<svg class="chart pareto" role="img" aria-label="Pareto chart" xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
