@@ -324,6 +324,74 @@ def test_rescore_applies_changed_lexicons_without_audio(prefect_api, site, tmp_p
         ("nightly", True), ("rescore", True), ("rescore", True)]
 
 
+def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypatch):
+    """rescore's batch writer (upserts, unchanged segments left in place) against the nightly run's
+    per-call writer: the same rows, also where findings, score items and segments go away."""
+    from datetime import datetime, timezone
+
+    from pipeline.acoustics import CallMetrics
+    from pipeline.config import load_config
+    from pipeline.process import detect
+    from pipeline.rescore import rescore
+    from pipeline.scorecard import load_scorecard, score_call
+    from pipeline.store import StoreWriter, start_run
+    from pipeline.types import AudioInfo, CallResult, Finding, Recording, Segment, Transcript
+
+    config = load_config()
+    scorecard = load_scorecard(str(config.paths.lexicons))
+    lines = [("agent", "您好，很高兴为您服务，请问有什么可以帮您？"), ("customer", "我的手机号是幺三八幺二"),
+             ("customer", "三四五六七八。"), ("agent", "这个我也没办法，您可以找别的部门。"),
+             ("customer", "你们再不处理我就去投诉。"), ("agent", "感谢您的来电，再见。")]
+    db = tmp_path / "qa.duckdb"
+    with StoreWriter(db, None) as writer:
+        run_id = start_run(writer.con, version="test", archive="/archive", config={}, config_hash="t", asr_model="m",
+                           ruleset_version="old")
+        for i in range(4):
+            segments = tuple(Segment(2.0 * k + 0.5, 2.0 * k + 2.0, "ch0" if role == "agent" else "ch1", role, text,
+                                     confidence=0.5 if k % 2 else None)
+                             for k, (role, text) in enumerate(lines[: 6 - i]) if i != 3)
+            transcript = Transcript(f"c{i}", segments, AudioInfo(f"c{i}.wav", f"{i:064d}", 12.5, 8000, 2), "whisper-base")
+            findings = detect(transcript, config)
+            if i == 0:  # a finding of the acoustic stage, carried over
+                findings.append(Finding("c0", "silence.dead_air", "dead_air", "minor", "both", 3.0, 9.0, "（静音）",
+                                        {"gap_s": 6.0}, "old", "old"))
+            if i == 1:  # found by an older lexicon: rescoring drops it and its score item
+                findings.append(Finding("c1", "phrase.overpromise", "overpromise.guarantee", "major", "agent", 0.5,
+                                        2.0, "【保证】", {}, "old", "old"))
+            metrics = CallMetrics(12.5, 5.0, 4.0, 0.0, 3.5, 0.28, 2.0, 0, 0, 0.1, 1.25, 0.0, 0.0, 180.0, None)
+            started = datetime(2026, 11, 20, 23, 30, tzinfo=timezone.utc) if i % 2 else None
+            writer.write_call(CallResult(Recording(Path(f"c{i}.wav"), f"c{i}", "A1", started, f"c{i}.wav"), "ok",
+                                         transcript, tuple(findings), score_call(findings, scorecard),
+                                         metrics=metrics if i == 0 else None, wall_s=1.25), run_id)
+        writer.write_call(CallResult(Recording(Path("bad.wav"), "bad"), "failed", error="bad.wav: not audio",
+                                     error_kind="AudioDecodeError"), run_id)
+        # written before masking: the rewrite masks it; an index gap: the rewrite renumbers
+        writer.execute("UPDATE segments SET text = '卡号6222020200112233445' WHERE call_id = 'c2' AND seg_index = 1")
+        writer.execute("UPDATE segments SET seg_index = seg_index + 2 WHERE call_id = 'c1' AND seg_index > 2")
+    shutil.copyfile(db, tmp_path / "per-call.duckdb")
+
+    batch = rescore(config, db, None, tmp_path / "no-cache")
+    monkeypatch.setattr(StoreWriter, "replace_calls",
+                        lambda self, results, run_id, stored_segments: self.write_calls(results, run_id))
+    per_call = rescore(config, tmp_path / "per-call.duckdb", None, tmp_path / "no-cache")
+
+    assert batch.n_calls == per_call.n_calls == 4 and batch.n_from_db == 4
+    tables = {
+        "calls": "SELECT * EXCLUDE (run_id, processed_at), run_id IS NOT NULL FROM calls ORDER BY call_id",
+        "segments": "SELECT * FROM segments ORDER BY call_id, seg_index",
+        "findings": "SELECT * FROM findings ORDER BY call_id, finding_index",
+        "scores": "SELECT * FROM scores ORDER BY call_id",
+        "score_items": "SELECT * FROM score_items ORDER BY call_id, item_id",
+        "runs": "SELECT kind, archive, n_ok, n_failed, audio_s FROM runs ORDER BY kind NULLS FIRST",
+    }
+    for table, sql in tables.items():
+        assert rows(db, sql) == rows(tmp_path / "per-call.duckdb", sql), table
+    assert rows(db, "SELECT count(*) FROM findings WHERE category = 'phrase.overpromise'") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM segments WHERE text LIKE '%6222020200112233445%'") == [(0,)]
+    assert rows(db, "SELECT max(seg_index) FROM segments WHERE call_id = 'c1'") == [(4,)]
+    assert rows(db, "SELECT agent_talk_s FROM calls WHERE call_id = 'c0'") == [(5.0,)]
+
+
 @pytest.mark.parametrize("arguments, message", [
     (["nightly", "/no/such/archive"], "/no/such/archive: archive folder not found"),
     (["backfill", str(SAMPLES), "--from", "2026-11-30", "--to", "2026-11-01"], "--from 2026-11-30 is after --to 2026-11-01"),

@@ -11,12 +11,14 @@ import json
 import re
 import statistics
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import polars as pl
 
 from pipeline.acoustic_options import RateBaseline
 from pipeline.privacy import mask_segment_texts
@@ -89,7 +91,7 @@ def finish_run(con, run_id: str, *, n_ok: int, n_failed: int, audio_s: float, wa
     con.execute(queries()["finish_run"], [n_ok, n_failed, audio_s, wall_s, run_id])
 
 
-def insert_rows(con, insert_sql: str, rows: list[list]) -> None:
+def insert_rows(con, insert_sql: str, rows: list[list] | list[tuple]) -> None:
     """Run a one-row `INSERT … VALUES (?, …)` for many rows as one statement.
 
     DuckDB's executemany runs the statement once per row (about 1 ms each): a call with 80
@@ -136,8 +138,21 @@ def write_calls(con, results: list[CallResult], run_id: str, timezone: str = "As
         raise
 
 
-def _replace_call_rows(con, result: CallResult, run_id: str, timezone: str) -> None:
-    q = queries()
+@dataclass
+class CallRows:
+    """What writing a call puts in each table: rows of values in the column order of queries.sql's
+    insert_* statements (the calls row without processed_at, which the statement sets)."""
+
+    call: list
+    segments: list[tuple]
+    findings: list[tuple]
+    metrics: dict | None  # the acoustic columns of the calls row; None leaves them NULL
+    score: list | None
+    score_items: list[tuple]
+
+
+def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
+    """The rows `result` is stored as (the per-call writer and replace_calls write the same)."""
     rec, transcript = result.recording, result.transcript
     audio = transcript.audio if transcript else None
     call_row = [
@@ -155,32 +170,131 @@ def _replace_call_rows(con, result: CallResult, run_id: str, timezone: str) -> N
     segments = transcript.segments if transcript else ()
     # Masked across segments: a number read in pieces is masked as the whole it is.
     segment_rows = [
-        [rec.call_id, i, s.start, s.end, s.speaker, s.role, masked, s.confidence]
+        (rec.call_id, i, s.start, s.end, s.speaker, s.role, masked, s.confidence)
         for i, (s, masked) in enumerate(zip(segments, mask_segment_texts(segments)))
     ]
     finding_rows = [
-        [rec.call_id, i, f.category, f.rule_id, f.severity, f.role, f.start_s, f.end_s, f.evidence,
-         json.dumps(f.details, ensure_ascii=False), f.root_cause, f.ruleset_version]
+        (rec.call_id, i, f.category, f.rule_id, f.severity, f.role, f.start_s, f.end_s, f.evidence,
+         json.dumps(f.details, ensure_ascii=False), f.root_cause, f.ruleset_version)
         for i, f in enumerate(result.findings)
     ]
-    score = result.score
-    for name in ("delete_score_items", "delete_score", "delete_findings", "delete_segments", "delete_call"):
-        con.execute(q[name], [rec.call_id])
-    con.execute(q["insert_call"], call_row)
-    if segment_rows:
-        insert_rows(con, q["insert_segment"], segment_rows)
-    if finding_rows:
-        insert_rows(con, q["insert_finding"], finding_rows)
+    metrics = None
     if result.metrics is not None:
         metrics = result.metrics.to_dict()
-        metrics.pop("duration_s")  # calls.duration_s is the audio's, already written
-        con.execute(q["update_call_metrics"], {"call_id": rec.call_id, **metrics})
-    if score is not None:
-        con.execute(q["insert_score"], [rec.call_id, score.score, score.red_line_failed, score.flagged, score.scorecard_version])
-        if score.items:
-            insert_rows(con, q["insert_score_item"], [
-                [rec.call_id, i.item_id, i.group, i.name, i.n_findings, i.deduction, i.red_line] for i in score.items
-            ])
+        metrics.pop("duration_s")  # calls.duration_s is the audio's, already in the row
+    score = result.score
+    return CallRows(
+        call=call_row, segments=segment_rows, findings=finding_rows, metrics=metrics,
+        score=[rec.call_id, score.score, score.red_line_failed, score.flagged, score.scorecard_version]
+        if score else None,
+        score_items=[(rec.call_id, i.item_id, i.group, i.name, i.n_findings, i.deduction, i.red_line)
+                     for i in score.items] if score else [],
+    )
+
+
+def _replace_call_rows(con, result: CallResult, run_id: str, timezone: str) -> None:
+    q = queries()
+    rows = call_rows(result, run_id, timezone)
+    call_id = result.recording.call_id
+    for name in ("delete_score_items", "delete_score", "delete_findings", "delete_segments", "delete_call"):
+        con.execute(q[name], [call_id])
+    con.execute(q["insert_call"], rows.call)
+    if rows.segments:
+        insert_rows(con, q["insert_segment"], rows.segments)
+    if rows.findings:
+        insert_rows(con, q["insert_finding"], rows.findings)
+    if rows.metrics is not None:
+        con.execute(q["update_call_metrics"], {"call_id": call_id, **rows.metrics})
+    if rows.score is not None:
+        con.execute(q["insert_score"], rows.score)
+        if rows.score_items:
+            insert_rows(con, q["insert_score_item"], rows.score_items)
+
+
+# Columns of the frames replace_calls inserts from, in CallRows order; the names are the tables'.
+_CALL_COLUMNS = {
+    "call_id": pl.String, "agent_id": pl.String, "started_at": pl.Datetime("us", "UTC"), "audio_path": pl.String,
+    "audio_sha256": pl.String, "duration_s": pl.Float64, "sample_rate": pl.Int32, "channels": pl.Int32,
+    "status": pl.String, "error_kind": pl.String, "error": pl.String, "asr_model": pl.String,
+    "n_segments": pl.Int32, "n_findings": pl.Int32, "run_id": pl.String, "wall_s": pl.Float64,
+    "call_date": pl.Date, "sample_bucket": pl.Int32,
+}
+# The acoustic columns of calls (migration 004), as update_call_metrics sets them.
+_METRIC_COLUMNS = {
+    name: pl.Int32 if name.startswith("gaps_over_") else pl.Float64
+    for name in ("agent_talk_s", "customer_talk_s", "unknown_talk_s", "non_talk_s", "non_talk_share", "max_gap_s",
+                 "gaps_over_5s", "gaps_over_10s", "overlap_s", "agent_customer_talk_ratio", "hold_s", "music_s",
+                 "agent_chars_per_min", "agent_syllables_per_min")
+}
+_SEGMENT_COLUMNS = {
+    "call_id": pl.String, "seg_index": pl.Int32, "start_s": pl.Float64, "end_s": pl.Float64, "speaker": pl.String,
+    "role": pl.String, "text": pl.String, "confidence": pl.Float64,
+}
+_FINDING_COLUMNS = {
+    "call_id": pl.String, "finding_index": pl.Int32, "category": pl.String, "rule_id": pl.String,
+    "severity": pl.String, "role": pl.String, "start_s": pl.Float64, "end_s": pl.Float64, "evidence": pl.String,
+    "details": pl.String, "root_cause": pl.String, "ruleset_version": pl.String,
+}
+_SCORE_COLUMNS = {
+    "call_id": pl.String, "score": pl.Float64, "red_line_failed": pl.Boolean, "flagged": pl.Boolean,
+    "scorecard_version": pl.String,
+}
+_SCORE_ITEM_COLUMNS = {
+    "call_id": pl.String, "item_id": pl.String, "item_group": pl.String, "item_name": pl.String,
+    "n_findings": pl.Int32, "deduction": pl.Float64, "red_line": pl.Boolean,
+}
+
+
+def _frame(rows: list[list] | list[tuple], columns: dict) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=list(columns.items()), orient="row")
+
+
+def replace_calls(con, results: list[CallResult], run_id: str, timezone: str,
+                  stored_segments: dict[str, list[tuple]]) -> None:
+    """Replace the stored rows of many calls with a few statements per table, in one transaction.
+
+    The bulk counterpart of write_calls (callqa rescore), leaving the same rows: per-call
+    statements cost about a millisecond each, a dozen per call, while a statement over a whole
+    batch costs little more than one. `stored_segments` holds each call's segment rows as
+    segments_of_calls reads them: a call whose segments would be rewritten exactly as they are
+    keeps them untouched (segments are most of a call's rows, and rescoring rarely changes them).
+    The results' started_at must be time-zone aware, as the store returns it.
+    """
+    if not results:
+        return
+    calls = [call_rows(result, run_id, timezone) for result in results]
+    segments_kept = {rows.call[0] for rows in calls if stored_segments.get(rows.call[0], []) == rows.segments}
+    no_metrics = [None] * len(_METRIC_COLUMNS)
+    frames = {
+        "new_calls": _frame([rows.call + ([rows.metrics[name] for name in _METRIC_COLUMNS] if rows.metrics
+                                          else no_metrics) for rows in calls], {**_CALL_COLUMNS, **_METRIC_COLUMNS}),
+        "new_segments": _frame([segment for rows in calls if rows.call[0] not in segments_kept
+                                for segment in rows.segments], _SEGMENT_COLUMNS),
+        "new_findings": _frame([finding for rows in calls for finding in rows.findings], _FINDING_COLUMNS),
+        "new_scores": _frame([rows.score for rows in calls if rows.score is not None], _SCORE_COLUMNS),
+        "new_score_items": _frame([item for rows in calls for item in rows.score_items], _SCORE_ITEM_COLUMNS),
+    }
+    call_ids = [rows.call[0] for rows in calls]
+    batch_range = {"first": min(call_ids), "last": max(call_ids)}
+    q = queries()
+    for name, frame in frames.items():
+        con.register(name, frame)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(q["upsert_batch_calls"])
+        for table in ("segments", "findings"):
+            con.execute(q[f"delete_batch_extra_{table}"], batch_range)
+            con.execute(q[f"upsert_batch_{table}"])
+        for table in ("scores", "score_items"):
+            con.execute(q[f"delete_batch_dropped_{table}"], batch_range)
+            con.execute(q[f"upsert_batch_{table}"])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def agent_rate_baseline(con, agent_id: str | None, call_id: str, min_calls: int, window: int = 200) -> RateBaseline | None:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipeline.store import db as store_db
 from pipeline.types import CallResult
@@ -44,6 +45,11 @@ class StoreWriter:
         with self._lock:
             return self.con.execute(sql, params or [])
 
+    def frame(self, sql: str, params: dict | None = None) -> pl.DataFrame:
+        """A query's result as a polars frame (through Arrow, without a row-by-row copy)."""
+        with self._lock:
+            return self.con.sql(sql, params=params).pl()
+
     def write_call(self, result: CallResult, run_id: str) -> None:
         self.write_calls([result], run_id)
 
@@ -51,6 +57,13 @@ class StoreWriter:
         """Several calls in one transaction (bulk work); the snapshot is republished when due."""
         with self._lock:
             store_db.write_calls(self.con, results, run_id, self.timezone)
+            if time.monotonic() - self._last_publish >= self.publish_every_s:
+                self.publish()
+
+    def replace_calls(self, results: list[CallResult], run_id: str, stored_segments: dict[str, list[tuple]]) -> None:
+        """A batch of re-scored calls in one transaction, set-based (store_db.replace_calls)."""
+        with self._lock:
+            store_db.replace_calls(self.con, results, run_id, self.timezone, stored_segments)
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 

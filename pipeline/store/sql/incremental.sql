@@ -27,14 +27,19 @@ FROM calls c LEFT JOIN runs r USING (run_id)
 WHERE c.status = 'ok' AND c.purged_at IS NULL  -- purged calls have no words left to re-detect
 ORDER BY c.call_id;
 
--- name: segments_of_call
-SELECT start_s, end_s, speaker, role, text, confidence FROM segments WHERE call_id = ? ORDER BY seg_index;
+-- name: segments_of_calls
+-- A batch of calls' segments, in the column order of insert_segment (rescore compares them with what it would write).
+SELECT call_id, seg_index, start_s, end_s, speaker, role, text, confidence
+FROM segments WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT unnest($call_ids))
+ORDER BY call_id, seg_index;
 
--- name: kept_findings_of_call
+-- name: kept_findings_of_calls
 -- What rescoring cannot redo without audio or raw digits: PII and the acoustic stage's findings.
-SELECT category, rule_id, severity, role, start_s, end_s, evidence, details, root_cause, ruleset_version
-FROM findings WHERE call_id = ? AND category NOT LIKE 'phrase.%' AND category NOT LIKE 'script.%'
-ORDER BY finding_index;
+SELECT call_id, category, rule_id, severity, role, start_s, end_s, evidence, details, root_cause, ruleset_version
+FROM findings
+WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT unnest($call_ids))
+  AND category NOT LIKE 'phrase.%' AND category NOT LIKE 'script.%'
+ORDER BY call_id, finding_index;
 
 -- name: count_flagged
 SELECT count(*) FROM scores WHERE flagged;

@@ -83,3 +83,64 @@ UPDATE calls SET purged_at = now() WHERE list_contains($call_ids, call_id);
 SELECT call_id, audio_path FROM calls
 WHERE audio_sha256 = $sha256 AND call_id <> $call_id AND status = 'ok'
 ORDER BY processed_at LIMIT 1;
+
+-- Set-based replacement of a batch of calls (pipeline.store.db.replace_calls, callqa rescore), from
+-- registered frames: new_calls, new_segments, new_findings, new_scores and new_score_items hold the
+-- new rows ($first and $last: the batch's smallest and largest call id). Rows are upserted and what
+-- the new rows do not cover is deleted: a row deleted and inserted again costs DuckDB index updates
+-- at commit, several times what replacing its values in place does.
+
+-- name: upsert_batch_calls
+-- Every column, so that nothing of the old row stays (purged_at is NULL, as in a row written anew).
+INSERT OR REPLACE INTO calls (call_id, agent_id, started_at, audio_path, audio_sha256, duration_s, sample_rate,
+                              channels, status, error_kind, error, asr_model, n_segments, n_findings, run_id,
+                              processed_at, wall_s, call_date, sample_bucket, agent_talk_s, customer_talk_s,
+                              unknown_talk_s, non_talk_s, non_talk_share, max_gap_s, gaps_over_5s, gaps_over_10s,
+                              overlap_s, agent_customer_talk_ratio, hold_s, music_s, agent_chars_per_min,
+                              agent_syllables_per_min, purged_at)
+SELECT call_id, agent_id, started_at, audio_path, audio_sha256, duration_s, sample_rate,
+       channels, status, error_kind, error, asr_model, n_segments, n_findings, run_id,
+       now(), wall_s, call_date, sample_bucket, agent_talk_s, customer_talk_s,
+       unknown_talk_s, non_talk_s, non_talk_share, max_gap_s, gaps_over_5s, gaps_over_10s,
+       overlap_s, agent_customer_talk_ratio, hold_s, music_s, agent_chars_per_min,
+       agent_syllables_per_min, NULL
+FROM new_calls;
+
+-- name: delete_batch_extra_segments
+-- Segments past a call's new count (new_calls.n_segments).
+DELETE FROM segments USING new_calls c
+WHERE segments.call_id BETWEEN $first AND $last AND segments.call_id = c.call_id AND segments.seg_index >= c.n_segments;
+
+-- name: upsert_batch_segments
+INSERT OR REPLACE INTO segments (call_id, seg_index, start_s, end_s, speaker, role, text, confidence)
+SELECT call_id, seg_index, start_s, end_s, speaker, role, text, confidence FROM new_segments;
+
+-- name: delete_batch_extra_findings
+-- Findings past a call's new count (new_calls.n_findings).
+DELETE FROM findings USING new_calls c
+WHERE findings.call_id BETWEEN $first AND $last AND findings.call_id = c.call_id AND findings.finding_index >= c.n_findings;
+
+-- name: upsert_batch_findings
+INSERT OR REPLACE INTO findings (call_id, finding_index, category, rule_id, severity, role, start_s, end_s,
+                                 evidence, details, root_cause, ruleset_version)
+SELECT call_id, finding_index, category, rule_id, severity, role, start_s, end_s,
+       evidence, details, root_cause, ruleset_version
+FROM new_findings;
+
+-- name: delete_batch_dropped_scores
+DELETE FROM scores
+WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT call_id FROM new_calls)
+  AND call_id NOT IN (SELECT call_id FROM new_scores);
+
+-- name: upsert_batch_scores
+INSERT OR REPLACE INTO scores (call_id, score, red_line_failed, flagged, scorecard_version)
+SELECT call_id, score, red_line_failed, flagged, scorecard_version FROM new_scores;
+
+-- name: delete_batch_dropped_score_items
+DELETE FROM score_items AS old
+WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT call_id FROM new_calls)
+  AND NOT EXISTS (SELECT 1 FROM new_score_items n WHERE n.call_id = old.call_id AND n.item_id = old.item_id);
+
+-- name: upsert_batch_score_items
+INSERT OR REPLACE INTO score_items (call_id, item_id, item_group, item_name, n_findings, deduction, red_line)
+SELECT call_id, item_id, item_group, item_name, n_findings, deduction, red_line FROM new_score_items;
