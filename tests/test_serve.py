@@ -145,10 +145,10 @@ def test_serve_starts_its_own_server_and_stops_it_on_sigterm(site):
     try:
         api = f"http://127.0.0.1:{port}/api"
         wait_for("callqa's Prefect server", lambda: api_is_healthy(api), 240, serving, log_path)
-        deployment = wait_for("the nightly deployment", lambda: httpx.get(
-            f"{api}/deployments/name/callqa-nightly/nightly", timeout=10).status_code == 200, 120, serving, log_path)
-        assert deployment
-        assert httpx.get(f"{api}/deployments/name/callqa-backfill/backfill", timeout=10).status_code == 200
+        # serve registers the two deployments one after the other: wait for each.
+        for flow_name, name in (("callqa-nightly", "nightly"), ("callqa-backfill", "backfill")):
+            assert wait_for(f"the {name} deployment", lambda flow_name=flow_name, name=name: httpx.get(
+                f"{api}/deployments/name/{flow_name}/{name}", timeout=10).status_code == 200, 120, serving, log_path)
     finally:
         stop(serving)
     output = log_path.read_text(encoding="utf-8", errors="replace")
