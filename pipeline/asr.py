@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.audio import TARGET_SAMPLE_RATE as SAMPLE_RATE
 from pipeline.config import AsrOptions
 from pipeline.models import verify_whisper
 from pipeline.normalize import to_simplified
 from pipeline.spool import release_freed_memory
 from pipeline.types import Role, Segment, Word
 
-SAMPLE_RATE = 16_000
 # A window ends at the quietest moment of its last this many seconds.
 CUT_SEARCH_S = 20
 # A segment's first word this far before the second was mapped to the wrong VAD chunk.

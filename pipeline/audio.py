@@ -234,19 +234,17 @@ def _decode_channels(path: Path, decoder: _Decoder, in_memory_max_s: float) -> t
                 for earlier in [*held, block]:
                     spool.write(earlier)
                 held = []
+        if n_samples == 0:
+            raise AudioDecodeError(path, "the file holds no audio samples")
+        duration = n_samples / rate
+        if duration < MIN_DURATION_S:
+            raise AudioDecodeError(
+                path, f"too short to hold speech ({n_samples} samples, {duration:.4f} s; at least {MIN_DURATION_S} s needed)"
+            )
     except BaseException:
         if spool is not None:
             spool.discard()
         raise
-    if n_samples == 0:
-        raise AudioDecodeError(path, "the file holds no audio samples")
-    duration = n_samples / rate
-    if duration < MIN_DURATION_S:
-        if spool is not None:
-            spool.discard()
-        raise AudioDecodeError(
-            path, f"too short to hold speech ({n_samples} samples, {duration:.4f} s; at least {MIN_DURATION_S} s needed)"
-        )
     if spool is not None:
         return spool.finish(), n_samples
     data = held[0] if len(held) == 1 else np.concatenate(held, axis=1)

@@ -79,8 +79,11 @@ def channel_features(samples, sample_rate: int = ANALYSIS_RATE, block_frames: in
     speech_prob = _SpeechProbability()
     change = _SpectralChange()
     single_block_power = None
-    for first, power, level_db in _blocks(samples, n_frames, block_frames, speech_prob, prob_parts):
+    for first, frames in _high_passed_blocks(samples, n_frames, block_frames):
+        level_db = _level_db(frames)
+        power = _band_power(frames)
         level_parts.append(level_db)
+        prob_parts.append(speech_prob(frames))
         change_parts.append(change(power))
         kept = np.arange(-first % stride, power.shape[1], stride)
         profile_parts.append((power[:, kept], level_db[kept]))
@@ -95,7 +98,8 @@ def channel_features(samples, sample_rate: int = ANALYSIS_RATE, block_frames: in
         tonality_db = _tonality_db(single_block_power, noise_profile)
     else:
         tonality_db = np.concatenate(
-            [_tonality_db(power, noise_profile) for _, power, _ in _blocks(samples, n_frames, block_frames)]
+            [_tonality_db(_band_power(frames), noise_profile)
+             for _, frames in _high_passed_blocks(samples, n_frames, block_frames)]
         )
     tonality_db = np.where(level_db > SILENT_DB, tonality_db, 0.0)
     return ChannelFeatures(
@@ -108,15 +112,13 @@ def channel_features(samples, sample_rate: int = ANALYSIS_RATE, block_frames: in
     )
 
 
-def _blocks(samples, n_frames: int, block_frames: int, speech_prob=None, prob_parts=None):
-    """(first frame, band power, level per frame) of each block of the high-passed channel.
-
-    With `speech_prob`, Silero's probabilities of each block are appended to `prob_parts`.
-    """
+def _high_passed_blocks(samples, n_frames: int, block_frames: int):
+    """(first frame, frames of 512 samples) of each block of the channel, high-passed at 80 Hz
+    and padded with zeros to whole frames."""
     from scipy.signal import butter, sosfilt, sosfilt_zi
 
-    # High-pass at 80 Hz: a DC offset or handling rumble is not speech, yet it would swing the
-    # frame levels that the noise floor and the speech gate are measured by.
+    # A DC offset or handling rumble is not speech, yet it would swing the frame levels that the
+    # noise floor and the speech gate are measured by.
     high_pass = butter(2, 80.0, "highpass", fs=ANALYSIS_RATE, output="sos")
     state = np.zeros_like(sosfilt_zi(high_pass))  # zero initial state: as one sosfilt over the channel
     n_samples = len(samples)
@@ -125,25 +127,23 @@ def _blocks(samples, n_frames: int, block_frames: int, speech_prob=None, prob_pa
         raw = np.asarray(samples[first * FRAME_SAMPLES : min(n_samples, last * FRAME_SAMPLES)], dtype=np.float32)
         if len(raw):
             filtered, state = sosfilt(high_pass, raw, zi=state)
-            filtered = filtered.astype(np.float32)
-        else:
-            filtered = raw
-        block = np.pad(filtered, (0, (last - first) * FRAME_SAMPLES - len(filtered)))
-        frames = block.reshape(-1, FRAME_SAMPLES)
-        power = np.mean(frames.astype(np.float64) ** 2, axis=1)
-        level_db = np.where(power > 1e-12, 10 * np.log10(np.maximum(power, 1e-12)), SILENT_DB)
-        if speech_prob is not None:
-            prob_parts.append(speech_prob(frames))
-        yield first, _band_power(block), level_db
+            raw = filtered.astype(np.float32)
+        yield first, np.pad(raw, (0, (last - first) * FRAME_SAMPLES - len(raw))).reshape(-1, FRAME_SAMPLES)
         if n_frames > block_frames:
-            del raw, filtered, block, frames
+            del raw
             release_freed_memory()
 
 
-def _band_power(block: np.ndarray) -> np.ndarray:
+def _level_db(frames: np.ndarray) -> np.ndarray:
+    power = np.mean(frames.astype(np.float64) ** 2, axis=1)
+    return np.where(power > 1e-12, 10 * np.log10(np.maximum(power, 1e-12)), SILENT_DB)
+
+
+def _band_power(frames: np.ndarray) -> np.ndarray:
+    """Power of each frame's 125 Hz–4 kHz bins (one FFT per frame, no overlap)."""
     import librosa
 
-    spectrum = librosa.stft(block, n_fft=FRAME_SAMPLES, hop_length=FRAME_SAMPLES, center=False)
+    spectrum = librosa.stft(frames.reshape(-1), n_fft=FRAME_SAMPLES, hop_length=FRAME_SAMPLES, center=False)
     return np.abs(spectrum[_BAND]) ** 2 + 1e-20
 
 
