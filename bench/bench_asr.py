@@ -42,10 +42,11 @@ def worker(spec: dict, clips: list[dict]) -> dict:
     import numpy as np
     from faster_whisper import BatchedInferencePipeline
 
-    from pipeline.asr import load_whisper
-    from pipeline.audio import load_audio, resample
+    from pipeline.asr.normalize import to_simplified
+    from pipeline.asr.whisper import load_whisper
+    from pipeline.audio.decode import load_audio
+    from pipeline.audio.resample import resample
     from pipeline.config import load_config
-    from pipeline.normalize import to_simplified
     from tests.cer import edit_distance
 
     config = load_config()
@@ -53,13 +54,24 @@ def worker(spec: dict, clips: list[dict]) -> dict:
     runner = BatchedInferencePipeline(model) if spec["batched"] else model
     results, audio_s, wall_s = [], 0.0, 0.0
     warm = load_audio(CORPUS / clips[0]["file"]).channels[0]
-    list(runner.transcribe(warm, language="zh", beam_size=spec["beam"], vad_filter=True)[0])  # untimed warm-up
+    list(
+        runner.transcribe(warm, language="zh", beam_size=spec["beam"], vad_filter=True)[0]
+    )  # untimed warm-up
     for clip in clips:
         audio = load_audio(CORPUS / clip["file"])
         samples = np.mean(np.stack(audio.channels), axis=0)
-        if spec["rate"] != 16000:  # telephone path: down to 8 kHz and back up, as a phone line would
-            samples = resample(librosa.resample(samples, orig_sr=16000, target_sr=spec["rate"]), spec["rate"])
-        kwargs = {"language": "zh", "beam_size": spec["beam"], "vad_filter": True, "word_timestamps": True}
+        if (
+            spec["rate"] != 16000
+        ):  # telephone path: down to 8 kHz and back up, as a phone line would
+            samples = resample(
+                librosa.resample(samples, orig_sr=16000, target_sr=spec["rate"]), spec["rate"]
+            )
+        kwargs = {
+            "language": "zh",
+            "beam_size": spec["beam"],
+            "vad_filter": True,
+            "word_timestamps": True,
+        }
         if spec["batched"]:
             kwargs["batch_size"] = 8
         else:
@@ -70,9 +82,17 @@ def worker(spec: dict, clips: list[dict]) -> dict:
         wall_s += time.perf_counter() - started
         audio_s += audio.duration_s
         ref, hyp = comparable(clip["reference_text"]), comparable(text)
-        results.append({"file": clip["file"], "errors": edit_distance(ref, hyp), "length": len(ref)})
+        results.append(
+            {"file": clip["file"], "errors": edit_distance(ref, hyp), "length": len(ref)}
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"name": spec["name"], "audio_s": audio_s, "wall_s": wall_s, "peak_mb": peak_mb, "clips": results}
+    return {
+        "name": spec["name"],
+        "audio_s": audio_s,
+        "wall_s": wall_s,
+        "peak_mb": peak_mb,
+        "clips": results,
+    }
 
 
 def main(n_clips: int | None = None) -> list[dict]:
@@ -80,28 +100,50 @@ def main(n_clips: int | None = None) -> list[dict]:
         clips = list(csv.DictReader(handle, delimiter="\t"))[:n_clips]
     rows = []
     for spec in CONFIGS:
-        out = subprocess.run([sys.executable, "-m", "bench.bench_asr", "--worker", json.dumps(spec), "--clips", str(len(clips))],
-                             capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.bench_asr",
+                "--worker",
+                json.dumps(spec),
+                "--clips",
+                str(len(clips)),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            check=True,
+        )
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row["rtf"] = row["wall_s"] / row["audio_s"]
         row["cer"] = sum(c["errors"] for c in row["clips"]) / sum(c["length"] for c in row["clips"])
         rows.append(row)
-        print(f"{row['name']:20s} RTF {row['rtf']:.3f} ({1 / row['rtf']:.1f}x real time)  CER {row['cer']:.3f}  "
-              f"peak {row['peak_mb']:.0f} MB  ({row['audio_s']:.0f} s audio)", flush=True)
+        print(
+            f"{row['name']:20s} RTF {row['rtf']:.3f} ({1 / row['rtf']:.1f}x real time)  CER {row['cer']:.3f}  "
+            f"peak {row['peak_mb']:.0f} MB  ({row['audio_s']:.0f} s audio)",
+            flush=True,
+        )
     base = rows[0]
     print("\nratios against beam5 plain 16k (same clips, same run):")
     for row in rows[1:]:
-        print(f"  {row['name']:20s} speed x{base['rtf'] / row['rtf']:.2f}  CER {row['cer'] - base['cer']:+.3f}")
+        print(
+            f"  {row['name']:20s} speed x{base['rtf'] / row['rtf']:.2f}  CER {row['cer'] - base['cer']:+.3f}"
+        )
     print("\nCER per clip (beam5 plain 16k | beam5 plain 8k):")
     eight = next(r for r in rows if r["name"] == "beam5 plain 8k")
     for a, b in zip(base["clips"], eight["clips"]):
-        print(f"  {a['file']:55s} {a['errors'] / max(1, a['length']):.3f} | {b['errors'] / max(1, b['length']):.3f}")
+        print(
+            f"  {a['file']:55s} {a['errors'] / max(1, a['length']):.3f} | {b['errors'] / max(1, b['length']):.3f}"
+        )
     return rows
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clips", type=int, default=None, help="only the first N clips of the manifest")
+    parser.add_argument(
+        "--clips", type=int, default=None, help="only the first N clips of the manifest"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

@@ -73,11 +73,18 @@ def main(n_calls: int = 2000) -> dict:
     started = time.process_time()  # CPU time of this single-threaded process: one core
     n_findings = sum(len(detect(call, config)) for call in calls)
     cpu_s = time.process_time() - started
-    result = {"calls": n_calls, "mean_chars": round(mean_chars), "cpu_s": round(cpu_s, 2),
-              "calls_per_core_s": round(n_calls / cpu_s), "findings": n_findings,
-              "detectors": ",".join(config.detectors.enabled)}
-    print(f"text detectors ({result['detectors']}): {result['calls_per_core_s']} calls/s per core "
-          f"on {n_calls} calls of ~{result['mean_chars']} characters ({n_findings} findings, {cpu_s:.2f} s CPU)")
+    result = {
+        "calls": n_calls,
+        "mean_chars": round(mean_chars),
+        "cpu_s": round(cpu_s, 2),
+        "calls_per_core_s": round(n_calls / cpu_s),
+        "findings": n_findings,
+        "detectors": ",".join(config.detectors.enabled),
+    }
+    print(
+        f"text detectors ({result['detectors']}): {result['calls_per_core_s']} calls/s per core "
+        f"on {n_calls} calls of ~{result['mean_chars']} characters ({n_findings} findings, {cpu_s:.2f} s CPU)"
+    )
     return result
 
 

@@ -2,7 +2,7 @@
 
 In one process, on the same stereo calls (data/samples, copied `--copies` times under new names
 and with other bytes):
-1. ASR alone: every channel of every call through pipeline.asr.transcribe_channel, one call after
+1. ASR alone: every channel of every call through pipeline.asr.whisper.transcribe_channel, one call after
    the other, audio decoded beforehand (decoding is part of the flow's overhead, not of ASR);
 2. the nightly flow end to end (`nightly(..., refresh=True)`: no cached transcripts), from the
    call to its return: planning, hashing, decoding, ASR, detectors, scoring, DuckDB writes,
@@ -57,7 +57,9 @@ def build_archive(root: Path, copies: int) -> int:
                     shutil.copy2(path, target)
                 else:
                     info = soundfile.info(str(path))
-                    data, rate = soundfile.read(str(path), dtype="int16" if path.suffix != ".ogg" else "float32")
+                    data, rate = soundfile.read(
+                        str(path), dtype="int16" if path.suffix != ".ogg" else "float32"
+                    )
                     data[0] += copy if data.dtype.kind == "i" else copy / 32768
                     soundfile.write(str(target), data, rate, subtype=info.subtype)
                 n += 1
@@ -66,14 +68,20 @@ def build_archive(root: Path, copies: int) -> int:
 
 def asr_alone(archive: Path, config) -> tuple[float, float]:
     """(ASR wall seconds, audio seconds) over every call of the archive."""
-    from pipeline import asr
-    from pipeline.audio import load_audio
-    from pipeline.speakers import channel_roles
+    from pipeline.asr import whisper as asr
+    from pipeline.audio.decode import load_audio
+    from pipeline.parties.stereo import channel_roles
 
-    decoded = [load_audio(path) for path in sorted(archive.iterdir()) if path.suffix in (".wav", ".flac", ".ogg")]
+    decoded = [
+        load_audio(path)
+        for path in sorted(archive.iterdir())
+        if path.suffix in (".wav", ".flac", ".ogg")
+    ]
     started = time.perf_counter()
     for audio in decoded:
-        for samples, (speaker, role) in zip(audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel)):
+        for samples, (speaker, role) in zip(
+            audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel)
+        ):
             asr.transcribe_channel(samples, config.models.whisper, config.asr, speaker, role)
     return time.perf_counter() - started, sum(audio.duration_s for audio in decoded)
 
@@ -92,9 +100,23 @@ def append_results(row: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--copies", type=int, default=3, help="copies of data/samples in the archive (default 3: 12 calls)")
-    parser.add_argument("--workers", type=int, default=None, help="flow thread-pool workers (default: [nightly] workers)")
-    parser.add_argument("--warm", action="store_true", help="run the flow once, untimed, before timing it (per-call overhead only)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=3,
+        help="copies of data/samples in the archive (default 3: 12 calls)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="flow thread-pool workers (default: [nightly] workers)",
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="run the flow once, untimed, before timing it (per-call overhead only)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -103,7 +125,7 @@ def main() -> None:
     from prefect import flow
 
     from flows.nightly import nightly
-    from pipeline import asr
+    from pipeline.asr import whisper as asr
     from pipeline.config import load_config
 
     with tempfile.TemporaryDirectory(prefix="callqa-bench-") as tmp:
@@ -113,18 +135,31 @@ def main() -> None:
         n_calls = build_archive(archive, args.copies)
         site = tmp_path / "site.toml"
         workers = f"\n[nightly]\nworkers = {args.workers}\n" if args.workers else ""
-        site.write_text(f'[paths]\noutput_dir = "{tmp_path / "out"}"\ndb = "{tmp_path / "out" / "qa.duckdb"}"\n'
-                        f'snapshot = "{tmp_path / "out" / "qa-read.duckdb"}"\n{workers}', encoding="utf-8")
+        site.write_text(
+            f'[paths]\noutput_dir = "{tmp_path / "out"}"\ndb = "{tmp_path / "out" / "qa.duckdb"}"\n'
+            f'snapshot = "{tmp_path / "out" / "qa-read.duckdb"}"\n{workers}',
+            encoding="utf-8",
+        )
         config = load_config(site)
 
         # untimed: the model load and Prefect's temporary server
-        asr.load_whisper(str(config.models.whisper), config.asr.device, config.asr.compute_type, config.asr.cpu_threads)
+        asr.load_whisper(
+            str(config.models.whisper),
+            config.asr.device,
+            config.asr.compute_type,
+            config.asr.cpu_threads,
+        )
         flow(name="callqa-bench-warm-up")(lambda: None)()
         if args.warm:
             warm_archive = tmp_path / "warm-up"
             warm_archive.mkdir()
             shutil.copy2(SAMPLES / "20261121-000001.wav", warm_archive / "warm-up.wav")
-            nightly(archive=str(warm_archive), db=str(tmp_path / "warm-up.duckdb"), config_path=str(site), refresh=True)
+            nightly(
+                archive=str(warm_archive),
+                db=str(tmp_path / "warm-up.duckdb"),
+                config_path=str(site),
+                refresh=True,
+            )
 
         asr_before, audio_s = asr_alone(archive, config)
         started = time.perf_counter()
@@ -133,15 +168,21 @@ def main() -> None:
         asr_after, _ = asr_alone(archive, config)
         asr_s = (asr_before + asr_after) / 2
         if summary["n_ok"] != n_calls:
-            raise SystemExit(f"the flow processed {summary['n_ok']} of {n_calls} calls: {summary['failures']}")
+            raise SystemExit(
+                f"the flow processed {summary['n_ok']} of {n_calls} calls: {summary['failures']}"
+            )
 
     ratio = flow_s / asr_s
     load = os.getloadavg()[0]
-    print(f"{n_calls} stereo calls, {audio_s:.1f} s of audio: ASR alone {asr_s:.1f} s (before the flow {asr_before:.1f}, "
-          f"after {asr_after:.1f}), flow {flow_s:.1f} s, "
-          f"flow / ASR = {ratio:.3f} (goal <= 1.05); load average {load:.2f} on {os.cpu_count()} cores")
-    append_results(f"| {datetime.now():%Y-%m-%d %H:%M} | {n_calls} | {audio_s:.1f} | {asr_s:.1f} ({asr_before:.1f}, {asr_after:.1f}) | {flow_s:.1f} | "
-                   f"{ratio:.3f} | {config.nightly.workers} | {'warm' if args.warm else 'fresh'} | {load:.2f} ({platform.machine()}, {os.cpu_count()} cores) |")
+    print(
+        f"{n_calls} stereo calls, {audio_s:.1f} s of audio: ASR alone {asr_s:.1f} s (before the flow {asr_before:.1f}, "
+        f"after {asr_after:.1f}), flow {flow_s:.1f} s, "
+        f"flow / ASR = {ratio:.3f} (goal <= 1.05); load average {load:.2f} on {os.cpu_count()} cores"
+    )
+    append_results(
+        f"| {datetime.now():%Y-%m-%d %H:%M} | {n_calls} | {audio_s:.1f} | {asr_s:.1f} ({asr_before:.1f}, {asr_after:.1f}) | {flow_s:.1f} | "
+        f"{ratio:.3f} | {config.nightly.workers} | {'warm' if args.warm else 'fresh'} | {load:.2f} ({platform.machine()}, {os.cpu_count()} cores) |"
+    )
 
 
 if __name__ == "__main__":

@@ -33,24 +33,30 @@ SAMPLE_RATE = 8_000
 
 def long_call(path: Path, minutes: float) -> Path:
     """Agent and customer clips in turn, a pair every PAIR_EVERY_S, line noise 30 dB down."""
-    from pipeline.callbuilder import PlannedTurn, build_call, write_call
+    from pipeline.testing.callbuilder import PlannedTurn, build_call, write_call
 
     turns = []
     n_pairs = max(1, int(minutes * 60 // PAIR_EVERY_S))
     for index in range(n_pairs):
         agent = CORPUS / f"aishellsample_BAC009S0252W{AGENT_CLIPS[index % len(AGENT_CLIPS)]}.wav"
-        customer = CORPUS / f"aishellsample_BAC009S0150W{CUSTOMER_CLIPS[index % len(CUSTOMER_CLIPS)]}.wav"
+        customer = (
+            CORPUS / f"aishellsample_BAC009S0150W{CUSTOMER_CLIPS[index % len(CUSTOMER_CLIPS)]}.wav"
+        )
         turns.append(PlannedTurn(agent, 0, 0.0 if index == 0 else PAIR_EVERY_S - 12.0))
         turns.append(PlannedTurn(customer, 1, 0.8))
-    samples, placed = build_call(turns, sample_rate=SAMPLE_RATE, noise_snr_db=30.0,
-                                 tail_s=max(0.5, minutes * 60 - n_pairs * PAIR_EVERY_S))
+    samples, placed = build_call(
+        turns,
+        sample_rate=SAMPLE_RATE,
+        noise_snr_db=30.0,
+        tail_s=max(0.5, minutes * 60 - n_pairs * PAIR_EVERY_S),
+    )
     write_call(path, samples, SAMPLE_RATE, placed)
     return path
 
 
 def child(path: str, mode: str) -> None:
     """Process one call in this (fresh) process; print the wall time and what came out."""
-    import pipeline.audio as audio
+    import pipeline.audio.decode as audio
     from pipeline.config import load_config
     from pipeline.process import process_call
     from pipeline.types import Recording
@@ -68,8 +74,11 @@ def child(path: str, mode: str) -> None:
 
 def measure(path: Path, mode: str) -> tuple[float, float, int]:
     """(peak RSS MB, wall s, segments) of processing `path` in a fresh process."""
-    process = subprocess.Popen([sys.executable, "-m", "bench.bench_memory", "--child", str(path), mode],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_memory", "--child", str(path), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
@@ -97,8 +106,11 @@ def main() -> None:
                     continue
                 peak, wall, segments = measure(path, mode)
                 rows[(minutes, mode)] = peak
-                print(f"{minutes:5g} min  {mode:8s}  peak {peak:7.0f} MB  wall {wall:6.1f} s  "
-                      f"({wall / (minutes * 60):.3f} of real time, {segments} segments)", flush=True)
+                print(
+                    f"{minutes:5g} min  {mode:8s}  peak {peak:7.0f} MB  wall {wall:6.1f} s  "
+                    f"({wall / (minutes * 60):.3f} of real time, {segments} segments)",
+                    flush=True,
+                )
     shortest, longest = min(args.minutes), max(args.minutes)
     growth = rows[(longest, "windowed")] / rows[(shortest, "windowed")]
     saving = rows[(longest, "whole")] / rows[(longest, "windowed")]

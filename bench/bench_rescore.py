@@ -1,7 +1,7 @@
 """`callqa rescore` throughput: re-applying lexicons and scorecard to stored transcripts.
 
 Stores N synthetic 5-minute calls (about 1,500 characters each, as in bench_detectors) in a
-fresh DuckDB file, then times pipeline.rescore.rescore over all of them (no audio, no cache:
+fresh DuckDB file, then times pipeline.batch.rescore.rescore over all of them (no audio, no cache:
 from the stored segments) and prints calls per second and the time 100,000 stored transcripts
 take at that rate. The first `--distinct` calls are made by the detectors and written by the
 store as a run writes them; the rest are SQL copies of those with their own call ids (written
@@ -22,11 +22,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.bench_detectors import corpus_sentences, synthetic_call
+from pipeline.batch.rescore import rescore
 from pipeline.config import load_config
 from pipeline.process import detect
-from pipeline.rescore import rescore
-from pipeline.scorecard import load_scorecard, score_call
-from pipeline.store import StoreWriter, start_run
+from pipeline.scoring.scorecard import load_scorecard, score_call
+from pipeline.store.db import start_run
+from pipeline.store.writer import StoreWriter
 from pipeline.types import CallResult, Recording
 
 # Copies of the distinct calls up to N: `copies` maps each new call id to the call it copies.
@@ -57,21 +58,42 @@ def build_store(db: Path, n_calls: int, n_distinct: int) -> None:
     pool = corpus_sentences()
     n_distinct = min(n_distinct, n_calls)
     with StoreWriter(db, None) as writer:
-        run_id = start_run(writer.con, version="bench", archive=str(db.parent), config={}, config_hash="b",
-                           asr_model="bench", ruleset_version="bench")
+        run_id = start_run(
+            writer.con,
+            version="bench",
+            archive=str(db.parent),
+            config={},
+            config_hash="b",
+            asr_model="bench",
+            ruleset_version="bench",
+        )
         batch = []
         for i in range(n_distinct):
             transcript = synthetic_call(i, rng, pool)
-            transcript = replace(transcript, call_id=f"bench-{i:06d}",
-                                 audio=replace(transcript.audio, path=f"{i}.wav", sha256=f"{i:064d}"))
+            transcript = replace(
+                transcript,
+                call_id=f"bench-{i:06d}",
+                audio=replace(transcript.audio, path=f"{i}.wav", sha256=f"{i:064d}"),
+            )
             findings = detect(transcript, config)
-            batch.append(CallResult(Recording(Path(f"{i}.wav"), transcript.call_id, f"A{i % 50}", None, f"{i}.wav"),
-                                    "ok", transcript, tuple(findings), score_call(findings, scorecard)))
+            batch.append(
+                CallResult(
+                    Recording(Path(f"{i}.wav"), transcript.call_id, f"A{i % 50}", None, f"{i}.wav"),
+                    "ok",
+                    transcript,
+                    tuple(findings),
+                    score_call(findings, scorecard),
+                )
+            )
             if len(batch) == 100 or i == n_distinct - 1:
                 writer.write_calls(batch, run_id)
                 batch = []
-        writer.con.execute("SET enable_progress_bar = false")  # the copies take a few seconds: no bar in the log
-        writer.con.execute(COPY.replace("$distinct", str(n_distinct)).replace("$calls", str(n_calls)))
+        writer.con.execute(
+            "SET enable_progress_bar = false"
+        )  # the copies take a few seconds: no bar in the log
+        writer.con.execute(
+            COPY.replace("$distinct", str(n_distinct)).replace("$calls", str(n_calls))
+        )
 
 
 def main(n_calls: int = 100_000, n_distinct: int = 1000) -> dict:
@@ -84,15 +106,22 @@ def main(n_calls: int = 100_000, n_distinct: int = 1000) -> dict:
         summary = rescore(load_config(), db, None, Path(tmp) / "no-cache")
         wall_s = time.perf_counter() - started
     rate = summary.n_calls / wall_s
-    print(f"stored {n_calls} calls ({min(n_distinct, n_calls)} distinct) in {build_s:.1f} s; "
-          f"rescore: {summary.n_calls} calls in {wall_s:.1f} s = {rate:.0f} calls/s ({summary.n_from_db} from stored segments); "
-          f"100,000 stored transcripts ≈ {100_000 / rate / 60:.1f} min at this rate")
+    print(
+        f"stored {n_calls} calls ({min(n_distinct, n_calls)} distinct) in {build_s:.1f} s; "
+        f"rescore: {summary.n_calls} calls in {wall_s:.1f} s = {rate:.0f} calls/s ({summary.n_from_db} from stored segments); "
+        f"100,000 stored transcripts ≈ {100_000 / rate / 60:.1f} min at this rate"
+    )
     return {"calls": summary.n_calls, "wall_s": wall_s, "calls_per_s": rate}
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=100_000, help="calls stored and rescored")
-    parser.add_argument("--distinct", type=int, default=1000, help="calls made by the detectors; the rest are copies")
+    parser.add_argument(
+        "--distinct",
+        type=int,
+        default=1000,
+        help="calls made by the detectors; the rest are copies",
+    )
     arguments = parser.parse_args()
     main(arguments.calls, arguments.distinct)

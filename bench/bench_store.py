@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.store import connect
+from pipeline.store.db import connect
 
 FILL = """
 INSERT INTO agents SELECT 'A' || i, 'agent ' || i, 'team ' || (i % 20), DATE '2024-01-01' + (i % 900)::INTEGER
@@ -51,7 +51,9 @@ def main(n_calls: int = 1_000_000) -> dict[str, float]:
         con.execute(FILL.replace("$calls", str(n_calls)))
         con.execute("CHECKPOINT")
         n_findings = con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
-        print(f"built {n_calls:,} calls / {n_findings:,} findings in {time.perf_counter() - started:.1f} s")
+        print(
+            f"built {n_calls:,} calls / {n_findings:,} findings in {time.perf_counter() - started:.1f} s"
+        )
         times = {}
         for name, sql in QUERIES.items():
             con.execute(sql).fetchall()  # warm: the first run reads the file into DuckDB's cache

@@ -7,7 +7,9 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
-def append_row(section: str, description: str, table_head: str, row: str, results: Path = RESULTS) -> None:
+def append_row(
+    section: str, description: str, table_head: str, row: str, results: Path = RESULTS
+) -> None:
     text = results.read_text(encoding="utf-8") if results.is_file() else "# Benchmark results\n"
     if section not in text:
         text = text.rstrip("\n") + f"\n\n{section}\n\n{description}\n\n" + table_head

@@ -13,7 +13,7 @@ import argparse
 import csv
 from pathlib import Path
 
-from pipeline.callbuilder import PlannedTurn, build_call, write_call
+from pipeline.testing.callbuilder import PlannedTurn, build_call, write_call
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "zh"
@@ -23,30 +23,46 @@ AGENT, CUSTOMER = 0, 1
 # call_id -> (file suffix, sample rate, [(clip, channel, gap before in s)])
 CALLS = {
     # A greeting by the agent, a customer question, the agent's answer. 16 kHz WAV.
-    "20261121-000001": (".wav", 16_000, [
-        ("mdviewer_5_3039_20231015000.wav", AGENT, 0.0),
-        ("fireredtts2_zh_S2.flac", CUSTOMER, 0.8),
-        ("mdviewer_5_3039_20231015004.wav", AGENT, 1.2),
-        ("mdviewer_5_3039_20231015005.wav", AGENT, 0.4),
-    ]),
+    "20261121-000001": (
+        ".wav",
+        16_000,
+        [
+            ("mdviewer_5_3039_20231015000.wav", AGENT, 0.0),
+            ("fireredtts2_zh_S2.flac", CUSTOMER, 0.8),
+            ("mdviewer_5_3039_20231015004.wav", AGENT, 1.2),
+            ("mdviewer_5_3039_20231015005.wav", AGENT, 0.4),
+        ],
+    ),
     # Telephone quality (8 kHz), with a 6 s stretch of dead air before the agent answers.
-    "20261121-000002": (".wav", 8_000, [
-        ("mossttsd_zh_spk2_moon.wav", CUSTOMER, 0.0),
-        ("mossttsd_zh_spk1_moon.wav", AGENT, 6.0),
-    ]),
+    "20261121-000002": (
+        ".wav",
+        8_000,
+        [
+            ("mossttsd_zh_spk2_moon.wav", CUSTOMER, 0.0),
+            ("mossttsd_zh_spk1_moon.wav", AGENT, 6.0),
+        ],
+    ),
     # FLAC, a customer who talks more than the agent.
-    "20261122-000003": (".flac", 16_000, [
-        ("wenet_aishell-BAC009S0724W0121.wav", AGENT, 0.0),
-        ("fireredtts2_zh_S1.flac", CUSTOMER, 0.7),
-        ("speechrec_chinese.flac", AGENT, 0.9),
-    ]),
+    "20261122-000003": (
+        ".flac",
+        16_000,
+        [
+            ("wenet_aishell-BAC009S0724W0121.wav", AGENT, 0.0),
+            ("fireredtts2_zh_S1.flac", CUSTOMER, 0.7),
+            ("speechrec_chinese.flac", AGENT, 0.9),
+        ],
+    ),
     # Ogg Vorbis at 16 kHz, three agent turns around one customer turn.
-    "20261122-000004": (".ogg", 16_000, [
-        ("mdviewer_5_3039_20231015018.wav", AGENT, 0.0),
-        ("fireredasr_BAC009S0764W0121.wav", CUSTOMER, 1.0),
-        ("mdviewer_5_3039_20231015026.wav", AGENT, 2.5),
-        ("mdviewer_5_3039_20231015033.wav", AGENT, 0.5),
-    ]),
+    "20261122-000004": (
+        ".ogg",
+        16_000,
+        [
+            ("mdviewer_5_3039_20231015018.wav", AGENT, 0.0),
+            ("fireredasr_BAC009S0764W0121.wav", CUSTOMER, 1.0),
+            ("mdviewer_5_3039_20231015026.wav", AGENT, 2.5),
+            ("mdviewer_5_3039_20231015033.wav", AGENT, 0.5),
+        ],
+    ),
 }
 
 METADATA = {
@@ -67,11 +83,15 @@ RESTRICTED = ("non-commercial", "academic", "GPL", "no LICENSE")
 
 
 def redistributable(licence: str) -> bool:
-    return any(word in licence for word in PERMISSIVE) and not any(word in licence for word in RESTRICTED)
+    return any(word in licence for word in PERMISSIVE) and not any(
+        word in licence for word in RESTRICTED
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=HERE / "samples")
     args = parser.parse_args()
@@ -82,7 +102,9 @@ def main() -> None:
         for clip, channel, gap in plan:
             row = manifest[clip]
             if not redistributable(row["license"]):
-                raise SystemExit(f"{clip}: licence {row['license']!r} does not allow redistribution")
+                raise SystemExit(
+                    f"{clip}: licence {row['license']!r} does not allow redistribution"
+                )
             turns.append(PlannedTurn(args.corpus / clip, channel, gap, row["reference_text"]))
         samples, placed = build_call(turns, sample_rate=rate)
         write_call(args.out / f"{call_id}{suffix}", samples, rate, placed)

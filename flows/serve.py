@@ -60,11 +60,15 @@ def prefect_executable() -> str:
     return str(beside) if beside.is_file() else "prefect"
 
 
-def start_prefect_server(home: Path, port: int, log_path: Path, timeout_s: float = 180) -> subprocess.Popen:
+def start_prefect_server(
+    home: Path, port: int, log_path: Path, timeout_s: float = 180
+) -> subprocess.Popen:
     """Start `prefect server start` on 127.0.0.1:`port` with PREFECT_HOME=`home`; wait until it answers."""
     if not port_is_free(port):
-        raise CallqaError(f"127.0.0.1:{port} is already in use; pick another port with --port, or point "
-                          "PREFECT_API_URL at the Prefect server that is running there")
+        raise CallqaError(
+            f"127.0.0.1:{port} is already in use; pick another port with --port, or point "
+            "PREFECT_API_URL at the Prefect server that is running there"
+        )
     home.mkdir(parents=True, exist_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
@@ -73,18 +77,26 @@ def start_prefect_server(home: Path, port: int, log_path: Path, timeout_s: float
         # Its own session: the server's worker processes are stopped with it, as one group.
         server = subprocess.Popen(
             [prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     api_url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + timeout_s
     while not api_is_healthy(api_url):
         if server.poll() is not None:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise CallqaError(f"the Prefect server exited with code {server.returncode} before answering; "
-                              f"its log ({log_path}) ends with:\n{tail}")
+            raise CallqaError(
+                f"the Prefect server exited with code {server.returncode} before answering; "
+                f"its log ({log_path}) ends with:\n{tail}"
+            )
         if time.monotonic() > deadline:
             stop_prefect_server(server)
-            raise CallqaError(f"the Prefect server did not answer on {api_url} within {timeout_s:.0f} s; see {log_path}")
+            raise CallqaError(
+                f"the Prefect server did not answer on {api_url} within {timeout_s:.0f} s; see {log_path}"
+            )
         time.sleep(0.5)
     return server
 
@@ -107,9 +119,19 @@ def _raise_system_exit(signum, frame):
     raise SystemExit(0)  # a requested stop, as Prefect's runner treats SIGTERM once it runs
 
 
-def serve_nightly(archive: str, *, config_path: str | None, db: str | None, cron: str, timezone: str,
-                  dask_address: str | None, dask_workers: int | None, port: int, output_dir: Path,
-                  announce=print) -> None:
+def serve_nightly(
+    archive: str,
+    *,
+    config_path: str | None,
+    db: str | None,
+    cron: str,
+    timezone: str,
+    dask_address: str | None,
+    dask_workers: int | None,
+    port: int,
+    output_dir: Path,
+    announce=print,
+) -> None:
     """Register the deployments and run their flow runs until interrupted (blocks)."""
     from prefect import serve
     from prefect.deployments.runner import EntrypointType
@@ -133,21 +155,31 @@ def serve_nightly(archive: str, *, config_path: str | None, db: str | None, cron
         elif not api_is_healthy(api_url):
             raise CallqaError(f"PREFECT_API_URL is {api_url} but no Prefect server answers there")
         announce(f"Prefect API {api_url} (UI: {api_url.removesuffix('/api')})")
-        common = {"archive": str(Path(archive).resolve()), "db": str(Path(db).resolve()) if db else None,
-                  "config_path": str(Path(config_path).resolve()) if config_path else None,
-                  "dask_address": dask_address, "dask_workers": dask_workers}
+        common = {
+            "archive": str(Path(archive).resolve()),
+            "db": str(Path(db).resolve()) if db else None,
+            "config_path": str(Path(config_path).resolve()) if config_path else None,
+            "dask_address": dask_address,
+            "dask_workers": dask_workers,
+        }
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             nightly_deployment = nightly.to_deployment(
-                name=NIGHTLY_DEPLOYMENT, schedules=[Cron(cron, timezone=timezone)], parameters=common,
+                name=NIGHTLY_DEPLOYMENT,
+                schedules=[Cron(cron, timezone=timezone)],
+                parameters=common,
                 description="callqa: the recordings new or changed since the last run, on a cron schedule.",
                 entrypoint_type=EntrypointType.MODULE_PATH,
             )
             backfill_deployment = backfill.to_deployment(
-                name=BACKFILL_DEPLOYMENT, parameters=common, entrypoint_type=EntrypointType.MODULE_PATH,
+                name=BACKFILL_DEPLOYMENT,
+                parameters=common,
+                entrypoint_type=EntrypointType.MODULE_PATH,
                 description="callqa: the calls of a date range (give date_from and date_to).",
             )
-            announce(f"serving callqa-nightly/{NIGHTLY_DEPLOYMENT} on '{cron}' ({timezone}) over {common['archive']}, "
-                     f"and callqa-backfill/{BACKFILL_DEPLOYMENT}; Ctrl-C stops")
+            announce(
+                f"serving callqa-nightly/{NIGHTLY_DEPLOYMENT} on '{cron}' ({timezone}) over {common['archive']}, "
+                f"and callqa-backfill/{BACKFILL_DEPLOYMENT}; Ctrl-C stops"
+            )
             serve(nightly_deployment, backfill_deployment, limit=1, print_starting_message=False)
     finally:
         if server is not None:

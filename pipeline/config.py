@@ -17,129 +17,27 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.acoustic_options import AcousticOptions
 from pipeline.errors import ConfigError
+from pipeline.options import (
+    AcousticOptions,
+    ArchiveOptions,
+    AsrOptions,
+    ChannelOptions,
+    DetectorOptions,
+    DiarizationOptions,
+    ModelOptions,
+    NightlyOptions,
+    PathOptions,
+    RetentionOptions,
+    ReviewOptions,
+    ScriptOptions,
+    StoreOptions,
+    registered_detector_names,
+)
 from pipeline.types import SEVERITIES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "callqa.toml"
-
-
-@dataclass(frozen=True)
-class PathOptions:
-    output_dir: Path = Path("out")
-    db: Path = Path("out/callqa.duckdb")
-    snapshot: Path = Path("out/callqa-read.duckdb")
-    lexicons: Path = Path("lexicons")
-
-
-@dataclass(frozen=True)
-class ModelOptions:
-    whisper: Path = Path("models/whisper-base")
-
-
-@dataclass(frozen=True)
-class AsrOptions:
-    language: str = "zh"
-    beam_size: int = 5
-    compute_type: str = "int8"
-    device: str = "cpu"
-    cpu_threads: int = 0
-    vad_filter: bool = True
-    vad_min_silence_ms: int = 500
-    word_timestamps: bool = True
-    initial_prompt: str = ""
-    condition_on_previous_text: bool = False
-    # Channels longer than this are transcribed in windows of about this many seconds (0 = never).
-    window_s: int = 300
-
-
-@dataclass(frozen=True)
-class ChannelOptions:
-    agent_channel: int = 0
-
-
-@dataclass(frozen=True)
-class ArchiveOptions:
-    # started_at values in calls.csv without a UTC offset are local times of this zone.
-    timezone: str = "Asia/Shanghai"
-
-
-@dataclass(frozen=True)
-class StoreOptions:
-    # While a run writes, the read-only snapshot is republished at most this often (seconds).
-    publish_every_s: int = 60
-
-
-@dataclass(frozen=True)
-class RetentionOptions:
-    # Transcripts and finding evidence of calls older than this many days are purged (0 = keep).
-    days: int = 180
-
-
-@dataclass(frozen=True)
-class ReviewOptions:
-    new_hire_days: int = 90
-    sample_percent: int = 20
-
-
-@dataclass(frozen=True)
-class DetectorOptions:
-    enabled: tuple[str, ...] = (
-        "forbidden_phrases",
-        "overpromise",
-        "credential_request",
-        "escalation",
-        "script_compliance",
-        "pii",
-    )
-
-
-@dataclass(frozen=True)
-class ScriptOptions:
-    # The opening greeting must start within this many seconds of the agent's first words.
-    opening_window_s: int = 15
-    # The closing must end within this many seconds before the agent's last words.
-    closing_window_s: int = 30
-    # Severity of script.opening_missing / script.closing_missing findings.
-    severity: str = "minor"
-
-
-@dataclass(frozen=True)
-class NightlyOptions:
-    # `callqa serve`: when the nightly flow runs (cron) and in which IANA zone the cron is read.
-    cron: str = "0 2 * * *"
-    timezone: str = "Asia/Shanghai"
-    # Calls processed at once on the flow's machine (thread pool; the ASR model is shared).
-    workers: int = 2
-    # Calls submitted and not yet written; bounds memory (each holds its decoded audio). 0 = 2 x workers.
-    max_in_flight: int = 0
-    # Tries again after a transient failure (I/O error, out of memory); bad audio is never retried.
-    retries: int = 2
-    retry_delay_s: int = 30
-    # Dask (prefect-dask): a scheduler address ("tcp://host:8786"), or a number of local worker processes.
-    dask_address: str = ""
-    dask_workers: int = 0
-
-
-@dataclass(frozen=True)
-class DiarizationOptions:
-    # Mono recordings only: stereo calls take the parties from the channels and are never diarized.
-    enabled: bool = True
-    # "embedded": pyannote segmentation + resemblyzer embeddings + clustering (the models below);
-    # "pipeline": a pyannote pretrained pipeline folder with its config.yaml (e.g. community-1).
-    backend: str = "embedded"
-    pipeline: Path = Path("models/pyannote-pipeline")
-    segmentation: Path = Path("models/pyannote-segmentation")
-    embedding: Path = Path("models/speaker-embedding")
-    min_speakers: int = 1
-    max_speakers: int = 2
-    # Voices whose mean embeddings are at least this cosine-similar are one speaker (embedded backend).
-    same_speaker_similarity: float = 0.82
-    # Below this confidence the roles of a mono call stay "unknown".
-    role_min_confidence: float = 0.75
-    # torch threads while diarizing; 0 = torch's default (one per core).
-    cpu_threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -217,71 +115,106 @@ def _coerce(where: str, key: str, value: Any, default: Any, base: Path) -> Any:
 
 def _validate(config: Config, where: str) -> None:
     if config.channels.agent_channel not in (0, 1):
-        raise ConfigError(f"{where}: [channels] agent_channel must be 0 or 1, got {config.channels.agent_channel}")
+        raise ConfigError(
+            f"{where}: [channels] agent_channel must be 0 or 1, got {config.channels.agent_channel}"
+        )
     if config.asr.beam_size < 1:
-        raise ConfigError(f"{where}: [asr] beam_size must be at least 1, got {config.asr.beam_size}")
+        raise ConfigError(
+            f"{where}: [asr] beam_size must be at least 1, got {config.asr.beam_size}"
+        )
     if config.asr.device not in ("cpu", "cuda", "auto"):
-        raise ConfigError(f"{where}: [asr] device must be cpu, cuda or auto, got {config.asr.device!r}")
+        raise ConfigError(
+            f"{where}: [asr] device must be cpu, cuda or auto, got {config.asr.device!r}"
+        )
     if config.asr.window_s and config.asr.window_s < 60:
-        raise ConfigError(f"{where}: [asr] window_s must be 0 (whole channel) or at least 60 seconds, got {config.asr.window_s}")
+        raise ConfigError(
+            f"{where}: [asr] window_s must be 0 (whole channel) or at least 60 seconds, got {config.asr.window_s}"
+        )
     if config.asr.cpu_threads < 0:
-        raise ConfigError(f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}")
+        raise ConfigError(
+            f"{where}: [asr] cpu_threads must be 0 (all cores) or more, got {config.asr.cpu_threads}"
+        )
     for problem in config.acoustics.problems():
         raise ConfigError(f"{where}: [acoustics] {problem}")
     if config.retention.days < 0:
-        raise ConfigError(f"{where}: [retention] days must be 0 (keep everything) or more, got {config.retention.days}")
+        raise ConfigError(
+            f"{where}: [retention] days must be 0 (keep everything) or more, got {config.retention.days}"
+        )
     if not 0 <= config.review.sample_percent <= 100:
-        raise ConfigError(f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}")
+        raise ConfigError(
+            f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}"
+        )
     try:
         ZoneInfo(config.archive.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} is not a known IANA zone") from None
+        raise ConfigError(
+            f"{where}: [archive] timezone {config.archive.timezone!r} is not a known IANA zone"
+        ) from None
     for key in ("opening_window_s", "closing_window_s"):
         if getattr(config.script, key) < 1:
-            raise ConfigError(f"{where}: [script] {key} must be at least 1 second, got {getattr(config.script, key)}")
+            raise ConfigError(
+                f"{where}: [script] {key} must be at least 1 second, got {getattr(config.script, key)}"
+            )
     if config.script.severity not in SEVERITIES:
-        raise ConfigError(f"{where}: [script] severity must be one of {', '.join(SEVERITIES)}, got {config.script.severity!r}")
+        raise ConfigError(
+            f"{where}: [script] severity must be one of {', '.join(SEVERITIES)}, got {config.script.severity!r}"
+        )
     _validate_nightly(config.nightly, where)
     _validate_diarization(config.diarization, where)
-    from pipeline.detectors import DETECTORS  # late import: detectors import config types
-
-    unknown = [name for name in config.detectors.enabled if name not in DETECTORS]
+    known = registered_detector_names()
+    unknown = [name for name in config.detectors.enabled if name not in known]
     if unknown:
         raise ConfigError(
             f"{where}: [detectors] enabled names unknown detector(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(DETECTORS))}"
+            f"known: {', '.join(sorted(known)) or 'none (is callqa installed? pip install -e .)'}"
         )
 
 
 def _validate_diarization(options: DiarizationOptions, where: str) -> None:
     if options.backend not in ("embedded", "pipeline"):
-        raise ConfigError(f"{where}: [diarization] backend must be embedded or pipeline, got {options.backend!r}")
+        raise ConfigError(
+            f"{where}: [diarization] backend must be embedded or pipeline, got {options.backend!r}"
+        )
     if not 1 <= options.min_speakers <= options.max_speakers <= 10:
         raise ConfigError(
             f"{where}: [diarization] needs 1 <= min_speakers <= max_speakers <= 10, "
             f"got min_speakers {options.min_speakers} and max_speakers {options.max_speakers}"
         )
     if not 0.0 < options.same_speaker_similarity < 1.0:
-        raise ConfigError(f"{where}: [diarization] same_speaker_similarity must be between 0 and 1, got {options.same_speaker_similarity}")
+        raise ConfigError(
+            f"{where}: [diarization] same_speaker_similarity must be between 0 and 1, got {options.same_speaker_similarity}"
+        )
     if not 0.5 <= options.role_min_confidence <= 1.0:
-        raise ConfigError(f"{where}: [diarization] role_min_confidence must be 0.5..1, got {options.role_min_confidence}")
+        raise ConfigError(
+            f"{where}: [diarization] role_min_confidence must be 0.5..1, got {options.role_min_confidence}"
+        )
     if options.cpu_threads < 0:
-        raise ConfigError(f"{where}: [diarization] cpu_threads must be 0 (torch's default) or more, got {options.cpu_threads}")
+        raise ConfigError(
+            f"{where}: [diarization] cpu_threads must be 0 (torch's default) or more, got {options.cpu_threads}"
+        )
 
 
 def _validate_nightly(nightly: NightlyOptions, where: str) -> None:
     if len(nightly.cron.split()) != 5:
-        raise ConfigError(f"{where}: [nightly] cron must have five fields (minute hour day month weekday), got {nightly.cron!r}")
+        raise ConfigError(
+            f"{where}: [nightly] cron must have five fields (minute hour day month weekday), got {nightly.cron!r}"
+        )
     try:
         ZoneInfo(nightly.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: [nightly] timezone {nightly.timezone!r} is not a known IANA zone") from None
+        raise ConfigError(
+            f"{where}: [nightly] timezone {nightly.timezone!r} is not a known IANA zone"
+        ) from None
     for key in ("workers", "max_in_flight", "retries", "retry_delay_s", "dask_workers"):
         minimum = 1 if key == "workers" else 0
         if getattr(nightly, key) < minimum:
-            raise ConfigError(f"{where}: [nightly] {key} must be at least {minimum}, got {getattr(nightly, key)}")
+            raise ConfigError(
+                f"{where}: [nightly] {key} must be at least {minimum}, got {getattr(nightly, key)}"
+            )
     if nightly.dask_address and nightly.dask_workers:
-        raise ConfigError(f"{where}: [nightly] set dask_address (an existing cluster) or dask_workers (a local one), not both")
+        raise ConfigError(
+            f"{where}: [nightly] set dask_address (an existing cluster) or dask_workers (a local one), not both"
+        )
 
 
 def _load_section(where: str, name: str, cls: type, values: dict[str, Any], base: Path) -> Any:
@@ -289,7 +222,9 @@ def _load_section(where: str, name: str, cls: type, values: dict[str, Any], base
     known = {f.name for f in dataclasses.fields(cls)}
     for key in values:
         if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}' in [{name}]; known: {', '.join(sorted(known))}")
+            raise ConfigError(
+                f"{where}: unknown key '{key}' in [{name}]; known: {', '.join(sorted(known))}"
+            )
     kwargs = {}
     for f in dataclasses.fields(cls):
         default = getattr(defaults, f.name)
@@ -319,7 +254,10 @@ def load_config(path: Path | str | None = None) -> Config:
             raise ConfigError(f"{where}: unknown section [{name}]; known: {', '.join(_SECTIONS)}")
         if not isinstance(values, dict):
             raise ConfigError(f"{where}: '{name}' must be a [section]")
-    sections = {name: _load_section(where, name, cls, raw.get(name, {}), base) for name, cls in _SECTIONS.items()}
+    sections = {
+        name: _load_section(where, name, cls, raw.get(name, {}), base)
+        for name, cls in _SECTIONS.items()
+    }
     config = Config(**sections, source=path.resolve())
     _validate(config, where)
     return config

@@ -1,41 +1,82 @@
-"""process_call(recording, config) -> CallResult: the whole chain for one call, no Prefect."""
+"""process_call(recording, config) -> CallResult: the whole chain for one call, no Prefect.
+
+decode (pipeline.audio) -> parties and ASR (pipeline.parties, pipeline.asr; transcripts cached by
+pipeline.asr.cache) -> text detectors (pipeline.detectors) -> acoustics (pipeline.acoustics) ->
+score (pipeline.scoring). The store and the batch around it are the caller's.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import asr
-from pipeline.audio import file_sha256, load_audio
+import numpy as np
+
+from pipeline.asr import whisper as asr
+from pipeline.asr.cache import PII_DETECTOR
+from pipeline.audio.decode import file_sha256, load_audio
 from pipeline.config import Config
-from pipeline.detectors import CallContext, run_detectors
+from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.errors import CallqaError
-from pipeline.lexicon import ruleset_version
-from pipeline.scorecard import load_scorecard, score_call
-from pipeline.speakers import channel_roles, merge_by_time
-from pipeline.types import Audio, AudioInfo, CallResult, Finding, Recording, Transcript
+from pipeline.parties.stereo import channel_roles, merge_by_time
+from pipeline.scoring.root_causes import root_cause_for
+from pipeline.scoring.scorecard import load_scorecard, score_call
+from pipeline.text.lexicon import ruleset_version
+from pipeline.types import (
+    Audio,
+    AudioInfo,
+    CallResult,
+    Finding,
+    RateBaseline,
+    Recording,
+    Segment,
+    Transcript,
+)
 
 if TYPE_CHECKING:
-    from pipeline.acoustic_options import RateBaseline
-    from pipeline.acoustics import AcousticResult
-    from pipeline.transcript_cache import TranscriptCache
+    from pipeline.acoustics.results import AcousticResult
+    from pipeline.asr.cache import TranscriptCache
 
 log = logging.getLogger("callqa")
 
 
+def transcribe_mono(samples: np.ndarray, config: Config, source: str) -> list[Segment]:
+    """Segments of a mono recording with speaker `spk0`, `spk1` … and their roles: transcribe
+    once, diarize, give each word to the speaker whose turn it falls in, decide who is the agent."""
+    # Late: the diarization modules import torch.
+    from pipeline.parties.diarize import diarize, require_extra
+    from pipeline.parties.mono import speakers_and_roles
+
+    require_extra(source)  # before the costly transcription: the call fails either way
+    segments = asr.transcribe_channel(samples, config.models.whisper, config.asr, "ch0", "unknown")
+    if not segments:
+        return segments
+    diarization = diarize(samples, config.diarization, source)
+    labelled, decision = speakers_and_roles(segments, diarization, config)
+    log.info(
+        "%s: %d speaker(s) (%s); %s",
+        source,
+        len(diarization.speakers),
+        diarization.backend,
+        decision.reason,
+    )
+    return labelled
+
+
 def transcribe_audio(recording: Recording, audio: Audio, config: Config) -> Transcript:
     """Stereo: transcribe each channel as its party and merge by time. Mono: transcribe once and
-    diarize (pipeline.mono), unless [diarization] enabled = false keeps it one unknown speaker."""
+    diarize (pipeline.parties.mono), unless [diarization] enabled = false keeps it one unknown speaker."""
     if len(audio.channels) == 1 and config.diarization.enabled:
-        from pipeline.mono import transcribe_mono  # late: pulls in the diarization modules
-
         segments = transcribe_mono(audio.channels[0], config, recording.shown_path)
     else:
         per_party = [
             asr.transcribe_channel(samples, config.models.whisper, config.asr, speaker, role)
-            for samples, (speaker, role) in zip(audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel))
+            for samples, (speaker, role) in zip(
+                audio.channels, channel_roles(len(audio.channels), config.channels.agent_channel)
+            )
         ]
         segments = merge_by_time(*per_party)
     return Transcript(
@@ -59,22 +100,70 @@ def transcribe_recording(recording: Recording, config: Config) -> Transcript:
     return transcribe_audio(recording, load_audio(recording.path), config)
 
 
-def detect(transcript: Transcript, config: Config, detectors: tuple[str, ...] | None = None) -> list[Finding]:
+def detect(
+    transcript: Transcript, config: Config, detectors: tuple[str, ...] | None = None
+) -> list[Finding]:
     """Run the enabled text detectors (or just `detectors`) on a transcript (also used on stored transcripts)."""
     lexicons = config.paths.lexicons
-    call = CallContext(
-        transcript=transcript, lexicon_dir=lexicons, ruleset_version=ruleset_version(lexicons), script=config.script
-    )
+    call = call_context(transcript, lexicons, ruleset_version(lexicons), config.script)
     return run_detectors(call, config.detectors.enabled if detectors is None else detectors)
 
 
-def duplicate_result(recording: Recording, sha256: str, original_call_id: str, original_path: str) -> CallResult:
+def sort_findings(findings) -> list[Finding]:
+    """The order run_detectors returns findings in: by time, category and rule."""
+    return sorted(findings, key=lambda f: (f.start_s, f.category, f.rule_id))
+
+
+def transcribe_and_detect(
+    recording: Recording, config: Config, cache: TranscriptCache, audio: Audio | None = None
+) -> tuple[Transcript, list[Finding]]:
+    """The masked transcript and all text findings of a recording, transcribing only on a cache miss.
+
+    The PII detector needs the raw digits (check digits, Luhn): its findings are made once from
+    the raw transcript and cached with the masked one; every other detector runs on the masked
+    text, so a call comes out the same from a fresh transcription and from the cache. `audio`:
+    the recording already decoded (the acoustic stage needs it anyway), so a miss does not decode
+    the file a second time.
+    """
+    pii_enabled = PII_DETECTOR in config.detectors.enabled
+    try:
+        entry = cache.lookup(
+            audio.sha256 if audio is not None else file_sha256(recording.path), config
+        )
+    except OSError:  # missing or unreadable: transcription says why, as a failed call
+        entry = None
+    if entry is not None and pii_enabled and not entry.pii_detected:
+        entry = None  # PII was off when it was transcribed: its findings need the raw digits
+    if entry is None:
+        raw = (
+            transcribe_recording(recording, config)
+            if audio is None
+            else transcribe_audio(recording, audio, config)
+        )
+        pii = detect(raw, config, detectors=(PII_DETECTOR,)) if pii_enabled else []
+        entry = cache.store(raw, pii, pii_enabled, config)
+    transcript, pii_findings = entry.for_recording(recording)
+    others = tuple(name for name in config.detectors.enabled if name != PII_DETECTOR)
+    findings = detect(transcript, config, detectors=others)
+    if pii_enabled:
+        lexicons = config.paths.lexicons
+        findings += [
+            replace(f, root_cause=root_cause_for(lexicons, f.rule_id)) for f in pii_findings
+        ]
+    return transcript, sort_findings(findings)
+
+
+def duplicate_result(
+    recording: Recording, sha256: str, original_call_id: str, original_path: str
+) -> CallResult:
     """A recording whose bytes are already stored as another call: recorded, not counted twice."""
     return CallResult(
         recording=recording,
         status="failed",
-        error=(f"{recording.shown_path}: same audio as {original_path} (call {original_call_id}, sha256 {sha256[:12]}…); "
-               "not processed twice"),
+        error=(
+            f"{recording.shown_path}: same audio as {original_path} (call {original_call_id}, sha256 {sha256[:12]}…); "
+            "not processed twice"
+        ),
         error_kind="DuplicateRecording",
         audio_sha256=sha256,
     )
@@ -87,15 +176,27 @@ def sha256_if_readable(path: Path) -> str | None:
         return None
 
 
-def analyse_acoustics(recording: Recording, audio: Audio, transcript: Transcript, config: Config,
-                      rate_baseline: RateBaseline | None = None) -> AcousticResult:
+def analyse_acoustics(
+    recording: Recording,
+    audio: Audio,
+    transcript: Transcript,
+    config: Config,
+    rate_baseline: RateBaseline | None = None,
+) -> AcousticResult:
     """Speech activity, silences, speech rate, overlaps and loudness of the call, with their findings."""
-    from pipeline.acoustics import analyse_call  # late: signal-processing imports
+    from pipeline.acoustics.analysis import analyse_call  # late: signal-processing imports
 
     lexicons = config.paths.lexicons
-    return analyse_call(audio, transcript, config.acoustics, agent_channel=config.channels.agent_channel,
-                        rate_baseline=rate_baseline, call_id=recording.call_id,
-                        ruleset_version=ruleset_version(lexicons), lexicon_dir=lexicons)
+    return analyse_call(
+        audio,
+        transcript,
+        config.acoustics,
+        agent_channel=config.channels.agent_channel,
+        rate_baseline=rate_baseline,
+        call_id=recording.call_id,
+        ruleset_version=ruleset_version(lexicons),
+        lexicon_dir=lexicons,
+    )
 
 
 def process_call(
@@ -108,7 +209,7 @@ def process_call(
 ) -> CallResult:
     """Never raises for a bad recording: the failure is returned with its reason.
 
-    `transcripts`: a transcript cache (pipeline.transcript_cache) — transcribe only on a miss; the
+    `transcripts`: a transcript cache (pipeline.asr.cache) — transcribe only on a miss; the
     transcript in the result then has its numbers masked. `transient_errors`: exception types that
     propagate instead of failing the call, so a caller can retry them (the nightly flow: OSError).
     `rate_baseline`: the agent's usual speech rate from the store, once there is enough history.
@@ -121,10 +222,14 @@ def process_call(
             transcript = transcribe_audio(recording, audio, config)
             findings = detect(transcript, config)
         else:
-            transcript, findings = transcripts.transcribe_and_detect(recording, config, audio=audio)
+            transcript, findings = transcribe_and_detect(
+                recording, config, transcripts, audio=audio
+            )
         acoustic = analyse_acoustics(recording, audio, transcript, config, rate_baseline)
         del audio  # the largest object of the call; not needed past this point
-        findings = sorted([*findings, *acoustic.findings], key=lambda f: (f.start_s, f.category, f.rule_id))
+        findings = sorted(
+            [*findings, *acoustic.findings], key=lambda f: (f.start_s, f.category, f.rule_id)
+        )
         score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
     except transient_errors:
         raise
@@ -138,7 +243,9 @@ def process_call(
             audio_sha256=sha256_if_readable(recording.path),
             wall_s=time.perf_counter() - started,
         )
-    except Exception as exc:  # a bug or an unforeseen input: keep the batch going, keep the evidence
+    except (
+        Exception
+    ) as exc:  # a bug or an unforeseen input: keep the batch going, keep the evidence
         log.exception("%s: unexpected error", recording.shown_path)
         return CallResult(
             recording=recording,

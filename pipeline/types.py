@@ -6,15 +6,12 @@ notebook can run any part of the chain by import, without Prefect or the CLI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from pipeline.acoustics import CallMetrics
 
 Role = Literal["agent", "customer", "unknown"]
 FindingRole = Literal["agent", "customer", "both"]
@@ -64,7 +61,7 @@ class Recording:
 class Audio:
     """Decoded audio: one float32 array per channel, all at `sample_rate` (16 kHz).
 
-    Long recordings carry `pipeline.spool.SpooledChannel`s instead of arrays: the same length and
+    Long recordings carry `pipeline.audio.spool.SpooledChannel`s instead of arrays: the same length and
     slicing, read from disk by window (see `audio.IN_MEMORY_MAX_S`).
     """
 
@@ -159,6 +156,44 @@ class CallScore:
     flagged: bool
     scorecard_version: str
     items: tuple[ItemScore, ...]  # only items with at least one matching finding
+
+
+@dataclass(frozen=True)
+class CallMetrics:
+    """Per-call figures written to the store (all seconds unless named otherwise).
+
+    Gaps are the silences between anyone's speech and before the first words, holds included;
+    the silence after the last words is non-talk time but not a gap. The 5 s and 10 s in the
+    gap counts are fixed (comparable across sites), whatever dead_air_s is set to.
+    """
+
+    duration_s: float
+    agent_talk_s: float
+    customer_talk_s: float
+    unknown_talk_s: float  # mono calls without speaker turns
+    non_talk_s: float
+    non_talk_share: float  # of the call's duration
+    max_gap_s: float
+    gaps_over_5s: int
+    gaps_over_10s: int
+    overlap_s: float
+    agent_customer_talk_ratio: float | None  # None when the customer never speaks
+    hold_s: float
+    music_s: float
+    agent_chars_per_min: float | None  # over the agent's rate-eligible turns (voiced-time weighted)
+    agent_syllables_per_min: float | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RateBaseline:
+    """An agent's usual speech rate from earlier calls (the store computes it)."""
+
+    median_cpm: float
+    spread_cpm: float  # robust spread, e.g. 1.4826 × median absolute deviation
+    n_calls: int
 
 
 @dataclass(frozen=True)

@@ -44,13 +44,21 @@ def build(root: Path, long_call_s: float = 7200.0) -> dict[str, tuple[str, str |
     expect["truncated_data"] = ("failed", "truncated WAV")
     soundfile.write(str(root / "one_sample.wav"), np.array([0.2], dtype=np.float32), 8000)
     expect["one_sample"] = ("failed", "too short to hold speech")
-    soundfile.write(str(root / "digital_silence_10min.wav"), np.zeros((600 * 8000, 2), dtype=np.int16), 8000)
+    soundfile.write(
+        str(root / "digital_silence_10min.wav"), np.zeros((600 * 8000, 2), dtype=np.int16), 8000
+    )
     expect["digital_silence_10min"] = ("ok", None)
-    soundfile.write(str(root / "pure_noise.wav"), (rng.standard_normal((30 * 8000, 2)) * 0.1).astype(np.float32), 8000,
-                    subtype="PCM_16")
+    soundfile.write(
+        str(root / "pure_noise.wav"),
+        (rng.standard_normal((30 * 8000, 2)) * 0.1).astype(np.float32),
+        8000,
+        subtype="PCM_16",
+    )
     expect["pure_noise"] = ("ok", None)
     square = np.sign(np.sin(2 * np.pi * 440 * np.arange(20 * 8000) / 8000)).astype(np.float32)
-    soundfile.write(str(root / "clipped_square.wav"), np.stack([square, square], axis=1), 8000, subtype="PCM_16")
+    soundfile.write(
+        str(root / "clipped_square.wav"), np.stack([square, square], axis=1), 8000, subtype="PCM_16"
+    )
     expect["clipped_square"] = ("ok", None)
     import librosa
 
@@ -71,9 +79,12 @@ def build(root: Path, long_call_s: float = 7200.0) -> dict[str, tuple[str, str |
             handle.write(block[: min(len(block), remaining)])
             remaining -= len(block)
     expect["two_hours"] = ("ok", None)
+
     def distinct_copy(dest, k: int) -> None:
         """The speech call with k ms of extra silence: other bytes, so not a duplicate."""
-        soundfile.write(str(dest), np.concatenate([speech, np.zeros((k * rate // 1000, 2), np.float32)]), rate)
+        soundfile.write(
+            str(dest), np.concatenate([speech, np.zeros((k * rate // 1000, 2), np.float32)]), rate
+        )
 
     locked = root / "unreadable.wav"
     distinct_copy(locked, 10)
@@ -99,7 +110,7 @@ def build(root: Path, long_call_s: float = 7200.0) -> dict[str, tuple[str, str |
         "no_agent,,2026-11-21T10:00:00+08:00\n"
         "bad_csv_row,A1,yesterday at noon\n"
         ",A2,2026-11-21T11:00:00+08:00\n"
-        "\"unclosed,A3\n",
+        '"unclosed,A3\n',
         encoding="utf-8",
     )
     return expect

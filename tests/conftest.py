@@ -13,7 +13,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from pipeline.config import PROJECT_ROOT, load_config  # noqa: E402
+from pipeline.config import PROJECT_ROOT, load_config
 
 CORPUS = Path(os.environ.get("CALLQA_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus" / "zh"))
 SAMPLES = PROJECT_ROOT / "data" / "samples"
@@ -22,7 +22,7 @@ SAMPLES = PROJECT_ROOT / "data" / "samples"
 @pytest.fixture(scope="session")
 def config():
     cfg = load_config()
-    from pipeline.models import verify_whisper
+    from pipeline.provision.whisper import verify_whisper
 
     try:
         verify_whisper(cfg.models.whisper)
@@ -53,7 +53,7 @@ def sample_truth() -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def samples_db(config, tmp_path_factory):
     """The database `make run` produces: data/samples processed with the real model."""
-    from pipeline.run import run_archive
+    from pipeline.batch.session import run_archive
 
     db = tmp_path_factory.mktemp("samples") / "callqa.duckdb"
     summary = run_archive(SAMPLES, config, db)

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.callbuilder import PlacedTurn, PlannedTurn, build_call
+from pipeline.testing.callbuilder import PlacedTurn, PlannedTurn, build_call
 
 AGENT, CUSTOMER = 0, 1
-S0150 = [f"aishellsample_BAC009S0150W{n}.wav" for n in ("0001", "0121", "0161", "0241", "0281", "0013")]
+S0150 = [
+    f"aishellsample_BAC009S0150W{n}.wav" for n in ("0001", "0121", "0161", "0241", "0281", "0013")
+]
 S0252 = [f"aishellsample_BAC009S0252W{n}.wav" for n in ("0122", "0126", "0176", "0251", "0007")]
 NARRATOR = [f"mdviewer_5_3039_20231015{n}.wav" for n in ("000", "004", "005", "018", "026", "033")]
 MOSS_1, MOSS_2 = "mossttsd_zh_spk1_moon.wav", "mossttsd_zh_spk2_moon.wav"
@@ -43,10 +45,17 @@ TWO_PARTY_CALLS = (
     CallPlan("aishell-16k", 16_000, _alternate(S0150[:4], S0252[:4])),
     CallPlan("narrator-8k", 8_000, _alternate(NARRATOR[:4], S0252[1:4])),
     # Two livestream hosts; each clip is cut in three so that the floor changes five times.
-    CallPlan("livestream-8k", 8_000, tuple(
-        turn for a, b in zip(((0.0, 3.2), (3.2, 6.4), (6.4, 9.6)), ((0.0, 2.9), (2.9, 5.8), (5.8, 8.7)))
-        for turn in ((MOSS_1, AGENT, a), (MOSS_2, CUSTOMER, b))
-    )),
+    CallPlan(
+        "livestream-8k",
+        8_000,
+        tuple(
+            turn
+            for a, b in zip(
+                ((0.0, 3.2), (3.2, 6.4), (6.4, 9.6)), ((0.0, 2.9), (2.9, 5.8), (5.8, 8.7))
+            )
+            for turn in ((MOSS_1, AGENT, a), (MOSS_2, CUSTOMER, b))
+        ),
+    ),
 )
 ONE_SPEAKER_CALLS = (
     CallPlan("one-speaker-16k", 16_000, tuple((clip, AGENT, None) for clip in S0150)),
@@ -60,5 +69,7 @@ def build_mono(plan: CallPlan, corpus: Path) -> tuple[np.ndarray, list[PlacedTur
         PlannedTurn(corpus / clip, channel, PAUSES[index % len(PAUSES)], clip_span=span)
         for index, (clip, channel, span) in enumerate(plan.turns)
     ]
-    samples, placed = build_call(planned, sample_rate=plan.sample_rate, stereo=False, trim_to_speech=True)
+    samples, placed = build_call(
+        planned, sample_rate=plan.sample_rate, stereo=False, trim_to_speech=True
+    )
     return samples[0], placed

@@ -5,30 +5,69 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pipeline.scorecard import Scorecard, score_call
+from pipeline.scoring.scorecard import Scorecard, score_call
 from pipeline.types import AudioInfo, CallResult, Finding, Recording, Segment, Transcript
 
 CST = timezone(timedelta(hours=8))
 
 
-def finding(call_id: str, category: str, rule_id: str | None = None, severity: str = "minor", role: str = "agent",
-            root_cause: str | None = None, start_s: float = 1.0, evidence: str = "…") -> Finding:
-    return Finding(call_id=call_id, category=category, rule_id=rule_id or category, severity=severity, role=role,
-                   start_s=start_s, end_s=start_s + 1.0, evidence=evidence, details={},
-                   root_cause=root_cause or category.split(".")[0], ruleset_version="test")
+def finding(
+    call_id: str,
+    category: str,
+    rule_id: str | None = None,
+    severity: str = "minor",
+    role: str = "agent",
+    root_cause: str | None = None,
+    start_s: float = 1.0,
+    evidence: str = "…",
+) -> Finding:
+    return Finding(
+        call_id=call_id,
+        category=category,
+        rule_id=rule_id or category,
+        severity=severity,
+        role=role,
+        start_s=start_s,
+        end_s=start_s + 1.0,
+        evidence=evidence,
+        details={},
+        root_cause=root_cause or category.split(".")[0],
+        ruleset_version="test",
+    )
 
 
-def call_result(call_id: str, findings: list[Finding], scorecard: Scorecard, agent_id: str = "A1",
-                day: str = "2026-11-21", texts: list[tuple[str, str]] | None = None,
-                path: str | None = None) -> CallResult:
+def call_result(
+    call_id: str,
+    findings: list[Finding],
+    scorecard: Scorecard,
+    agent_id: str = "A1",
+    day: str = "2026-11-21",
+    texts: list[tuple[str, str]] | None = None,
+    path: str | None = None,
+) -> CallResult:
     """`texts`: (role, text) per segment, 2 s each."""
     started = datetime.fromisoformat(day + "T10:00:00").replace(tzinfo=CST)
     segments = tuple(
-        Segment(start=2.0 * i, end=2.0 * i + 1.8, speaker="ch0" if role == "agent" else "ch1", role=role, text=text)
+        Segment(
+            start=2.0 * i,
+            end=2.0 * i + 1.8,
+            speaker="ch0" if role == "agent" else "ch1",
+            role=role,
+            text=text,
+        )
         for i, (role, text) in enumerate(texts or [("agent", "您好"), ("customer", "你好")])
     )
     shown = path or f"{day.replace('-', '/')}/{call_id}.wav"
-    transcript = Transcript(call_id=call_id, segments=segments,
-                            audio=AudioInfo(shown, "0" * 64, 60.0, 8000, 2), asr_model="test")
-    return CallResult(recording=Recording(Path(shown), call_id, agent_id, started, shown), status="ok",
-                      transcript=transcript, findings=tuple(findings), score=score_call(findings, scorecard))
+    transcript = Transcript(
+        call_id=call_id,
+        segments=segments,
+        audio=AudioInfo(shown, "0" * 64, 60.0, 8000, 2),
+        asr_model="test",
+    )
+    return CallResult(
+        recording=Recording(Path(shown), call_id, agent_id, started, shown),
+        status="ok",
+        transcript=transcript,
+        findings=tuple(findings),
+        score=score_call(findings, scorecard),
+    )

@@ -12,24 +12,42 @@ import time
 from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.scorecard import load_scorecard
-from pipeline.store import StoreWriter, start_run
+from pipeline.scoring.scorecard import load_scorecard
+from pipeline.store.db import start_run
+from pipeline.store.writer import StoreWriter
 
 from .factories import call_result, finding
 
 
 def main() -> None:
-    db, n_calls, n_segments, publish_every = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    db, n_calls, n_segments, publish_every = (
+        Path(sys.argv[1]),
+        int(sys.argv[2]),
+        int(sys.argv[3]),
+        float(sys.argv[4]),
+    )
     pause_s = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
     scorecard = load_scorecard(str(PROJECT_ROOT / "lexicons"))
     with StoreWriter(db, db.with_name(db.stem + "-read.duckdb"), publish_every) as writer:
-        run_id = start_run(writer.con, version="test", archive=None, config={}, config_hash="t", asr_model="t",
-                           ruleset_version="t")
+        run_id = start_run(
+            writer.con,
+            version="test",
+            archive=None,
+            config={},
+            config_hash="t",
+            asr_model="t",
+            ruleset_version="t",
+        )
         for i in range(n_calls):
             time.sleep(pause_s)
             call_id = f"call-{i:05d}"
-            texts = [("agent" if j % 2 else "customer", f"第{j}句话，内容不重要但是要有一定长度。" * 3) for j in range(n_segments)]
-            findings = [finding(call_id, "phrase.forbidden", start_s=float(j)) for j in range(i % 4)]
+            texts = [
+                ("agent" if j % 2 else "customer", f"第{j}句话，内容不重要但是要有一定长度。" * 3)
+                for j in range(n_segments)
+            ]
+            findings = [
+                finding(call_id, "phrase.forbidden", start_s=float(j)) for j in range(i % 4)
+            ]
             writer.write_call(call_result(call_id, findings, scorecard, texts=texts), run_id)
             print(f"wrote {i + 1}", flush=True)
 

@@ -16,12 +16,20 @@ import numpy as np
 import pytest
 import soundfile
 
-from pipeline.acoustics import AcousticOptions, RateBaseline, analyse_call
-from pipeline.activity import Span, intersect, merge_close, subtract, total, union
-from pipeline.audio import load_audio
-from pipeline.callbuilder import PlacedTurn, PlannedTurn, build_call, line_noise, synth_hold_music, write_call
-from pipeline.turn_measures import count_chars
-from pipeline.types import Audio, AudioInfo, Segment, Transcript, Turn
+from pipeline.acoustics.activity import Span, intersect, merge_close, subtract, total, union
+from pipeline.acoustics.analysis import analyse_call
+from pipeline.acoustics.turns import count_chars
+from pipeline.audio.decode import load_audio
+from pipeline.options import AcousticOptions
+from pipeline.testing.callbuilder import (
+    PlacedTurn,
+    PlannedTurn,
+    build_call,
+    line_noise,
+    synth_hold_music,
+    write_call,
+)
+from pipeline.types import Audio, AudioInfo, RateBaseline, Segment, Transcript, Turn
 
 from .conftest import CORPUS
 
@@ -45,7 +53,9 @@ def customer_clip(number: str) -> Path:
     return CORPUS / f"aishellsample_BAC009S0150W{number}.wav"
 
 
-def planned(corpus: dict, clip: Path, channel: int, gap: float, reference: str | None = None, **kwargs) -> PlannedTurn:
+def planned(
+    corpus: dict, clip: Path, channel: int, gap: float, reference: str | None = None, **kwargs
+) -> PlannedTurn:
     """A turn saying the clip's reference text (or `reference`, for a piece of the clip)."""
     text = corpus[clip.name]["reference_text"] if reference is None else reference
     return PlannedTurn(clip, channel, gap, text, **kwargs)
@@ -56,7 +66,11 @@ def planned(corpus: dict, clip: Path, channel: int, gap: float, reference: str |
 # the agent talking 2.0 s over the customer (an interruption); an agent 嗯 inside a customer
 # turn (a backchannel, not an interruption); the customer talking 1.0 s over the agent (an
 # overlap, not the agent's interruption); one agent turn at +12 dB.
-DEAD_AIR_PLANTED = {2: "agent", 8: "customer", 13: "agent"}  # index of the turn after the gap -> role
+DEAD_AIR_PLANTED = {
+    2: "agent",
+    8: "customer",
+    13: "agent",
+}  # index of the turn after the gap -> role
 INTERRUPTING_TURN, BACKCHANNEL_TURN, LOUD_TURN, CUSTOMER_OVERLAP_TURN = 4, 6, 7, 10
 
 
@@ -80,7 +94,9 @@ def main_call_turns(corpus: dict) -> list[PlannedTurn]:
     ]
 
 
-def transcript_for(placed: list[PlacedTurn], call_id: str = "call", drop: dict[int, str] | None = None) -> Transcript:
+def transcript_for(
+    placed: list[PlacedTurn], call_id: str = "call", drop: dict[int, str] | None = None
+) -> Transcript:
     """Segments at the placed times with the reference texts (`drop`: index -> text heard instead)."""
     drop = drop or {}
     segments = []
@@ -91,10 +107,14 @@ def transcript_for(placed: list[PlacedTurn], call_id: str = "call", drop: dict[i
         role = "agent" if turn.channel == AGENT else "customer"
         segments.append(Segment(turn.start, turn.end, f"ch{turn.channel}", role, text))
     segments.sort(key=lambda s: s.start)
-    return Transcript(call_id, tuple(segments), AudioInfo("built.wav", "", 0.0, 16_000, 2), "reference")
+    return Transcript(
+        call_id, tuple(segments), AudioInfo("built.wav", "", 0.0, 16_000, 2), "reference"
+    )
 
 
-def write_and_load(path: Path, samples: np.ndarray, sample_rate: int, placed: list[PlacedTurn]) -> Audio:
+def write_and_load(
+    path: Path, samples: np.ndarray, sample_rate: int, placed: list[PlacedTurn]
+) -> Audio:
     """Through a 16-bit WAV file and the real decoder, as a recording would come in."""
     write_call(path, samples, sample_rate, placed)
     return load_audio(path)
@@ -109,8 +129,12 @@ def main_call(corpus, tmp_path_factory):
         key = (sample_rate, noise)
         if key not in built:
             samples, placed = build_call(
-                main_call_turns(corpus), sample_rate=sample_rate, trim_to_speech=True,
-                noise_snr_db=20.0 if noise else None, noise_color=noise or "white", noise_seed=7,
+                main_call_turns(corpus),
+                sample_rate=sample_rate,
+                trim_to_speech=True,
+                noise_snr_db=20.0 if noise else None,
+                noise_color=noise or "white",
+                noise_seed=7,
             )
             path = tmp_path_factory.mktemp("calls") / f"main_{sample_rate}_{noise}.wav"
             audio = write_and_load(path, samples, sample_rate, placed)
@@ -126,7 +150,10 @@ def planted_gap(placed: list[PlacedTurn], index: int) -> Span:
 
 
 def near(finding, span: Span) -> bool:
-    return abs(finding.start_s - span.start) <= TOLERANCE_S and abs(finding.end_s - span.end) <= TOLERANCE_S
+    return (
+        abs(finding.start_s - span.start) <= TOLERANCE_S
+        and abs(finding.end_s - span.end) <= TOLERANCE_S
+    )
 
 
 def findings_of(result, category: str):
@@ -136,26 +163,42 @@ def findings_of(result, category: str):
 def turns_flagged(result, placed: list[PlacedTurn], prefix: str) -> set[tuple[str, int]]:
     """(category, index of the planted turn starting within tolerance) of findings in `prefix`."""
     return {
-        (f.category, next(i for i, p in enumerate(placed) if abs(p.start - f.start_s) <= TOLERANCE_S))
-        for f in result.findings if f.category.startswith(prefix)
+        (
+            f.category,
+            next(i for i, p in enumerate(placed) if abs(p.start - f.start_s) <= TOLERANCE_S),
+        )
+        for f in result.findings
+        if f.category.startswith(prefix)
     }
 
 
-def speech(placed: list[PlacedTurn], channel: int | None = None, skip: tuple[int, ...] = ()) -> list[Span]:
-    return [Span(p.start, p.end) for i, p in enumerate(placed) if channel in (None, p.channel) and i not in skip]
+def speech(
+    placed: list[PlacedTurn], channel: int | None = None, skip: tuple[int, ...] = ()
+) -> list[Span]:
+    return [
+        Span(p.start, p.end)
+        for i, p in enumerate(placed)
+        if channel in (None, p.channel) and i not in skip
+    ]
 
 
 @pytest.mark.parametrize("sample_rate, noise", CONDITIONS)
-def test_every_planted_dead_air_found_within_tolerance_and_attributed(main_call, sample_rate, noise):
+def test_every_planted_dead_air_found_within_tolerance_and_attributed(
+    main_call, sample_rate, noise
+):
     _, placed, result = main_call(sample_rate, noise)
     dead_air = findings_of(result, "silence.dead_air")
     for index, role in DEAD_AIR_PLANTED.items():
         gap = planted_gap(placed, index)
         assert gap.duration >= OPTIONS.dead_air_s
         matches = [f for f in dead_air if near(f, gap)]
-        assert len(matches) == 1, f"planted gap {gap} not found in {[(f.start_s, f.end_s) for f in dead_air]}"
+        assert len(matches) == 1, (
+            f"planted gap {gap} not found in {[(f.start_s, f.end_s) for f in dead_air]}"
+        )
         assert matches[0].role == role
-        assert matches[0].severity == ("major" if gap.duration >= OPTIONS.dead_air_major_s else "minor")
+        assert matches[0].severity == (
+            "major" if gap.duration >= OPTIONS.dead_air_major_s else "minor"
+        )
         assert "静默" in matches[0].evidence
 
 
@@ -170,22 +213,31 @@ def test_no_gap_shorter_than_the_threshold_is_reported(main_call, sample_rate, n
     # The 4.0 s and 4.5 s pauses were measured as gaps, just not reported.
     short_pauses = [planted_gap(placed, 5), planted_gap(placed, 11)]
     for pause in short_pauses:
-        assert any(abs(g.start - pause.start) <= TOLERANCE_S and g.kind == "pause" for g in result.gaps)
+        assert any(
+            abs(g.start - pause.start) <= TOLERANCE_S and g.kind == "pause" for g in result.gaps
+        )
 
 
 @pytest.mark.parametrize("sample_rate, noise", CONDITIONS)
-def test_speech_rate_within_ten_percent_of_reference_chars_per_voiced_second(main_call, sample_rate, noise):
+def test_speech_rate_within_ten_percent_of_reference_chars_per_voiced_second(
+    main_call, sample_rate, noise
+):
     _, placed, result = main_call(sample_rate, noise)
     agent_turns = [t for t in result.turns if t.role == "agent" and not t.backchannel]
     truth = [p for i, p in enumerate(placed) if p.channel == AGENT and i != BACKCHANNEL_TURN]
     assert len(agent_turns) == len(truth)
     for turn, planted_turn in zip(agent_turns, truth):
-        expected = 60 * count_chars(planted_turn.reference) / (planted_turn.end - planted_turn.start)
+        expected = (
+            60 * count_chars(planted_turn.reference) / (planted_turn.end - planted_turn.start)
+        )
         assert turn.chars == count_chars(planted_turn.reference)
         assert turn.chars_per_min == pytest.approx(expected, rel=0.10), planted_turn.clip
-    assert not findings_of(result, "speech_rate.fast") and not findings_of(result, "speech_rate.slow")
+    assert not findings_of(result, "speech_rate.fast") and not findings_of(
+        result, "speech_rate.slow"
+    )
     assert result.metrics.agent_chars_per_min == pytest.approx(
-        60 * sum(count_chars(p.reference) for p in truth) / sum(p.end - p.start for p in truth), rel=0.05
+        60 * sum(count_chars(p.reference) for p in truth) / sum(p.end - p.start for p in truth),
+        rel=0.05,
     )
 
 
@@ -211,7 +263,9 @@ def test_planted_overlaps_found_and_backchannel_not_an_interruption(main_call, s
     assert found.details["overlap_s"] == pytest.approx(2.0, abs=TOLERANCE_S)
 
     backchannel = placed[BACKCHANNEL_TURN]
-    assert not any(f.start_s <= backchannel.end and f.end_s >= backchannel.start for f in interruptions)
+    assert not any(
+        f.start_s <= backchannel.end and f.end_s >= backchannel.start for f in interruptions
+    )
     # The customer talking over the agent is an overlap, not the agent's interruption.
     customer_over = placed[CUSTOMER_OVERLAP_TURN]
     overlaps = [o for o in result.overlaps if abs(o.start - customer_over.start) <= TOLERANCE_S]
@@ -276,20 +330,29 @@ def test_agent_channel_setting_swaps_the_roles(main_call):
     assert swapped.metrics.customer_talk_s == result.metrics.agent_talk_s
     roles = {round(f.start_s): f.role for f in findings_of(result, "silence.dead_air")}
     swapped_roles = {round(f.start_s): f.role for f in findings_of(swapped, "silence.dead_air")}
-    assert swapped_roles == {t: {"agent": "customer", "customer": "agent"}[r] for t, r in roles.items()}
+    assert swapped_roles == {
+        t: {"agent": "customer", "customer": "agent"}[r] for t, r in roles.items()
+    }
 
 
 def test_finding_evidence_details_and_rule_data(main_call):
     from pipeline.config import PROJECT_ROOT
-    from pipeline.root_causes import root_cause_for
+    from pipeline.scoring.root_causes import root_cause_for
 
     audio, placed, _ = main_call(16_000, None)
     lexicons = PROJECT_ROOT / "lexicons"
     result = analyse_call(
-        audio, transcript_for(placed), OPTIONS, call_id="C1", ruleset_version="v9", lexicon_dir=lexicons
+        audio,
+        transcript_for(placed),
+        OPTIONS,
+        call_id="C1",
+        ruleset_version="v9",
+        lexicon_dir=lexicons,
     )
     first = min(findings_of(result, "silence.dead_air"), key=lambda f: f.start_s)
-    assert first.rule_id == "dead_air.after_customer" and first.evidence.endswith("秒（客户说完后）")
+    assert first.rule_id == "dead_air.after_customer" and first.evidence.endswith(
+        "秒（客户说完后）"
+    )
     assert first.details["after"] == "customer" and first.details["next_speaker"] == "agent"
     for finding in result.findings:
         assert (finding.call_id, finding.ruleset_version) == ("C1", "v9")
@@ -297,9 +360,11 @@ def test_finding_evidence_details_and_rule_data(main_call):
 
 
 def test_characters_backchannels_and_option_checks():
-    from pipeline.turn_measures import backchannel_pattern, is_backchannel
+    from pipeline.acoustics.turns import backchannel_pattern, is_backchannel
 
-    assert count_chars("我的号码是138****5678，对吗？") == 5 + 11 + 2  # a masked digit is still said
+    assert (
+        count_chars("我的号码是138****5678，对吗？") == 5 + 11 + 2
+    )  # a masked digit is still said
     pattern = backchannel_pattern(OPTIONS.backchannels)
     assert is_backchannel("嗯嗯，好的。", pattern) and is_backchannel("对对对", pattern)
     assert not is_backchannel("好的，我帮您查一下", pattern) and not is_backchannel("", pattern)
@@ -309,8 +374,14 @@ def test_characters_backchannels_and_option_checks():
 
 
 def test_mono_call_split_by_the_speaker_turns(corpus, tmp_path):
-    samples, placed = build_call(main_call_turns(corpus), sample_rate=8_000, stereo=False, trim_to_speech=True,
-                                 noise_snr_db=20.0, noise_seed=3)
+    samples, placed = build_call(
+        main_call_turns(corpus),
+        sample_rate=8_000,
+        stereo=False,
+        trim_to_speech=True,
+        noise_snr_db=20.0,
+        noise_seed=3,
+    )
     audio = write_and_load(tmp_path / "mono.wav", samples, 8_000, placed)
     roles = {AGENT: "agent", CUSTOMER: "customer"}
     diarization = [Turn(p.start, p.end, f"spk{p.channel}", roles[p.channel]) for p in placed]
@@ -346,8 +417,13 @@ def rate_call_turns(corpus: dict) -> list[PlannedTurn]:
 
 @pytest.fixture(scope="module")
 def rate_call(corpus, tmp_path_factory):
-    samples, placed = build_call(rate_call_turns(corpus), sample_rate=8_000, trim_to_speech=True,
-                                 noise_snr_db=20.0, noise_seed=11)
+    samples, placed = build_call(
+        rate_call_turns(corpus),
+        sample_rate=8_000,
+        trim_to_speech=True,
+        noise_snr_db=20.0,
+        noise_seed=11,
+    )
     audio = write_and_load(tmp_path_factory.mktemp("rate") / "rate.wav", samples, 8_000, placed)
     return audio, placed
 
@@ -361,7 +437,11 @@ def test_fast_and_slow_turns_flagged_against_the_band(rate_call):
     result = analyse_call(audio, transcript_for(placed), OPTIONS)
     assert turns_flagged(result, placed, "speech_rate") == BAND_FLAGS
     fast = next(f for f in result.findings if f.category == "speech_rate.fast")
-    expected = 60 * count_chars(placed[FAST_TURN].reference) / (placed[FAST_TURN].end - placed[FAST_TURN].start)
+    expected = (
+        60
+        * count_chars(placed[FAST_TURN].reference)
+        / (placed[FAST_TURN].end - placed[FAST_TURN].start)
+    )
     assert fast.details["chars_per_min"] == pytest.approx(expected, rel=0.10)
     assert fast.details["rate_source"] == "text" and fast.role == "agent"
 
@@ -388,7 +468,9 @@ def test_rate_against_the_agents_own_baseline(rate_call):
     flagged = turns_flagged(result, placed, "speech_rate")
     assert flagged == BAND_FLAGS | {("speech_rate.fast", index) for index in (0, 6, 8)}
     assert {f.rule_id for f in result.findings if f.category == "speech_rate.fast"} == {
-        "speech_rate.fast.band", "speech_rate.fast.baseline"}
+        "speech_rate.fast.band",
+        "speech_rate.fast.baseline",
+    }
     too_little_history = replace(baseline, n_calls=OPTIONS.rate_baseline_min_calls - 1)
     result = analyse_call(audio, transcript, OPTIONS, rate_baseline=too_little_history)
     assert not [f for f in result.findings if f.rule_id.endswith(".baseline")]
@@ -401,15 +483,24 @@ def hold_clips(tmp_path_factory):
     for name, samples in {
         "melody": synth_hold_music(20.0, style="melody", seed=1),
         "chords": synth_hold_music(20.0, style="chords"),
-        "hum": (0.05 * sum(np.sin(2 * np.pi * 50 * k * np.arange(8 * 16_000) / 16_000) / k for k in range(1, 7))),
+        "hum": (
+            0.05
+            * sum(
+                np.sin(2 * np.pi * 50 * k * np.arange(8 * 16_000) / 16_000) / k for k in range(1, 7)
+            )
+        ),
     }.items():
         clips[name] = folder / f"{name}.wav"
         soundfile.write(str(clips[name]), np.asarray(samples, dtype=np.float32), 16_000)
     return clips
 
 
-@pytest.mark.parametrize("sample_rate, noise, style", [(16_000, None, "melody"), (8_000, "white", "chords")])
-def test_hold_music_is_hold_not_speech_and_not_dead_air(corpus, hold_clips, tmp_path, sample_rate, noise, style):
+@pytest.mark.parametrize(
+    "sample_rate, noise, style", [(16_000, None, "melody"), (8_000, "white", "chords")]
+)
+def test_hold_music_is_hold_not_speech_and_not_dead_air(
+    corpus, hold_clips, tmp_path, sample_rate, noise, style
+):
     turns = [
         planned(corpus, agent_clip("0122"), AGENT, 0.0),
         planned(corpus, customer_clip("0121"), CUSTOMER, 0.8),
@@ -422,8 +513,13 @@ def test_hold_music_is_hold_not_speech_and_not_dead_air(corpus, hold_clips, tmp_
         PlannedTurn(hold_clips["hum"], CUSTOMER, 1.0),  # mains hum on the line: not music
         planned(corpus, agent_clip("0090"), AGENT, 1.0),
     ]
-    samples, placed = build_call(turns, sample_rate=sample_rate, trim_to_speech=True,
-                                 noise_snr_db=20.0 if noise else None, noise_color=noise or "white")
+    samples, placed = build_call(
+        turns,
+        sample_rate=sample_rate,
+        trim_to_speech=True,
+        noise_snr_db=20.0 if noise else None,
+        noise_color=noise or "white",
+    )
     audio = write_and_load(tmp_path / "hold.wav", samples, sample_rate, placed)
     result = analyse_call(audio, transcript_for(placed), OPTIONS)  # music and hum have no text
     music_gap = Span(placed[2].end, placed[4].start)
@@ -436,7 +532,9 @@ def test_hold_music_is_hold_not_speech_and_not_dead_air(corpus, hold_clips, tmp_
     dead_air = findings_of(result, "silence.dead_air")
     assert len(dead_air) == 1 and near(dead_air[0], hum_gap) and dead_air[0].role == "agent"
     # Music is not talk: the agent's talk time is its speech only.
-    assert result.metrics.agent_talk_s == pytest.approx(total(speech(placed, AGENT, skip=(3,))), rel=0.08)
+    assert result.metrics.agent_talk_s == pytest.approx(
+        total(speech(placed, AGENT, skip=(3,))), rel=0.08
+    )
     assert result.metrics.music_s == pytest.approx(placed[3].end - placed[3].start, abs=1.0)
     assert result.metrics.hold_s == pytest.approx(music_gap.duration + silent_gap.duration, abs=1.0)
 
@@ -465,7 +563,9 @@ def test_all_silent_and_all_noise_calls_give_empty_metrics(tmp_path, kind, chann
 
 
 def test_one_second_call(corpus, tmp_path):
-    turns = [planned(corpus, agent_clip("0122"), AGENT, 0.0, clip_span=(0.6, 1.5), reference="其判断")]
+    turns = [
+        planned(corpus, agent_clip("0122"), AGENT, 0.0, clip_span=(0.6, 1.5), reference="其判断")
+    ]
     samples, placed = build_call(turns, sample_rate=8_000, lead_in_s=0.05, tail_s=0.05)
     audio = write_and_load(tmp_path / "short.wav", samples, 8_000, placed)
     assert audio.duration_s == pytest.approx(1.0, abs=0.01)
@@ -493,7 +593,9 @@ def test_span_algebra():
 
 def test_callbuilder_keeps_its_placement_without_the_new_options(corpus):
     clips = [agent_clip("0122"), customer_clip("0121")]
-    samples, placed = build_call([PlannedTurn(clips[0], 0, 0.0), PlannedTurn(clips[1], 1, -0.5)], sample_rate=8_000)
+    samples, placed = build_call(
+        [PlannedTurn(clips[0], 0, 0.0), PlannedTurn(clips[1], 1, -0.5)], sample_rate=8_000
+    )
     durations = [float(corpus[c.name]["duration_s"]) for c in clips]
     assert placed[0].start == 0.5 and placed[0].end == pytest.approx(0.5 + durations[0], abs=0.002)
     assert placed[1].start == pytest.approx(placed[0].end - 0.5, abs=0.002)
@@ -503,7 +605,9 @@ def test_callbuilder_keeps_its_placement_without_the_new_options(corpus):
 def test_callbuilder_noise_snr_tempo_and_trim(corpus):
     clip = agent_clip("0122")
     clean, placed = build_call([PlannedTurn(clip, 0, 0.0)], trim_to_speech=True, lead_in_s=1.0)
-    noisy, _ = build_call([PlannedTurn(clip, 0, 0.0)], trim_to_speech=True, lead_in_s=1.0, noise_snr_db=20.0)
+    noisy, _ = build_call(
+        [PlannedTurn(clip, 0, 0.0)], trim_to_speech=True, lead_in_s=1.0, noise_snr_db=20.0
+    )
     spoken = slice(int(placed[0].start * 16_000), int(placed[0].end * 16_000))
     assert np.max(np.abs(noisy)) < 0.99  # no peak normalisation: the difference is the noise
     noise = noisy[0] - clean[0]
@@ -512,4 +616,6 @@ def test_callbuilder_noise_snr_tempo_and_trim(corpus):
     assert np.all(clean[1] == 0)
     assert placed[0].end - placed[0].start < float(corpus[clip.name]["duration_s"]) - 0.5  # trimmed
     _, faster = build_call([PlannedTurn(clip, 0, 0.0, tempo=1.5)], trim_to_speech=True)
-    assert faster[0].end - faster[0].start == pytest.approx((placed[0].end - placed[0].start) / 1.5, rel=0.02)
+    assert faster[0].end - faster[0].start == pytest.approx(
+        (placed[0].end - placed[0].start) / 1.5, rel=0.02
+    )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from pipeline.normalize import to_simplified
+from pipeline.asr.normalize import to_simplified
 from pipeline.process import transcribe_recording
 from pipeline.types import Recording
 
@@ -50,8 +50,13 @@ def test_cer_on_clean_read_corpus_sentences(config, corpus):
     # AISHELL read sentences; digit strings are left to the digit normaliser's tests
     # (whisper writes 13473821368 for 一三四七三八二幺三六八).
     clips = [
-        (name, row) for name, row in corpus.items()
-        if row["kind"] == "read" and row["speaker"].startswith("AISHELL") and not re.search(r"[零一二三四五六七八九幺A-Z]{4,}", row["reference_text"].replace(" ", ""))
+        (name, row)
+        for name, row in corpus.items()
+        if row["kind"] == "read"
+        and row["speaker"].startswith("AISHELL")
+        and not re.search(
+            r"[零一二三四五六七八九幺A-Z]{4,}", row["reference_text"].replace(" ", "")
+        )
     ]
     assert len(clips) >= 8
     errors = length = 0
@@ -64,7 +69,9 @@ def test_cer_on_clean_read_corpus_sentences(config, corpus):
 
 def test_traditional_drift_is_converted(config, corpus):
     # whisper-base writes 換一首歌 (Traditional) for this AISHELL-2 command clip.
-    transcript = transcribe_recording(Recording(CORPUS / "fireredasr_IT0011W0001.wav", "t2s"), config)
+    transcript = transcribe_recording(
+        Recording(CORPUS / "fireredasr_IT0011W0001.wav", "t2s"), config
+    )
     text = "".join(s.text for s in transcript.segments)
     assert "换一首歌" in text
     assert to_simplified(text) == text
@@ -86,7 +93,9 @@ def test_roles_follow_the_channel_map(config, agent_channel):
         channel = int(segment.speaker[2:])
         assert segment.role == ("agent" if channel == agent_channel else "customer")
         # the segment lies within a turn that was placed on that channel
-        best = max(truth["turns"], key=lambda t: _overlap(segment.start, segment.end, t["start"], t["end"]))
+        best = max(
+            truth["turns"], key=lambda t: _overlap(segment.start, segment.end, t["start"], t["end"])
+        )
         assert best["channel"] == channel
 
 
@@ -108,7 +117,10 @@ def test_transcript_speech_lies_where_it_was_placed(sample_transcripts):
     for call_id, truth in sample_truth().items():
         for segment in sample_transcripts[call_id].segments:
             turns = [t for t in truth["turns"] if f"ch{t['channel']}" == segment.speaker]
-            assert any(_overlap(segment.start, segment.end, t["start"] - 0.3, t["end"] + 0.3) > 0 for t in turns), (call_id, segment)
+            assert any(
+                _overlap(segment.start, segment.end, t["start"] - 0.3, t["end"] + 0.3) > 0
+                for t in turns
+            ), (call_id, segment)
 
 
 def test_digital_silence_gives_an_empty_transcript(config, tmp_path):

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from pipeline.audio import TARGET_SAMPLE_RATE, load_audio
+from pipeline.audio.decode import load_audio
+from pipeline.audio.resample import TARGET_SAMPLE_RATE
 from pipeline.errors import AudioDecodeError
 
 from .conftest import SAMPLES
@@ -35,7 +36,9 @@ def speech() -> tuple[np.ndarray, int]:
         (".mp3", 44_100, 2, None),
     ],
 )
-def test_formats_and_rates_decode_to_16k_float32_per_channel(tmp_path, speech, suffix, rate, channels, subtype):
+def test_formats_and_rates_decode_to_16k_float32_per_channel(
+    tmp_path, speech, suffix, rate, channels, subtype
+):
     import librosa
 
     data, source_rate = speech
@@ -72,11 +75,23 @@ def _wav_bytes(samples: np.ndarray, rate: int = 8000) -> bytes:
 
 
 BAD_FILES = {
-    "text_named_wav": (lambda: "这不是音频文件，只是文本。\n".encode() * 20, "not a readable audio file"),
+    "text_named_wav": (
+        lambda: "这不是音频文件，只是文本。\n".encode() * 20,
+        "not a readable audio file",
+    ),
     "zero_bytes": (lambda: b"", "empty file (0 bytes)"),
-    "truncated_data": (lambda: _wav_bytes(np.full(16000, 0.1, dtype=np.float32))[:12000], "truncated WAV"),
-    "truncated_header": (lambda: _wav_bytes(np.full(16000, 0.1, dtype=np.float32))[:30], "truncated WAV"),
-    "one_sample": (lambda: _wav_bytes(np.array([0.5], dtype=np.float32)), "too short to hold speech"),
+    "truncated_data": (
+        lambda: _wav_bytes(np.full(16000, 0.1, dtype=np.float32))[:12000],
+        "truncated WAV",
+    ),
+    "truncated_header": (
+        lambda: _wav_bytes(np.full(16000, 0.1, dtype=np.float32))[:30],
+        "truncated WAV",
+    ),
+    "one_sample": (
+        lambda: _wav_bytes(np.array([0.5], dtype=np.float32)),
+        "too short to hold speech",
+    ),
 }
 
 

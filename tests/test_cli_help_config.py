@@ -13,23 +13,100 @@ from pipeline.errors import ConfigError
 CALLQA = [sys.executable, "-m", "pipeline.cli"]
 
 HELP = {
-    (): ["run", "transcribe", "detect", "diarize", "models", "--config", "--verbose", "examples:", "callqa.toml"],
+    (): [
+        "run",
+        "transcribe",
+        "detect",
+        "diarize",
+        "models",
+        "--config",
+        "--verbose",
+        "examples:",
+        "callqa.toml",
+    ],
     ("run",): ["ARCHIVE_DIR", "--db", "--quiet", "calls.csv", "agents.csv", "failed"],
-    ("transcribe",): ["FILE", "--output", "--agent-channel", "--call-id", "--agent-id", "callqa.transcript/1"],
+    ("transcribe",): [
+        "FILE",
+        "--output",
+        "--agent-channel",
+        "--call-id",
+        "--agent-id",
+        "callqa.transcript/1",
+    ],
     ("detect",): ["TRANSCRIPT.json", "--json", "no audio is read"],
-    ("nightly",): ["ARCHIVE_DIR", "--db", "--refresh", "--retry-failed", "--max-in-flight", "--dask-address",
-                   "--dask-workers", "--quiet", "sha256", "sidecar JSON", "skipped", "never retried", "reports/RUN_ID"],
-    ("backfill",): ["ARCHIVE_DIR", "--from", "--to", "--db", "--refresh", "--dask-address", "--dask-workers",
-                    "started_at", "date folder"],
-    ("rescore",): ["--db", "without reading or transcribing audio", "cached transcript", "PII findings"],
-    ("serve",): ["ARCHIVE_DIR", "--cron", "--timezone", "--port", "--db", "--dask-address", "--dask-workers",
-                 "PREFECT_API_URL", "127.0.0.1", "SIGTERM", "0 2 * * *", "Asia/Shanghai"],
+    ("nightly",): [
+        "ARCHIVE_DIR",
+        "--db",
+        "--refresh",
+        "--retry-failed",
+        "--max-in-flight",
+        "--dask-address",
+        "--dask-workers",
+        "--quiet",
+        "sha256",
+        "sidecar JSON",
+        "skipped",
+        "never retried",
+        "reports/RUN_ID",
+    ],
+    ("backfill",): [
+        "ARCHIVE_DIR",
+        "--from",
+        "--to",
+        "--db",
+        "--refresh",
+        "--dask-address",
+        "--dask-workers",
+        "started_at",
+        "date folder",
+    ],
+    ("rescore",): [
+        "--db",
+        "without reading or transcribing audio",
+        "cached transcript",
+        "PII findings",
+    ],
+    ("serve",): [
+        "ARCHIVE_DIR",
+        "--cron",
+        "--timezone",
+        "--port",
+        "--db",
+        "--dask-address",
+        "--dask-workers",
+        "PREFECT_API_URL",
+        "127.0.0.1",
+        "SIGTERM",
+        "0 2 * * *",
+        "Asia/Shanghai",
+    ],
     ("models",): ["install", "list"],
     ("purge",): ["--days", "--db", "[retention] days", "scores stay"],
     ("report",): ["--date", "--run", "--output", "--db", "review queue", "snapshot"],
-    ("models", "install"): ["--target", "--force", "sha256", "whisperx", "segmentation", "resemblyzer"],
-    ("diarize",): ["FILE", "--output", "OUT.rttm", "--min-speakers", "--max-speakers", "--pipeline", "--mix", "--uri",
-                   "RTTM", "mono", "exclusive", "community-1", "diarize extra", "callqa transcribe"],
+    ("models", "install"): [
+        "--target",
+        "--force",
+        "sha256",
+        "whisperx",
+        "segmentation",
+        "resemblyzer",
+    ],
+    ("diarize",): [
+        "FILE",
+        "--output",
+        "OUT.rttm",
+        "--min-speakers",
+        "--max-speakers",
+        "--pipeline",
+        "--mix",
+        "--uri",
+        "RTTM",
+        "mono",
+        "exclusive",
+        "community-1",
+        "diarize extra",
+        "callqa transcribe",
+    ],
     ("models", "list"): ["checksum", "Exits 1"],
 }
 
@@ -67,8 +144,14 @@ def test_shipped_config_is_the_defaults():
         ("[nightly]\ncron = 'every night'", "[nightly] cron must have five fields"),
         ("[nightly]\ndask_address = 'tcp://h:8786'\ndask_workers = 2", "not both"),
         ("[diarization]\nbackend = 'magic'", "[diarization] backend must be embedded or pipeline"),
-        ("[diarization]\nmin_speakers = 3\nmax_speakers = 2", "1 <= min_speakers <= max_speakers <= 10"),
-        ("[diarization]\nsame_speaker_similarity = 'high'", "'diarization.same_speaker_similarity' must be a number"),
+        (
+            "[diarization]\nmin_speakers = 3\nmax_speakers = 2",
+            "1 <= min_speakers <= max_speakers <= 10",
+        ),
+        (
+            "[diarization]\nsame_speaker_similarity = 'high'",
+            "'diarization.same_speaker_similarity' must be a number",
+        ),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path, text, message):
@@ -82,7 +165,9 @@ def test_config_errors_name_file_and_key(tmp_path, text, message):
 
 def test_partial_config_keeps_defaults_and_resolves_paths_next_to_it(tmp_path):
     path = tmp_path / "site.toml"
-    path.write_text('[channels]\nagent_channel = 1\n[paths]\ndb = "db/qa.duckdb"\n', encoding="utf-8")
+    path.write_text(
+        '[channels]\nagent_channel = 1\n[paths]\ndb = "db/qa.duckdb"\n', encoding="utf-8"
+    )
     config = load_config(path)
     assert config.channels.agent_channel == 1
     assert config.asr.beam_size == 5
@@ -98,12 +183,20 @@ def test_shipped_config_documents_every_option():
     from pipeline.config import _SECTIONS, DEFAULT_CONFIG_PATH
 
     shipped = tomllib.loads(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
-    missing = [f"[{name}] {f.name}" for name, cls in _SECTIONS.items() for f in dataclasses.fields(cls)
-               if f.name not in shipped.get(name, {})]
+    missing = [
+        f"[{name}] {f.name}"
+        for name, cls in _SECTIONS.items()
+        for f in dataclasses.fields(cls)
+        if f.name not in shipped.get(name, {})
+    ]
     assert missing == []
     defaults = load_config(DEFAULT_CONFIG_PATH)
     for name, cls in _SECTIONS.items():
         for f in dataclasses.fields(cls):
             value = getattr(getattr(defaults, name), f.name)
-            if not hasattr(value, "is_absolute"):  # paths are resolved; the rest must equal the code's default
-                assert value == getattr(cls(), f.name), f"[{name}] {f.name}: callqa.toml says {value!r}"
+            if not hasattr(
+                value, "is_absolute"
+            ):  # paths are resolved; the rest must equal the code's default
+                assert value == getattr(cls(), f.name), (
+                    f"[{name}] {f.name}: callqa.toml says {value!r}"
+                )

@@ -48,7 +48,9 @@ def archive(tmp_path_factory):
 @pytest.fixture(scope="module")
 def first_run(archive, tmp_path_factory):
     db = tmp_path_factory.mktemp("db") / "callqa.duckdb"
-    result = subprocess.run([*CALLQA, "run", str(archive), "--db", str(db)], capture_output=True, text=True)
+    result = subprocess.run(
+        [*CALLQA, "run", str(archive), "--db", str(db)], capture_output=True, text=True
+    )
     return result, db
 
 
@@ -72,8 +74,21 @@ def test_run_finishes_with_summary(first_run):
 
 def test_bad_recordings_are_failed_with_their_reason_and_good_ones_written(first_run):
     _, db = first_run
-    calls = {r[0]: r[1:] for r in _rows(db, "SELECT call_id, status, error_kind, error, n_segments, agent_id FROM calls")}
-    assert set(calls) == {"20261121-000001", "20261121-000002", "text", "zero", "truncated", "one_sample", "silence"}
+    calls = {
+        r[0]: r[1:]
+        for r in _rows(
+            db, "SELECT call_id, status, error_kind, error, n_segments, agent_id FROM calls"
+        )
+    }
+    assert set(calls) == {
+        "20261121-000001",
+        "20261121-000002",
+        "text",
+        "zero",
+        "truncated",
+        "one_sample",
+        "silence",
+    }
     expected_errors = {
         "text": "not a readable audio file",
         "zero": "empty file (0 bytes)",
@@ -97,8 +112,11 @@ def test_bad_recordings_are_failed_with_their_reason_and_good_ones_written(first
 
 def test_findings_have_times_evidence_and_role(first_run):
     _, db = first_run
-    rows = _rows(db, "SELECT call_id, category, role, start_s, end_s, evidence, details, ruleset_version FROM findings "
-                     "WHERE category = 'phrase.forbidden'")
+    rows = _rows(
+        db,
+        "SELECT call_id, category, role, start_s, end_s, evidence, details, ruleset_version FROM findings "
+        "WHERE category = 'phrase.forbidden'",
+    )
     assert len(rows) == 1
     call_id, category, role, start, end, evidence, details, version = rows[0]
     assert (call_id, category, role) == ("20261121-000002", "phrase.forbidden", "agent")
@@ -108,21 +126,35 @@ def test_findings_have_times_evidence_and_role(first_run):
     assert version
     every = _rows(db, "SELECT category, start_s, end_s, evidence, root_cause FROM findings")
     for category, start, end, evidence, root_cause in every:
-        assert 0.0 <= start <= end <= 25.3 and evidence and root_cause, (category, start, end, evidence)
+        assert 0.0 <= start <= end <= 25.3 and evidence and root_cause, (
+            category,
+            start,
+            end,
+            evidence,
+        )
 
 
 def test_rerun_replaces_rows_without_duplicates(first_run, archive):
     _, db = first_run
-    counts = lambda: _rows(db, "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM segments), (SELECT count(*) FROM findings)")  # noqa: E731
+    counts = lambda: _rows(
+        db,
+        "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM segments), (SELECT count(*) FROM findings)",
+    )  # noqa: E731
     before = counts()
-    result = subprocess.run([*CALLQA, "run", str(archive), "--db", str(db), "--quiet"], capture_output=True, text=True)
+    result = subprocess.run(
+        [*CALLQA, "run", str(archive), "--db", str(db), "--quiet"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert counts() == before
-    runs = _rows(db, "SELECT n_ok, n_failed, config_hash, callqa_version FROM runs ORDER BY started_at")
+    runs = _rows(
+        db, "SELECT n_ok, n_failed, config_hash, callqa_version FROM runs ORDER BY started_at"
+    )
     assert len(runs) == 2 and runs[0][:2] == runs[1][:2] == (3, 4)
 
 
 def test_missing_archive_folder_is_a_clear_error(tmp_path):
-    result = subprocess.run([*CALLQA, "run", str(tmp_path / "nope")], capture_output=True, text=True)
+    result = subprocess.run(
+        [*CALLQA, "run", str(tmp_path / "nope")], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "archive folder not found" in result.stderr and "Traceback" not in result.stderr

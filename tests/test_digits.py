@@ -1,11 +1,17 @@
-"""The digit view (pipeline.digits) and masking of spoken numbers (pipeline.privacy)."""
+"""The digit view (pipeline.text.digits) and masking of spoken numbers (pipeline.text.masking)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.digits import JOINER, SPEAKER_BREAK, digit_view, find_digit_runs, join_same_speaker
-from pipeline.privacy import mask_numbers, mask_segment_texts
+from pipeline.text.digits import (
+    JOINER,
+    SPEAKER_BREAK,
+    digit_view,
+    find_digit_runs,
+    join_same_speaker,
+)
+from pipeline.text.masking import mask_numbers, mask_segment_texts
 from pipeline.types import Segment
 
 ID_VALID = "360426199101010071"
@@ -37,7 +43,9 @@ SPOKEN_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("label,text,expected", SPOKEN_FORMS, ids=[case[0] for case in SPOKEN_FORMS])
+@pytest.mark.parametrize(
+    "label,text,expected", SPOKEN_FORMS, ids=[case[0] for case in SPOKEN_FORMS]
+)
 def test_spoken_forms_become_digits(label, text, expected):
     assert run_digits(text) == expected
 
@@ -91,7 +99,9 @@ NOT_DIGIT_STRINGS = [
 ]
 
 
-@pytest.mark.parametrize("label,text", NOT_DIGIT_STRINGS, ids=[case[0] for case in NOT_DIGIT_STRINGS])
+@pytest.mark.parametrize(
+    "label,text", NOT_DIGIT_STRINGS, ids=[case[0] for case in NOT_DIGIT_STRINGS]
+)
 def test_amounts_and_words_are_not_digit_runs(label, text):
     assert run_digits(text, min_digits=2) == []
 
@@ -107,7 +117,11 @@ AMOUNTS_NEXT_TO_NUMBERS = [
 ]
 
 
-@pytest.mark.parametrize("label,text,expected", AMOUNTS_NEXT_TO_NUMBERS, ids=[case[0] for case in AMOUNTS_NEXT_TO_NUMBERS])
+@pytest.mark.parametrize(
+    "label,text,expected",
+    AMOUNTS_NEXT_TO_NUMBERS,
+    ids=[case[0] for case in AMOUNTS_NEXT_TO_NUMBERS],
+)
 def test_amounts_do_not_lengthen_numbers(label, text, expected):
     assert run_digits(text, min_digits=7) == expected
 
@@ -161,7 +175,9 @@ def test_digit_view_leaves_amounts_and_normalises_width():
 
 
 def seg(start, end, role, text, speaker=None):
-    return Segment(start, end, speaker or {"agent": "ch0", "customer": "ch1"}.get(role, "spk"), role, text)
+    return Segment(
+        start, end, speaker or {"agent": "ch0", "customer": "ch1"}.get(role, "spk"), role, text
+    )
 
 
 def test_join_same_speaker_across_a_backchannel():
@@ -172,7 +188,11 @@ def test_join_same_speaker_across_a_backchannel():
         seg(9.0, 10.0, "customer", "对"),  # 5 s later: a new stretch
     )
     speech = join_same_speaker(segments)
-    assert speech.text.split(SPEAKER_BREAK)[:3] == ["一三八" + JOINER + "一二三四五六七八", "嗯", "对"]
+    assert speech.text.split(SPEAKER_BREAK)[:3] == [
+        "一三八" + JOINER + "一二三四五六七八",
+        "嗯",
+        "对",
+    ]
     (run,) = find_digit_runs(speech.text, min_digits=7)
     assert run.digits == "13812345678"
     assert speech.segments_between(run.start, run.end) == [0, 2]
@@ -194,13 +214,21 @@ def test_different_speakers_never_join():
 MASKING = [
     ("ID keeps 6+4", f"身份证{ID_VALID}", f"身份证{ID_VALID[:6]}********{ID_VALID[-4:]}"),
     ("ID with X keeps 6+4", f"{ID_VALID_X[:17]}X", f"{ID_VALID_X[:6]}********{ID_VALID_X[-4:]}"),
-    ("spoken check character stays as the last digit", "四四零幺幺三二零幺四幺零零五零零幺艾克斯", "四四零幺幺三********零零幺艾克斯"),
+    (
+        "spoken check character stays as the last digit",
+        "四四零幺幺三二零幺四幺零零五零零幺艾克斯",
+        "四四零幺幺三********零零幺艾克斯",
+    ),
     ("card keeps 6+4", "6222 0212 3456 7894", "6222 02** **** 7894"),
     ("19-digit card keeps 6+4", "6228480012345678903", "622848*********8903"),
     ("mobile keeps 3+4", "13812345678", "138****5678"),
     ("spoken mobile keeps 3+4", "幺三八 幺两洞四，五六七八", "幺三八 ****，五六七八"),
     ("+86 mobile", "+86 138 1234 5678", "+86 1** **** 5678"),
-    ("two numbers in one breath keep only the last 4", "13812345678，13912345678", "***********，*******5678"),
+    (
+        "two numbers in one breath keep only the last 4",
+        "13812345678，13912345678",
+        "***********，*******5678",
+    ),
     ("7-10 digits keep the last 2", "订单号12345678", "订单号******78"),
     ("short numbers stay", "验证码123456", "验证码123456"),
     ("amounts stay", "一万两千三百块，2000元", "一万两千三百块，2000元"),

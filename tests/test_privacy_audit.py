@@ -12,26 +12,40 @@ import sys
 import pytest
 import soundfile
 
-from pipeline.callbuilder import PlannedTurn, build_call
 from pipeline.config import PROJECT_ROOT
-from pipeline.digits import find_digit_runs
 from pipeline.process import transcribe_recording
+from pipeline.testing.callbuilder import PlannedTurn, build_call
+from pipeline.text.digits import find_digit_runs
 from pipeline.types import Recording
 
 pytestmark = pytest.mark.asr
 CALLQA = [sys.executable, "-m", "pipeline.cli"]
 
 # Spoken in the corpus by AISHELL speaker S0150 (customer) — real speech of mobile numbers.
-CUSTOMER_CLIPS = ["aishellsample_BAC009S0150W0082.wav", "aishellsample_BAC009S0150W0083.wav",
-                  "aishellsample_BAC009S0150W0086.wav"]
+CUSTOMER_CLIPS = [
+    "aishellsample_BAC009S0150W0082.wav",
+    "aishellsample_BAC009S0150W0083.wav",
+    "aishellsample_BAC009S0150W0086.wav",
+]
 AGENT_CLIPS = ["aishellsample_BAC009S0252W0122.wav", "aishellsample_BAC009S0252W0251.wav"]
 # Written into a hand-made transcript (synthetic numbers with valid check digits).
 RAW_ID, RAW_CARD, RAW_MOBILE = "110101199003074514", "6222020200112233445", "13912345678"
 TRANSCRIPT = {
-    "schema": "callqa.transcript/1", "call_id": "typed-1",
+    "schema": "callqa.transcript/1",
+    "call_id": "typed-1",
     "segments": [
-        {"start": 0.5, "end": 4.0, "role": "customer", "text": f"我的身份证号是{RAW_ID}，卡号{RAW_CARD}"},
-        {"start": 4.5, "end": 8.0, "role": "agent", "text": f"好的，身份证{RAW_ID}，手机号幺三九幺二三四五六七八对吧"},
+        {
+            "start": 0.5,
+            "end": 4.0,
+            "role": "customer",
+            "text": f"我的身份证号是{RAW_ID}，卡号{RAW_CARD}",
+        },
+        {
+            "start": 4.5,
+            "end": 8.0,
+            "role": "agent",
+            "text": f"好的，身份证{RAW_ID}，手机号幺三九幺二三四五六七八对吧",
+        },
         {"start": 8.5, "end": 9.5, "role": "customer", "text": "手机号是一三九"},
         {"start": 9.8, "end": 11.0, "role": "customer", "text": "一二三四五六七八"},
     ],
@@ -43,7 +57,7 @@ def _forms(raw_text: str) -> set[str]:
     forms = set()
     for run in find_digit_runs(raw_text, min_digits=7):
         forms.add(run.digits)
-        forms.add(raw_text[run.start:run.end])
+        forms.add(raw_text[run.start : run.end])
     return forms
 
 
@@ -53,7 +67,10 @@ def audit(tmp_path_factory, corpus, config):
     archive = root / "archive"
     turns = []
     for agent, customer in zip(AGENT_CLIPS, CUSTOMER_CLIPS):
-        turns += [PlannedTurn(corpus_path(agent), 0, 0.8), PlannedTurn(corpus_path(customer), 1, 0.8)]
+        turns += [
+            PlannedTurn(corpus_path(agent), 0, 0.8),
+            PlannedTurn(corpus_path(customer), 1, 0.8),
+        ]
     turns.append(PlannedTurn(corpus_path(CUSTOMER_CLIPS[2]), 1, 0.8))
     samples, _ = build_call(turns, sample_rate=16000)
     archive.mkdir()
@@ -62,16 +79,32 @@ def audit(tmp_path_factory, corpus, config):
 
     # What the numbers look like in the raw transcript: computed here, in memory, never written.
     raw = transcribe_recording(Recording(archive / "pii-call.wav", "pii-call"), config)
-    planted = {"13473821368", "一三四七三八二幺三六八", "13808553316", "一三八零八五五三三幺六", "13858231743",
-               RAW_ID, RAW_CARD, RAW_MOBILE, "幺三九幺二三四五六七八"}
+    planted = {
+        "13473821368",
+        "一三四七三八二幺三六八",
+        "13808553316",
+        "一三八零八五五三三幺六",
+        "13858231743",
+        RAW_ID,
+        RAW_CARD,
+        RAW_MOBILE,
+        "幺三九幺二三四五六七八",
+    }
     planted |= _forms(" ".join(s.text for s in raw.segments))
     assert len(planted) > 9, "ASR heard no number: the audit would prove nothing"
 
     site = root / "site.toml"
-    site.write_text(f'[paths]\noutput_dir = "{root / "out"}"\ndb = "{root / "out/callqa.duckdb"}"\n'
-                    f'snapshot = "{root / "out/callqa-read.duckdb"}"\n', encoding="utf-8")
-    env = {**os.environ, "PREFECT_HOME": str(root / "prefect-home"), "PREFECT_LOGGING_LEVEL": "DEBUG",
-           "CALLQA_CONFIG": str(site)}
+    site.write_text(
+        f'[paths]\noutput_dir = "{root / "out"}"\ndb = "{root / "out/callqa.duckdb"}"\n'
+        f'snapshot = "{root / "out/callqa-read.duckdb"}"\n',
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(root / "prefect-home"),
+        "PREFECT_LOGGING_LEVEL": "DEBUG",
+        "CALLQA_CONFIG": str(site),
+    }
     logs = root / "logs"
     logs.mkdir()
     commands = {
@@ -82,7 +115,9 @@ def audit(tmp_path_factory, corpus, config):
         "detect-json": [*CALLQA, "-v", "detect", "--json", str(root / "typed.json")],
     }
     for name, command in commands.items():
-        result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=900)
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=900
+        )
         (logs / f"{name}.out").write_text(result.stdout, encoding="utf-8")
         (logs / f"{name}.err").write_text(result.stderr, encoding="utf-8")
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
@@ -103,7 +138,9 @@ def test_no_planted_number_in_any_file_written(audit):
             continue  # the inputs themselves
         data = path.read_bytes()
         scanned += 1
-        hits += [(str(path.relative_to(root)), form) for form in planted if form.encode("utf-8") in data]
+        hits += [
+            (str(path.relative_to(root)), form) for form in planted if form.encode("utf-8") in data
+        ]
     assert scanned >= 10, "the audit found too few files to be meaningful"
     assert hits == []
 
@@ -114,7 +151,10 @@ def test_the_pipeline_did_see_the_numbers(audit):
     import duckdb
 
     con = duckdb.connect(str(root / "out" / "callqa-read.duckdb"), read_only=True)
-    categories = [r[0] for r in con.execute("SELECT category FROM findings WHERE category LIKE 'pii.%'").fetchall()]
+    categories = [
+        r[0]
+        for r in con.execute("SELECT category FROM findings WHERE category LIKE 'pii.%'").fetchall()
+    ]
     con.close()
     assert categories.count("pii.phone") >= 2
     detect = json.loads((root / "logs" / "detect-json.out").read_text(encoding="utf-8"))
@@ -122,4 +162,6 @@ def test_the_pipeline_did_see_the_numbers(audit):
     assert {"pii.id_card", "pii.bank_card", "pii.phone"} <= kinds
     assert any(f["severity"] == "critical" for f in detect)  # the agent read the ID back
     assert (root / "out" / "cache").is_dir() and any((root / "out" / "cache").rglob("*.json"))
-    assert any((root / "prefect-home").rglob("*")), "Prefect wrote its own files: they were scanned too"
+    assert any((root / "prefect-home").rglob("*")), (
+        "Prefect wrote its own files: they were scanned too"
+    )

@@ -12,9 +12,11 @@ import pytest
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.process import detect
-from pipeline.report import write_report
-from pipeline.scorecard import load_scorecard, score_call
-from pipeline.store import StoreWriter, connect_reader, start_run
+from pipeline.reporting.report import write_report
+from pipeline.scoring.scorecard import load_scorecard, score_call
+from pipeline.store.db import start_run
+from pipeline.store.reader import connect_reader
+from pipeline.store.writer import StoreWriter
 
 from .factories import call_result
 
@@ -25,22 +27,58 @@ ARTIFACTS = PROJECT_ROOT / "out" / "test-artifacts"
 RAW_ID = "110101199003074514"
 RAW_CARD = "6222020200112233445"
 RAW_MOBILE = "13812345678"
-RAW_FORMS = [RAW_ID, RAW_CARD, RAW_MOBILE, "一三八一二三四五六七八", "幺三八幺二三四五六七八", "6222 0202 0011 2233 445",
-             "幺三九幺二三"]
+RAW_FORMS = [
+    RAW_ID,
+    RAW_CARD,
+    RAW_MOBILE,
+    "一三八一二三四五六七八",
+    "幺三八幺二三四五六七八",
+    "6222 0202 0011 2233 445",
+    "幺三九幺二三",
+]
 
 CALLS = {
     # call_id: (agent_id, day, segments)
-    "leak-1": ("A1", "2026-11-21", [("agent", "您好，请问您的身份证号是多少"), ("customer", f"我的身份证号是{RAW_ID}"),
-                                    ("agent", f"好的，您的身份证号{RAW_ID}，我记下了")]),
-    "card-2": ("A2", "2026-11-21", [("agent", "您好"), ("customer", f"我的银行卡号是{RAW_CARD}"),
-                                    ("agent", "这不归我管，你找别的部门吧"), ("agent", "没办法")]),
-    "phone-3": ("A2", "2026-11-21", [("customer", "我手机号是幺三八幺二三四五六七八"), ("agent", "你听不懂吗，我说了多少遍了"),
-                                     ("customer", "我要投诉你们")]),
+    "leak-1": (
+        "A1",
+        "2026-11-21",
+        [
+            ("agent", "您好，请问您的身份证号是多少"),
+            ("customer", f"我的身份证号是{RAW_ID}"),
+            ("agent", f"好的，您的身份证号{RAW_ID}，我记下了"),
+        ],
+    ),
+    "card-2": (
+        "A2",
+        "2026-11-21",
+        [
+            ("agent", "您好"),
+            ("customer", f"我的银行卡号是{RAW_CARD}"),
+            ("agent", "这不归我管，你找别的部门吧"),
+            ("agent", "没办法"),
+        ],
+    ),
+    "phone-3": (
+        "A2",
+        "2026-11-21",
+        [
+            ("customer", "我手机号是幺三八幺二三四五六七八"),
+            ("agent", "你听不懂吗，我说了多少遍了"),
+            ("customer", "我要投诉你们"),
+        ],
+    ),
     "fine-4": ("A1", "2026-11-21", [("agent", "您好，很高兴为您服务"), ("customer", "谢谢")]),
     "otherday-5": ("A3", "2026-11-20", [("agent", "废话"), ("customer", "嗯")]),
     # a mobile read back in two pieces, the first beside a forbidden phrase (its evidence)
-    "pieces-6": ("A3", "2026-11-21", [("customer", "我的手机号码"), ("agent", "没办法，您的手机号是幺三九幺二三"),
-                                      ("agent", "四五六七八对吧")]),
+    "pieces-6": (
+        "A3",
+        "2026-11-21",
+        [
+            ("customer", "我的手机号码"),
+            ("agent", "没办法，您的手机号是幺三九幺二三"),
+            ("agent", "四五六七八对吧"),
+        ],
+    ),
 }
 
 
@@ -49,12 +87,22 @@ def report_db(tmp_path_factory, config):
     root = tmp_path_factory.mktemp("reportdb")
     db = root / "r.duckdb"
     with StoreWriter(db, root / "r-read.duckdb", 3600) as writer:
-        run_id = start_run(writer.con, version="t", archive=str(root / "archive"), config={}, config_hash="t",
-                           asr_model="t", ruleset_version="t")
+        run_id = start_run(
+            writer.con,
+            version="t",
+            archive=str(root / "archive"),
+            config={},
+            config_hash="t",
+            asr_model="t",
+            ruleset_version="t",
+        )
         for call_id, (agent_id, day, texts) in CALLS.items():
             skeleton = call_result(call_id, [], SCORECARD, agent_id=agent_id, day=day, texts=texts)
             findings = detect(skeleton.transcript, config)  # the real detectors on the planted text
-            writer.write_call(replace(skeleton, findings=tuple(findings), score=score_call(findings, SCORECARD)), run_id)
+            writer.write_call(
+                replace(skeleton, findings=tuple(findings), score=score_call(findings, SCORECARD)),
+                run_id,
+            )
     return root, run_id
 
 
@@ -71,7 +119,9 @@ def report(report_db, tmp_path_factory):
 def test_flagged_calls_worst_first(report):
     assert report.n_calls == 6 and report.n_flagged >= 3
     html = report.html.read_text(encoding="utf-8")
-    assert html.index('id="call-leak-1"') < html.index('id="call-card-2"')  # red line (score 0) first
+    assert html.index('id="call-leak-1"') < html.index(
+        'id="call-card-2"'
+    )  # red line (score 0) first
     assert "fine-4" not in html.split("Root causes")[0]
     csv_text = report.flagged_csv.read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("call_id,started_at,agent_id")
@@ -80,7 +130,13 @@ def test_flagged_calls_worst_first(report):
 
 def test_no_raw_pii_in_any_report_file(report, report_db):
     root, _ = report_db
-    files = [report.html, report.flagged_csv, report.review_csv, root / "r.duckdb", root / "r-read.duckdb"]
+    files = [
+        report.html,
+        report.flagged_csv,
+        report.review_csv,
+        root / "r.duckdb",
+        root / "r-read.duckdb",
+    ]
     for path in files:
         data = path.read_bytes()
         for raw in RAW_FORMS:
@@ -94,12 +150,28 @@ def test_report_by_date_and_cli(report_db, tmp_path):
     files = write_report(con, tmp_path / "d", day=date(2026, 11, 20))
     con.close()
     assert files.n_calls == 1
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "report", "--db", str(root / "r.duckdb"),
-                             "--run", "nope", "-o", str(tmp_path / "x")], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "report",
+            "--db",
+            str(root / "r.duckdb"),
+            "--run",
+            "nope",
+            "-o",
+            str(tmp_path / "x"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "no run with id 'nope'" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium is installed by `make test`")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="Debian chromium is installed by `make test`"
+)
 def test_report_renders_in_headless_chromium(report):
     from playwright.sync_api import sync_playwright
 
@@ -107,9 +179,17 @@ def test_report_renders_in_headless_chromium(report):
     errors = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            executable_path=shutil.which("chromium"),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -126,7 +206,9 @@ def test_report_renders_in_headless_chromium(report):
         assert links.count() >= 1
         for i in range(links.count()):
             href, t = links.nth(i).get_attribute("href"), links.nth(i).get_attribute("data-t")
-            assert href.startswith("file://") and "leak-1.wav#t=" in href and href.endswith(f"#t={t}")
+            assert (
+                href.startswith("file://") and "leak-1.wav#t=" in href and href.endswith(f"#t={t}")
+            )
         assert page.locator("table.heatmap td.heat").count() >= 3
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         browser.close()

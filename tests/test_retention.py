@@ -9,9 +9,9 @@ import time
 from datetime import date
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.retention import purge
-from pipeline.scorecard import load_scorecard
-from pipeline.store import connect, start_run, write_call
+from pipeline.scoring.scorecard import load_scorecard
+from pipeline.store.db import connect, start_run, write_call
+from pipeline.store.retention import purge
 
 from .factories import call_result, finding
 
@@ -20,12 +20,35 @@ SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
 
 def _db(tmp_path):
     con = connect(tmp_path / "r.duckdb")
-    run_id = start_run(con, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
-    for call_id, day in (("old", "2026-01-10"), ("recent", "2026-11-20"), ("old-backfilled-today", "2026-01-11")):
-        write_call(con, call_result(call_id, [finding(call_id, "phrase.forbidden", evidence="没【办法】")], SCORECARD,
-                                    day=day, texts=[("agent", "您好，这个我没办法"), ("customer", "我要投诉")]), run_id)
+    run_id = start_run(
+        con,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
+    for call_id, day in (
+        ("old", "2026-01-10"),
+        ("recent", "2026-11-20"),
+        ("old-backfilled-today", "2026-01-11"),
+    ):
+        write_call(
+            con,
+            call_result(
+                call_id,
+                [finding(call_id, "phrase.forbidden", evidence="没【办法】")],
+                SCORECARD,
+                day=day,
+                texts=[("agent", "您好，这个我没办法"), ("customer", "我要投诉")],
+            ),
+            run_id,
+        )
     # the first two were processed two days ago; the third just now
-    con.execute("UPDATE calls SET processed_at = now() - INTERVAL 2 DAY WHERE call_id IN ('old', 'recent')")
+    con.execute(
+        "UPDATE calls SET processed_at = now() - INTERVAL 2 DAY WHERE call_id IN ('old', 'recent')"
+    )
     return con
 
 
@@ -46,7 +69,9 @@ def test_purge_old_calls_only(tmp_path):
     assert evidence["old"] == "(purged)" and evidence["recent"] == "没【办法】"
     kept = con.execute("SELECT count(*) FROM calls JOIN scores USING (call_id)").fetchall()
     assert kept == [(3,)]  # calls and scores stay
-    assert con.execute("SELECT call_id FROM calls WHERE purged_at IS NOT NULL").fetchall() == [("old",)]
+    assert con.execute("SELECT call_id FROM calls WHERE purged_at IS NOT NULL").fetchall() == [
+        ("old",)
+    ]
     assert purge(con, 180, "Asia/Shanghai", cache, today=date(2026, 11, 22)).calls == 0  # once only
     assert purge(con, 0, "Asia/Shanghai", cache) is None  # 0 = keep everything
     con.close()
@@ -54,8 +79,20 @@ def test_purge_old_calls_only(tmp_path):
 
 def test_purge_command(tmp_path):
     _db(tmp_path).close()
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "purge", "--db", str(tmp_path / "r.duckdb"), "--days", "30"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "purge",
+            "--db",
+            str(tmp_path / "r.duckdb"),
+            "--days",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "purged the transcripts and evidence of 1 call(s)" in result.stdout
     assert (tmp_path / "r-read.duckdb").is_file()  # the snapshot is republished

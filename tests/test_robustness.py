@@ -18,8 +18,12 @@ def corpus_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad")
     expect = bad_inputs.build(root / "archive")
     db = root / "callqa.duckdb"
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(root / "archive"), "--db", str(db), "-q"],
-                            capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", str(root / "archive"), "--db", str(db), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     return expect, db, result
 
 
@@ -28,7 +32,12 @@ def test_batch_finishes_with_a_status_per_recording(corpus_run):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     con = duckdb.connect(str(db), read_only=True)
-    rows = {r[0]: r[1:] for r in con.execute("SELECT call_id, status, error, n_segments, agent_id, started_at FROM calls").fetchall()}
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT call_id, status, error, n_segments, agent_id, started_at FROM calls"
+        ).fetchall()
+    }
     con.close()
     assert len(expect) >= 19
     missing = set(expect) - set(rows)
@@ -56,14 +65,34 @@ def test_metadata_problems_are_warnings_naming_file_and_line(corpus_run):
 def test_rerun_writes_nothing_twice(corpus_run):
     expect, db, _ = corpus_run
     archive = db.parent / "archive"
-    for slow in ("two_hours.wav", "digital_silence_10min.wav"):  # their rows stay; re-reading them costs minutes
+    for slow in (
+        "two_hours.wav",
+        "digital_silence_10min.wav",
+    ):  # their rows stay; re-reading them costs minutes
         (archive / slow).rename(db.parent / slow)
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(db.parent / "archive"), "--db", str(db), "-q"],
-                            capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "run",
+            str(db.parent / "archive"),
+            "--db",
+            str(db),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stderr
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*), count(DISTINCT call_id) FROM calls").fetchall() == [(len(expect), len(expect))]
-    assert con.execute("SELECT status FROM calls WHERE call_id = 'copy_b'").fetchall() == [("failed",)]
+    assert con.execute("SELECT count(*), count(DISTINCT call_id) FROM calls").fetchall() == [
+        (len(expect), len(expect))
+    ]
+    assert con.execute("SELECT status FROM calls WHERE call_id = 'copy_b'").fetchall() == [
+        ("failed",)
+    ]
     con.close()
 
 
@@ -97,8 +126,21 @@ def test_rule_data_errors_stop_the_run_before_any_audio(tmp_path, file, broken, 
     archive.mkdir()
     (archive / "call.wav").write_bytes(b"")  # would fail as 'empty file' if audio were read
     db = tmp_path / "x.duckdb"
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--config", str(site), "run", str(archive), "--db", str(db)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "--config",
+            str(site),
+            "run",
+            str(archive),
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert "empty file" not in result.stdout + result.stderr and not db.exists()

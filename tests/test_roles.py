@@ -15,8 +15,8 @@ import pytest
 import soundfile
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.roles import apply_roles, decide_roles
-from pipeline.speaker_assign import assign_speakers, join_words
+from pipeline.parties.assign import assign_speakers, join_words
+from pipeline.parties.roles import apply_roles, decide_roles
 from pipeline.types import Recording, Segment, Turn, Word
 from tests.conftest import CORPUS
 from tests.diarize_calls import AGENT, NARRATOR, S0252, CallPlan, build_mono
@@ -63,7 +63,12 @@ def test_customer_speaks_first_and_the_greeting_still_decides():
 def test_agent_who_talks_less_than_the_customer():
     segments = [
         seg(0.5, 3.0, "spk0", "您好，很高兴为您服务"),
-        seg(3.5, 30.0, "spk1", "我上个月在网上买了一台洗衣机到现在还没有到货打了好几次电话都没有人处理这个事情"),
+        seg(
+            3.5,
+            30.0,
+            "spk1",
+            "我上个月在网上买了一台洗衣机到现在还没有到货打了好几次电话都没有人处理这个事情",
+        ),
         seg(30.5, 32.0, "spk0", "好的"),
     ]
     decision = roles_of(segments)
@@ -84,12 +89,23 @@ def test_greeting_absent_but_service_phrases_name_the_agent():
     assert 0.75 <= decision.confidence < roles_of(GREETING_CALL).confidence
 
 
-@pytest.mark.parametrize("segments", [
-    pytest.param([seg(0.5, 3.0, "spk0", "设定二十九度"), seg(3.5, 20.0, "spk1", "换一首歌，今天天气怎么样，明天会下雨吗"),
-                  seg(20.5, 22.0, "spk0", "好")], id="two-speakers-no-cue"),
-    pytest.param([seg(0.5, 3.0, "spk0", "观察中国新增人口曲线会发现")], id="one-speaker-no-cue"),
-    pytest.param([], id="empty"),
-])
+@pytest.mark.parametrize(
+    "segments",
+    [
+        pytest.param(
+            [
+                seg(0.5, 3.0, "spk0", "设定二十九度"),
+                seg(3.5, 20.0, "spk1", "换一首歌，今天天气怎么样，明天会下雨吗"),
+                seg(20.5, 22.0, "spk0", "好"),
+            ],
+            id="two-speakers-no-cue",
+        ),
+        pytest.param(
+            [seg(0.5, 3.0, "spk0", "观察中国新增人口曲线会发现")], id="one-speaker-no-cue"
+        ),
+        pytest.param([], id="empty"),
+    ],
+)
 def test_no_cue_at_all_is_unknown(segments):
     decision = roles_of(segments)
     assert decision.agent is None and set(decision.roles.values()) <= {"unknown"}
@@ -97,7 +113,10 @@ def test_no_cue_at_all_is_unknown(segments):
 
 
 def test_both_greet_is_unknown_and_a_high_bar_is_respected():
-    both = [seg(0.5, 3.0, "spk0", "您好，很高兴为您服务"), seg(3.5, 6.0, "spk1", "您好，很高兴为您服务")]
+    both = [
+        seg(0.5, 3.0, "spk0", "您好，很高兴为您服务"),
+        seg(3.5, 6.0, "spk1", "您好，很高兴为您服务"),
+    ]
     assert roles_of(both).agent is None
     assert roles_of(GREETING_CALL, min_confidence=0.999).agent is None
 
@@ -114,23 +133,40 @@ def test_goodbye_alone_says_nothing():
 
 # --- words to speakers ---
 
+
 def words(*spans):
     return tuple(Word(a, b, text) for a, b, text in spans)
 
 
 def test_segment_spanning_a_speaker_change_is_split():
     turns = [Turn(0.5, 2.0, "spk0", "unknown"), Turn(2.4, 5.0, "spk1", "unknown")]
-    segment = Segment(0.5, 4.0, "ch0", "unknown", "设定29度其判断",
-                      words=words((0.5, 1.0, "设定"), (1.0, 1.9, "29度"), (1.9, 2.6, "其"), (2.6, 4.0, "判断")),
-                      confidence=0.8)
+    segment = Segment(
+        0.5,
+        4.0,
+        "ch0",
+        "unknown",
+        "设定29度其判断",
+        words=words((0.5, 1.0, "设定"), (1.0, 1.9, "29度"), (1.9, 2.6, "其"), (2.6, 4.0, "判断")),
+        confidence=0.8,
+    )
     out = assign_speakers([segment], turns)
-    assert [(s.speaker, s.text, s.start, s.end) for s in out] == [("spk0", "设定29度", 0.5, 1.9), ("spk1", "其判断", 1.9, 4.0)]
+    assert [(s.speaker, s.text, s.start, s.end) for s in out] == [
+        ("spk0", "设定29度", 0.5, 1.9),
+        ("spk1", "其判断", 1.9, 4.0),
+    ]
     assert all(s.confidence == 0.8 for s in out)
 
 
 def test_unsplit_segments_keep_their_text_and_wordless_ones_go_by_overlap():
     turns = [Turn(0.0, 3.0, "spk0", "unknown"), Turn(3.5, 9.0, "spk1", "unknown")]
-    whole = Segment(0.2, 2.8, "ch0", "unknown", "您好，请讲。", words=words((0.2, 1.0, "您好，"), (1.0, 2.8, "请讲。")))
+    whole = Segment(
+        0.2,
+        2.8,
+        "ch0",
+        "unknown",
+        "您好，请讲。",
+        words=words((0.2, 1.0, "您好，"), (1.0, 2.8, "请讲。")),
+    )
     wordless = Segment(2.5, 8.0, "ch0", "unknown", "我想问一下")
     out = assign_speakers([whole, wordless], turns)
     assert [(s.speaker, s.text) for s in out] == [("spk0", "您好，请讲。"), ("spk1", "我想问一下")]
@@ -141,10 +177,16 @@ def test_unsplit_segments_keep_their_text_and_wordless_ones_go_by_overlap():
 
 
 def test_join_words():
-    assert join_words(words((0, 1, "三星"), (1, 2, "SAMSUNG"), (2, 3, "PAY"), (3, 4, "20"), (4, 5, "15"))) == "三星SAMSUNG PAY2015"
+    assert (
+        join_words(
+            words((0, 1, "三星"), (1, 2, "SAMSUNG"), (2, 3, "PAY"), (3, 4, "20"), (4, 5, "15"))
+        )
+        == "三星SAMSUNG PAY2015"
+    )
 
 
 # --- end to end on mono audio ---
+
 
 @pytest.fixture()
 def lexicons_with_a_greeting(tmp_path):
@@ -158,7 +200,12 @@ def lexicons_with_a_greeting(tmp_path):
 
 def truth_speaker(placed, segment) -> int | None:
     middle = (segment.start + segment.end) / 2
-    best = min(placed, key=lambda t: 0 if t.start <= middle <= t.end else min(abs(t.start - middle), abs(t.end - middle)))
+    best = min(
+        placed,
+        key=lambda t: (
+            0 if t.start <= middle <= t.end else min(abs(t.start - middle), abs(t.end - middle))
+        ),
+    )
     return best.channel
 
 
@@ -167,10 +214,17 @@ def truth_speaker(placed, segment) -> int | None:
 def test_mono_call_end_to_end(sample_rate, corpus, config, tmp_path, lexicons_with_a_greeting):
     from pipeline.process import transcribe_recording
 
-    plan = CallPlan(f"mono-{sample_rate}", sample_rate, (
-        (NARRATOR[0], AGENT, None), (S0252[0], 1, None), (NARRATOR[1], AGENT, None), (S0252[1], 1, None),
-        (NARRATOR[2], AGENT, None),
-    ))
+    plan = CallPlan(
+        f"mono-{sample_rate}",
+        sample_rate,
+        (
+            (NARRATOR[0], AGENT, None),
+            (S0252[0], 1, None),
+            (NARRATOR[1], AGENT, None),
+            (S0252[1], 1, None),
+            (NARRATOR[2], AGENT, None),
+        ),
+    )
     samples, placed = build_mono(plan, CORPUS)
     wav = tmp_path / "mono.wav"
     soundfile.write(str(wav), samples, sample_rate)
@@ -182,13 +236,15 @@ def test_mono_call_end_to_end(sample_rate, corpus, config, tmp_path, lexicons_wi
     assert speakers == {"spk0", "spk1"}
     # Every segment's speaker is the party who said it (spk0 = channel 0, who spoke first).
     chars = sum(len(s.text) for s in transcript.segments)
-    right = sum(len(s.text) for s in transcript.segments if f"spk{truth_speaker(placed, s)}" == s.speaker)
+    right = sum(
+        len(s.text) for s in transcript.segments if f"spk{truth_speaker(placed, s)}" == s.speaker
+    )
     assert right / chars >= 0.9, [(s.start, s.end, s.speaker, s.text) for s in transcript.segments]
     assert {s.speaker: s.role for s in transcript.segments} == {"spk0": "agent", "spk1": "customer"}
 
     # With the shipped lexicons nobody says a known greeting or service phrase: roles stay unknown.
-    from pipeline.mono import speakers_and_roles
-    from pipeline.diarize import diarize
+    from pipeline.parties.diarize import diarize
+    from pipeline.parties.mono import speakers_and_roles
 
     plain = [replace(s, speaker="ch0", role="unknown") for s in transcript.segments]
     diarization = diarize(load_mono(wav), config.diarization, str(wav))
@@ -198,6 +254,6 @@ def test_mono_call_end_to_end(sample_rate, corpus, config, tmp_path, lexicons_wi
 
 
 def load_mono(path):
-    from pipeline.audio import load_audio
+    from pipeline.audio.decode import load_audio
 
     return load_audio(path).channels[0]

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.errors import LexiconError
-from pipeline.scorecard import load_scorecard, parse_scorecard, score_call
+from pipeline.scoring.scorecard import load_scorecard, parse_scorecard, score_call
 
 from .factories import finding
 
@@ -20,11 +20,27 @@ CASES = [
     ([("phrase.forbidden", "minor", "agent")], 90, False, False),
     ([("phrase.forbidden", "major", "agent")] * 2, 80, False, False),
     ([("phrase.forbidden", "minor", "agent")] * 5, 70, False, True),  # capped at 30
-    ([("silence.dead_air", "minor", "agent")] * 4 + [("script.opening_missing", "minor", "agent")], 86, False, False),
+    (
+        [("silence.dead_air", "minor", "agent")] * 4
+        + [("script.opening_missing", "minor", "agent")],
+        86,
+        False,
+        False,
+    ),
     ([("phrase.overpromise", "major", "agent")] * 3, 70, False, True),
     ([("pii.id_card", "critical", "agent")], 0, True, True),
-    ([("pii.bank_card", "critical", "agent"), ("phrase.forbidden", "minor", "agent")], 0, True, True),
-    ([("pii.id_card", "info", "customer")], 100, False, False),  # the customer giving it is no deduction
+    (
+        [("pii.bank_card", "critical", "agent"), ("phrase.forbidden", "minor", "agent")],
+        0,
+        True,
+        True,
+    ),
+    (
+        [("pii.id_card", "info", "customer")],
+        100,
+        False,
+        False,
+    ),  # the customer giving it is no deduction
     ([("phrase.credential_request", "critical", "agent")], 0, True, True),
     ([("phrase.escalation", "major", "customer")], 100, False, True),
     ([("pii.phone", "critical", "agent")] * 3, 80, False, False),  # capped at 20
@@ -33,7 +49,9 @@ CASES = [
 
 @pytest.mark.parametrize("spec, score, red_line, flagged", CASES)
 def test_documented_scores(spec, score, red_line, flagged):
-    findings = [finding("c1", category, severity=severity, role=role) for category, severity, role in spec]
+    findings = [
+        finding("c1", category, severity=severity, role=role) for category, severity, role in spec
+    ]
     result = score_call(findings, SCORECARD)
     assert (result.score, result.red_line_failed, result.flagged) == (score, red_line, flagged)
     assert result.scorecard_version == SCORECARD.version
@@ -42,20 +60,38 @@ def test_documented_scores(spec, score, red_line, flagged):
 
 
 def test_breakdown_names_items_and_groups():
-    findings = [finding("c1", "phrase.forbidden"), finding("c1", "silence.dead_air"), finding("c1", "silence.dead_air")]
+    findings = [
+        finding("c1", "phrase.forbidden"),
+        finding("c1", "silence.dead_air"),
+        finding("c1", "silence.dead_air"),
+    ]
     items = {i.item_id: i for i in score_call(findings, SCORECARD).items}
-    assert items["forbidden_phrase"].group == "服务禁忌" and items["forbidden_phrase"].deduction == 10
-    assert items["dead_air"].group == "沟通技巧" and items["dead_air"].n_findings == 2 and items["dead_air"].deduction == 6
+    assert (
+        items["forbidden_phrase"].group == "服务禁忌" and items["forbidden_phrase"].deduction == 10
+    )
+    assert (
+        items["dead_air"].group == "沟通技巧"
+        and items["dead_air"].n_findings == 2
+        and items["dead_air"].deduction == 6
+    )
 
 
-BASE = {"version": "t", "item": [{"id": "a", "group": "g", "name": "n", "categories": ["phrase.forbidden"], "deduction": 1}]}
+BASE = {
+    "version": "t",
+    "item": [
+        {"id": "a", "group": "g", "name": "n", "categories": ["phrase.forbidden"], "deduction": 1}
+    ],
+}
 
 
 @pytest.mark.parametrize(
     "change, message",
     [
         (lambda d: d.pop("version"), "'version' (a string) is required"),
-        (lambda d: d["item"][0].update(categories=["phrase.nonsense"]), "unknown category 'phrase.nonsense'"),
+        (
+            lambda d: d["item"][0].update(categories=["phrase.nonsense"]),
+            "unknown category 'phrase.nonsense'",
+        ),
         (lambda d: d["item"][0].update(deduction="ten"), "'deduction' must be a number"),
         (lambda d: d["item"][0].update(min_severity="huge"), "min_severity must be one of"),
         (lambda d: d["item"].append(dict(d["item"][0])), "id 'a' is used twice"),

@@ -25,8 +25,13 @@ CALLQA = [sys.executable, "-m", "pipeline.cli"]
 CALL = "20261121-000001"
 
 
-def wait_for(what: str, check: Callable[[], object], timeout_s: float, proc: subprocess.Popen | None = None,
-              log: Path | None = None):
+def wait_for(
+    what: str,
+    check: Callable[[], object],
+    timeout_s: float,
+    proc: subprocess.Popen | None = None,
+    log: Path | None = None,
+):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         value = check()
@@ -35,7 +40,9 @@ def wait_for(what: str, check: Callable[[], object], timeout_s: float, proc: sub
         if proc is not None and proc.poll() is not None:
             break
         time.sleep(1)
-    tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log and log.is_file() else ""
+    tail = (
+        log.read_text(encoding="utf-8", errors="replace")[-3000:] if log and log.is_file() else ""
+    )
     pytest.fail(f"timed out waiting for {what}\n{tail}")
 
 
@@ -61,8 +68,11 @@ def site(tmp_path_factory, tmp_path) -> Path:
     shared = tmp_path_factory.getbasetemp() / "callqa-site"
     shared.mkdir(exist_ok=True)
     config = tmp_path / "site.toml"
-    config.write_text(f'[paths]\noutput_dir = "{shared / "out"}"\ndb = "{tmp_path / "qa.duckdb"}"\n'
-                      f'snapshot = "{tmp_path / "qa-read.duckdb"}"\n', encoding="utf-8")
+    config.write_text(
+        f'[paths]\noutput_dir = "{shared / "out"}"\ndb = "{tmp_path / "qa.duckdb"}"\n'
+        f'snapshot = "{tmp_path / "qa-read.duckdb"}"\n',
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -76,21 +86,39 @@ def test_served_deployment_is_scheduled_and_a_manual_run_completes(site):
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     server_log, serve_log = site / "server.log", site / "serve.log"
-    server_env = clean_env(PREFECT_HOME=str(site / "prefect-home"),
-                           # the scheduler looks at recently changed deployments every few seconds
-                           PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS="2")
+    server_env = clean_env(
+        PREFECT_HOME=str(site / "prefect-home"),
+        # the scheduler looks at recently changed deployments every few seconds
+        PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS="2",
+    )
     with open(server_log, "wb") as log:
-        server = subprocess.Popen([prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=server_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     serving = None
     try:
         wait_for("the Prefect server", lambda: api_is_healthy(api), 180, server, server_log)
         with open(serve_log, "wb") as log:
             serving = subprocess.Popen(
-                [*CALLQA, "--config", str(site / "site.toml"), "serve", str(site / "archive"),
-                 "--cron", "30 2 * * *", "--timezone", "Asia/Shanghai"],
+                [
+                    *CALLQA,
+                    "--config",
+                    str(site / "site.toml"),
+                    "serve",
+                    str(site / "archive"),
+                    "--cron",
+                    "30 2 * * *",
+                    "--timezone",
+                    "Asia/Shanghai",
+                ],
                 env=clean_env(PREFECT_API_URL=api, PREFECT_RUNNER_POLL_FREQUENCY="2"),
-                stdout=log, stderr=subprocess.STDOUT)
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         client = httpx.Client(base_url=api, timeout=10)
 
         def deployment():
@@ -103,8 +131,10 @@ def test_served_deployment_is_scheduled_and_a_manual_run_completes(site):
         assert registered["parameters"]["archive"] == str((site / "archive").resolve())
 
         def scheduled_runs():
-            body = {"deployments": {"id": {"any_": [registered["id"]]}},
-                    "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}}}
+            body = {
+                "deployments": {"id": {"any_": [registered["id"]]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            }
             return client.post("/flow_runs/filter", json=body).json()
 
         upcoming = wait_for("scheduled runs", scheduled_runs, 60, serving, serve_log)
@@ -117,14 +147,20 @@ def test_served_deployment_is_scheduled_and_a_manual_run_completes(site):
 
         def finished():
             state = client.get(f"/flow_runs/{triggered['id']}").json()["state"]
-            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+            return (
+                state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+            )
 
         state = wait_for("the manual run to finish", finished, 300, serving, serve_log)
-        assert state["type"] == "COMPLETED", serve_log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        assert state["type"] == "COMPLETED", serve_log.read_text(
+            encoding="utf-8", errors="replace"
+        )[-3000:]
         con = duckdb.connect(str(site / "qa.duckdb"), read_only=True)
         try:
             assert con.execute("SELECT call_id, status FROM calls").fetchall() == [(CALL, "ok")]
-            assert con.execute("SELECT kind, flow_run_id FROM runs").fetchall() == [("nightly", triggered["id"])]
+            assert con.execute("SELECT kind, flow_run_id FROM runs").fetchall() == [
+                ("nightly", triggered["id"])
+            ]
         finally:
             con.close()
     finally:
@@ -139,16 +175,35 @@ def test_serve_starts_its_own_server_and_stops_it_on_sigterm(site):
     port = free_port()
     log_path = site / "serve.log"
     with open(log_path, "wb") as log:
-        serving = subprocess.Popen([*CALLQA, "--config", str(site / "site.toml"), "serve", str(site / "archive"),
-                                    "--port", str(port)],
-                                   env=clean_env(), stdout=log, stderr=subprocess.STDOUT)
+        serving = subprocess.Popen(
+            [
+                *CALLQA,
+                "--config",
+                str(site / "site.toml"),
+                "serve",
+                str(site / "archive"),
+                "--port",
+                str(port),
+            ],
+            env=clean_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         api = f"http://127.0.0.1:{port}/api"
         wait_for("callqa's Prefect server", lambda: api_is_healthy(api), 240, serving, log_path)
         # serve registers the two deployments one after the other: wait for each.
         for flow_name, name in (("callqa-nightly", "nightly"), ("callqa-backfill", "backfill")):
-            assert wait_for(f"the {name} deployment", lambda flow_name=flow_name, name=name: httpx.get(
-                f"{api}/deployments/name/{flow_name}/{name}", timeout=10).status_code == 200, 120, serving, log_path)
+            assert wait_for(
+                f"the {name} deployment",
+                lambda flow_name=flow_name, name=name: (
+                    httpx.get(f"{api}/deployments/name/{flow_name}/{name}", timeout=10).status_code
+                    == 200
+                ),
+                120,
+                serving,
+                log_path,
+            )
     finally:
         stop(serving)
     output = log_path.read_text(encoding="utf-8", errors="replace")
@@ -160,7 +215,22 @@ def test_serve_starts_its_own_server_and_stops_it_on_sigterm(site):
 
 
 def test_serve_refuses_a_bad_cron_with_a_sentence(site):
-    result = subprocess.run([*CALLQA, "--config", str(site / "site.toml"), "serve", str(site / "archive"),
-                             "--cron", "every night"], capture_output=True, text=True, env=clean_env())
+    result = subprocess.run(
+        [
+            *CALLQA,
+            "--config",
+            str(site / "site.toml"),
+            "serve",
+            str(site / "archive"),
+            "--cron",
+            "every night",
+        ],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    )
     assert result.returncode == 2
-    assert "--cron 'every night' must have five fields" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "--cron 'every night' must have five fields" in result.stderr
+        and "Traceback" not in result.stderr
+    )

@@ -10,33 +10,57 @@ import sys
 import duckdb
 import pytest
 
-from pipeline.charts import pareto_table
 from pipeline.config import PROJECT_ROOT
-from pipeline.scorecard import load_scorecard
-from pipeline.store import StoreWriter, connect, connect_reader, start_run, write_call
-from pipeline.store.db import migrations
+from pipeline.reporting.charts import pareto_table
+from pipeline.scoring.scorecard import load_scorecard
+from pipeline.store.db import connect, migrations, start_run, write_call
+from pipeline.store.reader import connect_reader
+from pipeline.store.writer import StoreWriter
 
 from .factories import call_result, finding
 
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
 
 # root cause -> number of findings; a long tail so that the vital few are a proper subset
-PLANTED = {"service_attitude.refusal": 40, "compliance_risk.overpromise": 25, "process_execution.opening": 15,
-           "customer_risk.escalation": 8, "privacy.pii_exposure": 6, "communication.dead_air": 4, "other.a": 2}
+PLANTED = {
+    "service_attitude.refusal": 40,
+    "compliance_risk.overpromise": 25,
+    "process_execution.opening": 15,
+    "customer_risk.escalation": 8,
+    "privacy.pii_exposure": 6,
+    "communication.dead_air": 4,
+    "other.a": 2,
+}
 
 
 @pytest.fixture()
 def pareto_db(tmp_path):
     con = connect(tmp_path / "p.duckdb")
-    run_id = start_run(con, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
+    run_id = start_run(
+        con,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
     index = 0
     for cause, n in PLANTED.items():
         for k in range(n):
             call_id = f"c{index:04d}"
             index += 1
             day = "2026-11-20" if k % 3 == 0 else "2026-11-21"
-            write_call(con, call_result(call_id, [finding(call_id, "phrase.forbidden", rule_id=f"r.{cause}", root_cause=cause)],
-                                        SCORECARD, day=day), run_id)
+            write_call(
+                con,
+                call_result(
+                    call_id,
+                    [finding(call_id, "phrase.forbidden", rule_id=f"r.{cause}", root_cause=cause)],
+                    SCORECARD,
+                    day=day,
+                ),
+                run_id,
+            )
     yield con
     con.close()
 
@@ -45,15 +69,22 @@ def test_migrations_applied_once_and_everything_documented(tmp_path):
     path = tmp_path / "m.duckdb"
     connect(path).close()
     con = connect(path)  # second open applies nothing new
-    versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+    versions = [
+        r[0]
+        for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    ]
     assert versions == [v for v, _ in migrations()]
     undocumented = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal "
         "AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE table_name <> 'schema_migrations') "
         "AND comment IS NULL"
     ).fetchall()
-    tables = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE table_name <> 'schema_migrations'").fetchall()
-    views = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall()
+    tables = con.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE table_name <> 'schema_migrations'"
+    ).fetchall()
+    views = con.execute(
+        "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal"
+    ).fetchall()
     con.close()
     assert all(comment for _, comment in tables + views), tables + views
     assert undocumented == []
@@ -63,11 +94,14 @@ def test_schema_reference_is_current():
     from pipeline.store.schema_doc import render
 
     assert (PROJECT_ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == render(), (
-        "docs/schema.md is stale: python -m pipeline.store.schema_doc > docs/schema.md")
+        "docs/schema.md is stale: python -m pipeline.store.schema_doc > docs/schema.md"
+    )
 
 
 def test_pareto_views_shares_and_vital_few(pareto_db):
-    rows = pareto_db.execute("SELECT root_cause, n, share, cumulative_share, vital_few FROM v_pareto_root_cause").fetchall()
+    rows = pareto_db.execute(
+        "SELECT root_cause, n, share, cumulative_share, vital_few FROM v_pareto_root_cause"
+    ).fetchall()
     assert [r[0] for r in rows] == list(PLANTED)  # ordered by count
     assert sum(r[2] for r in rows) == pytest.approx(1.0)
     cumulative = [r[3] for r in rows]
@@ -79,30 +113,68 @@ def test_pareto_views_shares_and_vital_few(pareto_db):
 
 
 def test_period_macro_and_polars_agree(pareto_db):
-    sql = pareto_db.sql("SELECT * FROM pareto_by_root_cause(DATE '2026-11-21', DATE '2026-11-21')").pl()
-    findings = pareto_db.sql("SELECT f.root_cause FROM findings f JOIN calls c USING (call_id) WHERE c.call_date = DATE '2026-11-21'").pl()
+    sql = pareto_db.sql(
+        "SELECT * FROM pareto_by_root_cause(DATE '2026-11-21', DATE '2026-11-21')"
+    ).pl()
+    findings = pareto_db.sql(
+        "SELECT f.root_cause FROM findings f JOIN calls c USING (call_id) WHERE c.call_date = DATE '2026-11-21'"
+    ).pl()
     in_python = pareto_table(findings, "root_cause")
     assert sql["n"].sum() == sum(n - (n + 2) // 3 for n in PLANTED.values())
-    assert sql.select("root_cause", "n", "vital_few").rows() == in_python.select("root_cause", "n", "vital_few").rows()
-    assert sql["cumulative_share"].to_list() == pytest.approx(in_python["cumulative_share"].to_list())
+    assert (
+        sql.select("root_cause", "n", "vital_few").rows()
+        == in_python.select("root_cause", "n", "vital_few").rows()
+    )
+    assert sql["cumulative_share"].to_list() == pytest.approx(
+        in_python["cumulative_share"].to_list()
+    )
 
 
 def test_rewriting_a_call_keeps_row_counts(pareto_db):
     counts = "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM segments), (SELECT count(*) FROM findings), (SELECT count(*) FROM scores), (SELECT count(*) FROM score_items)"
     before = pareto_db.execute(counts).fetchall()
-    run_id = start_run(pareto_db, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
-    again = call_result("c0000", [finding("c0000", "phrase.forbidden", root_cause="service_attitude.refusal")], SCORECARD)
+    run_id = start_run(
+        pareto_db,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
+    again = call_result(
+        "c0000",
+        [finding("c0000", "phrase.forbidden", root_cause="service_attitude.refusal")],
+        SCORECARD,
+    )
     write_call(pareto_db, again, run_id)
     write_call(pareto_db, again, run_id)
     assert pareto_db.execute(counts).fetchall() == before
-    assert pareto_db.execute("SELECT run_id FROM calls WHERE call_id = 'c0000'").fetchall() == [(run_id,)]
+    assert pareto_db.execute("SELECT run_id FROM calls WHERE call_id = 'c0000'").fetchall() == [
+        (run_id,)
+    ]
 
 
 def test_flagged_and_daily_views(pareto_db):
-    run_id = start_run(pareto_db, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
-    leak = call_result("leak", [finding("leak", "pii.id_card", severity="critical", role="agent")], SCORECARD, agent_id="A9")
+    run_id = start_run(
+        pareto_db,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
+    leak = call_result(
+        "leak",
+        [finding("leak", "pii.id_card", severity="critical", role="agent")],
+        SCORECARD,
+        agent_id="A9",
+    )
     write_call(pareto_db, leak, run_id)
-    flagged = pareto_db.execute("SELECT call_id, score, red_line_failed FROM v_flagged_calls").fetchall()
+    flagged = pareto_db.execute(
+        "SELECT call_id, score, red_line_failed FROM v_flagged_calls"
+    ).fetchall()
     assert flagged[0] == ("leak", 0.0, True)
     daily = pareto_db.sql("SELECT * FROM v_agent_daily WHERE agent_id = 'A9'").pl()
     assert daily.select("n_calls", "n_red_line", "min_score").rows() == [(1, 1, 0.0)]
@@ -112,11 +184,13 @@ def _committed_calls_are_whole(db_path) -> int:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         orphans = con.execute(
-            "SELECT count(*) FROM segments WHERE call_id NOT IN (SELECT call_id FROM calls)").fetchall()[0][0]
+            "SELECT count(*) FROM segments WHERE call_id NOT IN (SELECT call_id FROM calls)"
+        ).fetchall()[0][0]
         mismatched = con.execute(
             "SELECT count(*) FROM calls c WHERE n_segments <> (SELECT count(*) FROM segments s WHERE s.call_id = c.call_id) "
             "OR n_findings <> (SELECT count(*) FROM findings f WHERE f.call_id = c.call_id) "
-            "OR NOT EXISTS (SELECT 1 FROM scores s WHERE s.call_id = c.call_id)").fetchall()[0][0]
+            "OR NOT EXISTS (SELECT 1 FROM scores s WHERE s.call_id = c.call_id)"
+        ).fetchall()[0][0]
         n = con.execute("SELECT count(*) FROM calls").fetchall()[0][0]
     finally:
         con.close()
@@ -126,8 +200,12 @@ def _committed_calls_are_whole(db_path) -> int:
 
 def test_killed_writer_leaves_no_partial_call(tmp_path):
     db = tmp_path / "k.duckdb"
-    writer = subprocess.Popen([sys.executable, "-m", "tests.store_writer_proc", str(db), "100000", "400", "1000000"],
-                              stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tests.store_writer_proc", str(db), "100000", "400", "1000000"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     written = 0
     for line in writer.stdout:
         written = int(line.split()[1])
@@ -142,11 +220,15 @@ def test_killed_writer_leaves_no_partial_call(tmp_path):
 def test_reader_process_reads_while_the_writer_runs(tmp_path):
     db = tmp_path / "w.duckdb"
     snapshot = db.with_name("w-read.duckdb")
-    writer = subprocess.Popen([sys.executable, "-m", "tests.store_writer_proc", str(db), "60", "300", "0.5", "0.15"],
-                              stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tests.store_writer_proc", str(db), "60", "300", "0.5", "0.15"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     reader_code = (
         "import sys, time\n"
-        "from pipeline.store import connect_reader\n"
+        "from pipeline.store.reader import connect_reader\n"
         "seen = []\n"
         "deadline = time.time() + 120\n"
         "while time.time() < deadline and len(set(seen)) < 3:\n"
@@ -158,14 +240,21 @@ def test_reader_process_reads_while_the_writer_runs(tmp_path):
         "    time.sleep(0.3)\n"
         "print(' '.join(map(str, seen)))\n"
     )
-    reader = subprocess.run([sys.executable, "-c", reader_code, str(snapshot)], capture_output=True, text=True,
-                            cwd=PROJECT_ROOT, timeout=180)
+    reader = subprocess.run(
+        [sys.executable, "-c", reader_code, str(snapshot)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=180,
+    )
     still_writing = writer.poll() is None
     writer.kill()
     writer.wait()
     counts = [int(x) for x in reader.stdout.split()]
     assert reader.returncode == 0, reader.stderr
-    assert still_writing, "the writer finished before the reader saw three snapshots: make it slower"
+    assert still_writing, (
+        "the writer finished before the reader saw three snapshots: make it slower"
+    )
     assert len(set(counts)) >= 3 and counts == sorted(counts) and 0 < counts[-1] < 60
 
 
@@ -179,7 +268,15 @@ def test_reader_without_snapshot_or_db_is_a_sentence(tmp_path):
 def test_writer_publishes_on_close(tmp_path):
     db = tmp_path / "s.duckdb"
     with StoreWriter(db, tmp_path / "s-read.duckdb", publish_every_s=3600) as writer:
-        run_id = start_run(writer.con, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
+        run_id = start_run(
+            writer.con,
+            version="t",
+            archive=None,
+            config={},
+            config_hash="t",
+            asr_model="t",
+            ruleset_version="t",
+        )
         writer.write_call(call_result("x", [], SCORECARD), run_id)
         assert not (tmp_path / "s-read.duckdb").exists()
     con = connect_reader(tmp_path / "s-read.duckdb")
@@ -190,22 +287,40 @@ def test_writer_publishes_on_close(tmp_path):
 def test_agent_rate_baseline_needs_enough_history(tmp_path):
     from dataclasses import replace
 
-    from pipeline.acoustics import CallMetrics
     from pipeline.store.db import agent_rate_baseline
+    from pipeline.types import CallMetrics
 
     con = connect(tmp_path / "b.duckdb")
-    run_id = start_run(con, version="t", archive=None, config={}, config_hash="t", asr_model="t", ruleset_version="t")
+    run_id = start_run(
+        con,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
 
     def metrics(cpm):
         return CallMetrics(60, 20, 20, 0, 20, 0.33, 3, 0, 0, 0, 1.0, 0, 0, cpm, cpm)
 
     rates = [200 + (i % 5) * 10 for i in range(25)]  # 200..240, median 220
     for i, cpm in enumerate(rates):
-        write_call(con, replace(call_result(f"r{i}", [], SCORECARD, agent_id="A7"), metrics=metrics(cpm)), run_id)
-    stored = con.execute("SELECT count(*), median(agent_chars_per_min) FROM calls WHERE agent_id = 'A7'").fetchall()
+        write_call(
+            con,
+            replace(call_result(f"r{i}", [], SCORECARD, agent_id="A7"), metrics=metrics(cpm)),
+            run_id,
+        )
+    stored = con.execute(
+        "SELECT count(*), median(agent_chars_per_min) FROM calls WHERE agent_id = 'A7'"
+    ).fetchall()
     assert stored == [(25, 220.0)]
     baseline = agent_rate_baseline(con, "A7", "new-call", min_calls=20)
-    assert baseline.n_calls == 25 and baseline.median_cpm == 220.0 and baseline.spread_cpm == pytest.approx(1.4826 * 10)
+    assert (
+        baseline.n_calls == 25
+        and baseline.median_cpm == 220.0
+        and baseline.spread_cpm == pytest.approx(1.4826 * 10)
+    )
     assert agent_rate_baseline(con, "A7", "new-call", min_calls=30) is None
     assert agent_rate_baseline(con, None, "new-call", min_calls=1) is None
     con.close()

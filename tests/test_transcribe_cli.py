@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from pipeline.asr.transcript import read_transcript, transcript_from_dict
 from pipeline.errors import TranscriptFormatError
-from pipeline.transcript import read_transcript, transcript_from_dict
 
 from .conftest import SAMPLES
 
@@ -19,8 +19,11 @@ CALLQA = [sys.executable, "-m", "pipeline.cli"]
 @pytest.mark.asr
 def test_transcribe_writes_the_contract(tmp_path):
     out = tmp_path / "call.json"
-    result = subprocess.run([*CALLQA, "transcribe", str(SAMPLES / "20261121-000002.wav"), "-o", str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*CALLQA, "transcribe", str(SAMPLES / "20261121-000002.wav"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["schema"] == "callqa.transcript/1"
@@ -47,7 +50,13 @@ HAND_MADE = {
     "schema": "callqa.transcript/1",
     "call_id": "hand-1",
     "segments": [
-        {"start": 0.5, "end": 3.0, "role": "agent", "text": "您好，这不归我管，你找别的部门吧", "extra": "ignored"},
+        {
+            "start": 0.5,
+            "end": 3.0,
+            "role": "agent",
+            "text": "您好，这不归我管，你找别的部门吧",
+            "extra": "ignored",
+        },
         {"start": 3.5, "end": 5.0, "role": "customer", "text": "我不知道怎么办"},
     ],
     "unknown_top_level": {"ignored": True},
@@ -57,7 +66,9 @@ HAND_MADE = {
 def test_hand_made_transcript_without_words_detects_with_segment_times(tmp_path):
     path = tmp_path / "hand.json"
     path.write_text(json.dumps(HAND_MADE, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run([*CALLQA, "detect", str(path), "--json"], capture_output=True, text=True)
+    result = subprocess.run(
+        [*CALLQA, "detect", str(path), "--json"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     findings = json.loads(result.stdout)
     forbidden = [f for f in findings if f["category"] == "phrase.forbidden"]
@@ -82,7 +93,9 @@ def test_hand_made_transcript_without_words_detects_with_segment_times(tmp_path)
 def test_contract_violations_name_the_key(mutate, message):
     data = json.loads(json.dumps(HAND_MADE))
     mutate(data)
-    with pytest.raises(TranscriptFormatError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        TranscriptFormatError, match=message.replace("[", r"\[").replace("]", r"\]")
+    ):
         transcript_from_dict(data, "hand.json")
 
 

@@ -1,14 +1,17 @@
-"""What every detector receives: one call's transcript, metadata and rule data location."""
+"""What a detector is (`DetectorSpec`) and what it receives (`CallContext`: one call's transcript,
+metadata, rule data location and phrase book)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.config import ScriptOptions
-from pipeline.privacy import MaskedSpeech, mask_numbers
-from pipeline.types import Segment, Transcript
+from pipeline.detectors.phrases.spec import PhraseBook, PhraseCategory
+from pipeline.options import ScriptOptions
+from pipeline.text.masking import MaskedSpeech, mask_numbers
+from pipeline.types import Finding, Segment, Transcript
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,8 @@ class CallContext:
     transcript: Transcript
     lexicon_dir: Path
     ruleset_version: str
+    # Every registered phrase category of lexicon_dir (pipeline.detectors.registry.phrase_book).
+    phrase_book: PhraseBook
     # [script] options: the windows of script compliance.
     script: ScriptOptions = field(default_factory=ScriptOptions)
 
@@ -41,3 +46,20 @@ class CallContext:
         if offset is None or not segment.text:  # a segment of another transcript decides alone
             return mask_numbers(segment.text)
         return self.speech.masked[offset : offset + len(segment.text)]
+
+
+@dataclass(frozen=True)
+class DetectorSpec:
+    """A text detector as the registry knows it: declared once, in the detector's own module.
+
+    `name` is what [detectors] enabled lists; `check_setup(lexicon_dir)` loads and validates the
+    detector's rule data and raises LexiconError naming file and line (run before any audio is
+    read); `phrase_categories` are the phrase lists it matches with the phrase engine, which
+    the jieba tokenizer keeps whole for every detector.
+    """
+
+    name: str
+    detect: Callable[[CallContext], list[Finding]]
+    check_setup: Callable[[str], object]
+    categories: tuple[str, ...]  # the finding categories it may produce (pipeline.types.CATEGORIES)
+    phrase_categories: tuple[PhraseCategory, ...] = ()

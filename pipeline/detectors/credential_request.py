@@ -8,22 +8,20 @@ is skipped through negation cues before, inside or after the match: 请不要告
 
 from __future__ import annotations
 
-from pipeline import phrase_rules
-from pipeline.detectors.base import CallContext
-from pipeline.phrase_rules import PhraseCategory
+from pipeline.detectors.base import CallContext, DetectorSpec
+from pipeline.detectors.phrases import engine as phrase_rules
+from pipeline.detectors.phrases.spec import PhraseCategory
 from pipeline.types import Finding
 
-SPEC = phrase_rules.register(
-    PhraseCategory(
-        category="phrase.credential_request",
-        rule_prefix="credential",
-        lexicon_file="credential_request.txt",
-        role="agent",
-        default_group="password",
-        default_severity="critical",
-        negation_before=8,
-        negation_after=6,
-    )
+SPEC = PhraseCategory(
+    category="phrase.credential_request",
+    rule_prefix="credential",
+    lexicon_file="credential_request.txt",
+    role="agent",
+    default_group="password",
+    default_severity="critical",
+    negation_before=8,
+    negation_after=6,
 )
 
 
@@ -33,3 +31,12 @@ def load_rules(lexicon_dir: str) -> phrase_rules.CompiledRules:
 
 def detect(call: CallContext) -> list[Finding]:
     return phrase_rules.detect_phrases(call, SPEC)
+
+
+DETECTOR = DetectorSpec(
+    name="credential_request",
+    detect=detect,
+    check_setup=load_rules,
+    categories=(SPEC.category,),
+    phrase_categories=(SPEC,),
+)

@@ -8,21 +8,19 @@ two characters, enough for 不投诉 / 不想投诉 / 没投诉 but not for thre
 
 from __future__ import annotations
 
-from pipeline import phrase_rules
-from pipeline.detectors.base import CallContext
-from pipeline.phrase_rules import PhraseCategory
+from pipeline.detectors.base import CallContext, DetectorSpec
+from pipeline.detectors.phrases import engine as phrase_rules
+from pipeline.detectors.phrases.spec import PhraseCategory
 from pipeline.types import Finding
 
-SPEC = phrase_rules.register(
-    PhraseCategory(
-        category="phrase.escalation",
-        rule_prefix="escalation",
-        lexicon_file="escalation.txt",
-        role="customer",
-        default_group="complaint",
-        default_severity="major",
-        negation_before=2,
-    )
+SPEC = PhraseCategory(
+    category="phrase.escalation",
+    rule_prefix="escalation",
+    lexicon_file="escalation.txt",
+    role="customer",
+    default_group="complaint",
+    default_severity="major",
+    negation_before=2,
 )
 
 
@@ -32,3 +30,12 @@ def load_rules(lexicon_dir: str) -> phrase_rules.CompiledRules:
 
 def detect(call: CallContext) -> list[Finding]:
     return phrase_rules.detect_phrases(call, SPEC)
+
+
+DETECTOR = DetectorSpec(
+    name="escalation",
+    detect=detect,
+    check_setup=load_rules,
+    categories=(SPEC.category,),
+    phrase_categories=(SPEC,),
+)

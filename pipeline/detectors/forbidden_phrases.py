@@ -1,6 +1,6 @@
 """`phrase.forbidden`: service phrases (服务禁语) the agent must not say.
 
-Rules: lexicons/forbidden_phrases.txt (format in pipeline.phrase_rules). Only the agent's speech
+Rules: lexicons/forbidden_phrases.txt (format in pipeline.detectors.phrases.engine). Only the agent's speech
 is searched: a customer saying 不知道 is not a forbidden phrase. No negation window — most of
 these phrases are negations themselves; benign uses are skipped with `unless=` prefixes
 (您不知道的话我帮您查 is the agent reassuring, not refusing).
@@ -8,20 +8,18 @@ these phrases are negations themselves; benign uses are skipped with `unless=` p
 
 from __future__ import annotations
 
-from pipeline import phrase_rules
-from pipeline.detectors.base import CallContext
-from pipeline.phrase_rules import PhraseCategory
+from pipeline.detectors.base import CallContext, DetectorSpec
+from pipeline.detectors.phrases import engine as phrase_rules
+from pipeline.detectors.phrases.spec import PhraseCategory
 from pipeline.types import Finding
 
-SPEC = phrase_rules.register(
-    PhraseCategory(
-        category="phrase.forbidden",
-        rule_prefix="forbidden",
-        lexicon_file="forbidden_phrases.txt",
-        role="agent",
-        default_group="general",
-        default_severity="minor",
-    )
+SPEC = PhraseCategory(
+    category="phrase.forbidden",
+    rule_prefix="forbidden",
+    lexicon_file="forbidden_phrases.txt",
+    role="agent",
+    default_group="general",
+    default_severity="minor",
 )
 
 
@@ -31,3 +29,12 @@ def load_rules(lexicon_dir: str) -> phrase_rules.CompiledRules:
 
 def detect(call: CallContext) -> list[Finding]:
     return phrase_rules.detect_phrases(call, SPEC)
+
+
+DETECTOR = DetectorSpec(
+    name="forbidden_phrases",
+    detect=detect,
+    check_setup=load_rules,
+    categories=(SPEC.category,),
+    phrase_categories=(SPEC,),
+)

@@ -7,22 +7,20 @@ The window before a match is wide enough for 不敢说/不能跟您说 between c
 
 from __future__ import annotations
 
-from pipeline import phrase_rules
-from pipeline.detectors.base import CallContext
-from pipeline.phrase_rules import PhraseCategory
+from pipeline.detectors.base import CallContext, DetectorSpec
+from pipeline.detectors.phrases import engine as phrase_rules
+from pipeline.detectors.phrases.spec import PhraseCategory
 from pipeline.types import Finding
 
-SPEC = phrase_rules.register(
-    PhraseCategory(
-        category="phrase.overpromise",
-        rule_prefix="overpromise",
-        lexicon_file="overpromise.txt",
-        role="agent",
-        default_group="guarantee",
-        default_severity="major",
-        negation_before=6,
-        negation_after=6,
-    )
+SPEC = PhraseCategory(
+    category="phrase.overpromise",
+    rule_prefix="overpromise",
+    lexicon_file="overpromise.txt",
+    role="agent",
+    default_group="guarantee",
+    default_severity="major",
+    negation_before=6,
+    negation_after=6,
 )
 
 
@@ -32,3 +30,12 @@ def load_rules(lexicon_dir: str) -> phrase_rules.CompiledRules:
 
 def detect(call: CallContext) -> list[Finding]:
     return phrase_rules.detect_phrases(call, SPEC)
+
+
+DETECTOR = DetectorSpec(
+    name="overpromise",
+    detect=detect,
+    check_setup=load_rules,
+    categories=(SPEC.category,),
+    phrase_categories=(SPEC,),
+)

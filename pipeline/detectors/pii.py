@@ -6,7 +6,7 @@ mobile: allocated prefix) that sets a base confidence, and context words from
 lexicons/pii_context.txt that raise it (身份证, 卡号, 手机号 …) or lower it (订单号, 工号,
 验证码 …). A number is reported at confidence REPORT_THRESHOLD or above.
 
-Numbers are found in the digit view (pipeline.digits): spoken forms (幺三八, 两, 洞), pieces split
+Numbers are found in the digit view (pipeline.text.digits): spoken forms (幺三八, 两, 洞), pieces split
 by pauses or over several segments of the same speaker. Each finding says who read the number
 and whether the agent read back a number the customer gave: that is the leak (critical); the
 customer giving their own number is info. Evidence and details carry masked numbers only.
@@ -21,13 +21,13 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.detectors.base import CallContext
-from pipeline.digits import DigitRun
+from pipeline.detectors.base import CallContext, DetectorSpec
 from pipeline.errors import LexiconError
-from pipeline.lexicon import read_lexicon
-from pipeline.privacy import MaskedSpeech, mask_digits
-from pipeline.root_causes import root_cause_for
-from pipeline.textspan import evidence_snippet, span_times
+from pipeline.scoring.root_causes import root_cause_for
+from pipeline.text.digits import DigitRun
+from pipeline.text.lexicon import read_lexicon
+from pipeline.text.masking import MaskedSpeech, mask_digits
+from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import Finding, Segment
 
 LEXICON_FILE = "pii_context.txt"
@@ -100,13 +100,19 @@ def load_context_words(lexicon_dir: str) -> ContextWords:
     by_text: dict[str, ContextWord] = {}
     for line in read_lexicon(Path(lexicon_dir) / LEXICON_FILE, min_columns=3, max_columns=3):
         word, entities_column, effect = line.columns
-        entities = frozenset(ENTITIES) if entities_column == "*" else frozenset(entities_column.split(","))
+        entities = (
+            frozenset(ENTITIES) if entities_column == "*" else frozenset(entities_column.split(","))
+        )
         unknown = sorted(entities - set(ENTITIES))
         if unknown:
             known = ", ".join(ENTITIES)
-            raise LexiconError(f"{line.where}: unknown entity in {entities_column!r}; known: {known} or *")
+            raise LexiconError(
+                f"{line.where}: unknown entity in {entities_column!r}; known: {known} or *"
+            )
         if effect not in EFFECTS:
-            raise LexiconError(f"{line.where}: unknown effect {effect!r}; known: {', '.join(EFFECTS)}")
+            raise LexiconError(
+                f"{line.where}: unknown effect {effect!r}; known: {', '.join(EFFECTS)}"
+            )
         if word in by_text:
             raise LexiconError(f"{line.where}: {word!r} is already listed at {by_text[word].where}")
         context_word = ContextWord(word, entities, effect, line.where)
@@ -178,7 +184,10 @@ def recognize_id_card(digits: str) -> Recognition | None:
         return Recognition("id_card", digits, 0.85, checks) if all(checks.values()) else None
     if _ID15.fullmatch(digits):
         # Legacy numbers (before 1999): 19YYMMDD birth date, no check digit — weak without context.
-        checks = {"province": int(digits[:2]) in PROVINCE_CODES, "birth_date": valid_birth_date("19" + digits[6:12])}
+        checks = {
+            "province": int(digits[:2]) in PROVINCE_CODES,
+            "birth_date": valid_birth_date("19" + digits[6:12]),
+        }
         return Recognition("id_card", digits, 0.45, checks) if all(checks.values()) else None
     return None
 
@@ -204,7 +213,11 @@ def recognize_phone(digits: str) -> Recognition | None:
     return Recognition("phone", number, 0.65 if checks["allocated_prefix"] else 0.3, checks)
 
 
-RECOGNIZERS: tuple[Callable[[str], Recognition | None], ...] = (recognize_id_card, recognize_bank_card, recognize_phone)
+RECOGNIZERS: tuple[Callable[[str], Recognition | None], ...] = (
+    recognize_id_card,
+    recognize_bank_card,
+    recognize_phone,
+)
 
 
 def score_with_context(recognition: Recognition, context: ContextWord | None) -> float:
@@ -221,7 +234,9 @@ def recognitions(digits: str) -> list[Recognition]:
     return [found for recognizer in RECOGNIZERS if (found := recognizer(digits)) is not None]
 
 
-def best_recognition(found: list[Recognition], context: ContextWord | None) -> tuple[Recognition, float] | None:
+def best_recognition(
+    found: list[Recognition], context: ContextWord | None
+) -> tuple[Recognition, float] | None:
     """The most likely recognition given the nearest context word, with its score."""
     scored = [(recognition, score_with_context(recognition, context)) for recognition in found]
     return max(scored, key=lambda pair: pair[1], default=None)  # ties: RECOGNIZERS order
@@ -255,7 +270,9 @@ class SpokenNumber:
         speech, start, end = self.evidence_source
         stretch_start, stretch_end = speech.joined.stretch(start)
         return evidence_snippet(
-            speech.joined.text[stretch_start:stretch_end], start - stretch_start, end - stretch_start,
+            speech.joined.text[stretch_start:stretch_end],
+            start - stretch_start,
+            end - stretch_start,
             masked=speech.masked[stretch_start:stretch_end],
         )
 
@@ -272,12 +289,16 @@ class CallText:
             position += len(segments[index].text) + 1
         self.text = "\n".join(segments[i].text for i in order)
 
-    def around(self, first_segment: int, first_offset: int, last_segment: int, last_offset: int) -> tuple[str, str]:
+    def around(
+        self, first_segment: int, first_offset: int, last_segment: int, last_offset: int
+    ) -> tuple[str, str]:
         """What was said just before and just after a number read from character `first_offset`
         of segment `first_segment` to character `last_offset` of `last_segment`."""
         start = self.offsets[first_segment] + first_offset
         end = self.offsets[last_segment] + last_offset + 1
-        return self.text[max(0, start - CONTEXT_BEFORE_CHARS) : start], self.text[end : end + CONTEXT_AFTER_CHARS]
+        return self.text[max(0, start - CONTEXT_BEFORE_CHARS) : start], self.text[
+            end : end + CONTEXT_AFTER_CHARS
+        ]
 
 
 def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
@@ -319,12 +340,20 @@ def spoken_numbers(
         for part, found in numbers_in_run(run):
             read_in, first_offset, last_offset = joined.spread(part.start, part.end)
             # The context is only looked up for digits shaped like PII.
-            context = context_words.nearest(*call_text.around(read_in[0], first_offset, read_in[-1], last_offset))
+            context = context_words.nearest(
+                *call_text.around(read_in[0], first_offset, read_in[-1], last_offset)
+            )
             recognition, score = best_recognition(found, context)
             first, last = segments[read_in[0]], segments[read_in[-1]]
             numbers.append(
                 SpokenNumber(
-                    recognition, score, context, (speech, part.start, part.end), len(read_in), first.role, first.speaker,
+                    recognition,
+                    score,
+                    context,
+                    (speech, part.start, part.end),
+                    len(read_in),
+                    first.role,
+                    first.speaker,
                     start_s=span_times(first, first_offset, first_offset + 1)[0],
                     end_s=span_times(last, last_offset, last_offset + 1)[1],
                 )
@@ -363,7 +392,9 @@ def detect(call: CallContext) -> list[Finding]:
         return []
     mark_read_backs(numbers)
     # A weak reading of a number that is reported elsewhere in the call is the same number.
-    reported = {(n.recognition.entity, n.recognition.number) for n in numbers if n.score >= REPORT_THRESHOLD}
+    reported = {
+        (n.recognition.entity, n.recognition.number) for n in numbers if n.score >= REPORT_THRESHOLD
+    }
     findings = []
     root_causes: dict[str, str] = {}  # rule_id -> root cause: a call reports a few rules many times
     for number in numbers:
@@ -390,7 +421,9 @@ def detect(call: CallContext) -> list[Finding]:
                     "role": number.role,
                     "speaker": number.speaker,
                     "read_back": number.read_back,
-                    "masked_number": mask_digits(recognition.number, 3 if recognition.entity == "phone" else 6, 4),
+                    "masked_number": mask_digits(
+                        recognition.number, 3 if recognition.entity == "phone" else 6, 4
+                    ),
                     "digit_count": len(recognition.number),
                     "score": number.score,
                     # Below the threshold here, but the same number is recognised elsewhere in the call.
@@ -405,3 +438,11 @@ def detect(call: CallContext) -> list[Finding]:
             )
         )
     return findings
+
+
+DETECTOR = DetectorSpec(
+    name="pii",
+    detect=detect,
+    check_setup=load_context_words,
+    categories=("pii.id_card", "pii.bank_card", "pii.phone"),
+)

@@ -10,7 +10,9 @@ import duckdb
 from pipeline.errors import CallqaError
 
 
-def connect_reader(snapshot_path: Path, db_path: Path | None = None, wait_s: float = 0.0) -> duckdb.DuckDBPyConnection:
+def connect_reader(
+    snapshot_path: Path, db_path: Path | None = None, wait_s: float = 0.0
+) -> duckdb.DuckDBPyConnection:
     """A read-only connection: the snapshot when there is one, else the DB itself.
 
     `wait_s` retries opening the DB while a writer holds it (the snapshot never waits).
@@ -19,12 +21,16 @@ def connect_reader(snapshot_path: Path, db_path: Path | None = None, wait_s: flo
     if snapshot_path.is_file():
         return duckdb.connect(str(snapshot_path), read_only=True)
     if db_path is None or not Path(db_path).is_file():
-        raise CallqaError(f"{snapshot_path}: no callqa database yet; run `callqa run ARCHIVE_DIR` first")
+        raise CallqaError(
+            f"{snapshot_path}: no callqa database yet; run `callqa run ARCHIVE_DIR` first"
+        )
     deadline = time.monotonic() + wait_s
     while True:
         try:
             return duckdb.connect(str(db_path), read_only=True)
         except duckdb.IOException as exc:
             if time.monotonic() >= deadline:
-                raise CallqaError(f"{db_path}: held by a running callqa process and no snapshot is published yet ({exc})") from None
+                raise CallqaError(
+                    f"{db_path}: held by a running callqa process and no snapshot is published yet ({exc})"
+                ) from None
             time.sleep(0.2)

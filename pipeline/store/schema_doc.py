@@ -23,22 +23,35 @@ def render() -> str:
     migrate(con)
     out = [HEADER]
     tables = con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name").fetchall()
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
+    ).fetchall()
     for table, comment in tables:
-        out.append(f"\n## table `{table}`\n\n{comment or ''}\n\n| column | type | meaning |\n| --- | --- | --- |")
+        out.append(
+            f"\n## table `{table}`\n\n{comment or ''}\n\n| column | type | meaning |\n| --- | --- | --- |"
+        )
         columns = con.execute(
             "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE table_name = $t ORDER BY column_index",
-            {"t": table}).fetchall()
-        out.extend(f"| `{name}` | {dtype} | {(note or '').replace('|', '/')} |" for name, dtype, note in columns)
+            {"t": table},
+        ).fetchall()
+        out.extend(
+            f"| `{name}` | {dtype} | {(note or '').replace('|', '/')} |"
+            for name, dtype, note in columns
+        )
     views = con.execute(
-        "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY view_name").fetchall()
+        "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY view_name"
+    ).fetchall()
     for view, comment in views:
-        columns = con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = $t ORDER BY column_index",
-                              {"t": view}).fetchall()
-        out.append(f"\n## view `{view}`\n\n{comment or ''}\n\nColumns: {', '.join(f'`{c[0]}`' for c in columns)}.")
+        columns = con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = $t ORDER BY column_index",
+            {"t": view},
+        ).fetchall()
+        out.append(
+            f"\n## view `{view}`\n\n{comment or ''}\n\nColumns: {', '.join(f'`{c[0]}`' for c in columns)}."
+        )
     macros = con.execute(
         "SELECT DISTINCT function_name, parameters FROM duckdb_functions() WHERE function_type = 'table_macro' "
-        "AND NOT internal AND schema_name = 'main' ORDER BY function_name").fetchall()
+        "AND NOT internal AND schema_name = 'main' ORDER BY function_name"
+    ).fetchall()
     if macros:
         out.append("\n## table macros\n")
         out.extend(f"- `{name}({', '.join(params)})`" for name, params in macros)

@@ -24,8 +24,13 @@ from pipeline.types import CallResult
 
 
 class StoreWriter:
-    def __init__(self, db_path: Path, snapshot_path: Path | None, publish_every_s: float = 60,
-                 timezone: str = "Asia/Shanghai"):
+    def __init__(
+        self,
+        db_path: Path,
+        snapshot_path: Path | None,
+        publish_every_s: float = 60,
+        timezone: str = "Asia/Shanghai",
+    ):
         self.db_path = Path(db_path)
         self.snapshot_path = Path(snapshot_path) if snapshot_path else None
         self.publish_every_s = publish_every_s
@@ -60,7 +65,9 @@ class StoreWriter:
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 
-    def replace_calls(self, results: list[CallResult], run_id: str, stored_segments: dict[str, list[tuple]]) -> None:
+    def replace_calls(
+        self, results: list[CallResult], run_id: str, stored_segments: dict[str, list[tuple]]
+    ) -> None:
         """A batch of re-scored calls in one transaction, set-based (store_db.replace_calls)."""
         with self._lock:
             store_db.replace_calls(self.con, results, run_id, self.timezone, stored_segments)
@@ -76,7 +83,9 @@ class StoreWriter:
             self.con.close()
             try:
                 self.snapshot_path.parent.mkdir(parents=True, exist_ok=True)
-                partial = self.snapshot_path.with_name(f".{self.snapshot_path.name}.{os.getpid()}.partial")
+                partial = self.snapshot_path.with_name(
+                    f".{self.snapshot_path.name}.{os.getpid()}.partial"
+                )
                 shutil.copyfile(self.db_path, partial)
                 os.replace(partial, self.snapshot_path)
             finally:

@@ -1,4 +1,4 @@
--- Queries of the analyst notebooks (pipeline/analytics.py), one per "-- name:" block.
+-- Queries of the analyst notebooks (pipeline/reporting/analytics.py), one per "-- name:" block.
 
 -- name: period
 SELECT min(call_date) AS first_day, max(call_date) AS last_day, count(*) AS n_calls FROM calls WHERE status = 'ok';

@@ -1,4 +1,4 @@
--- Statements of incremental runs (pipeline.incremental, pipeline.rescore), one per "-- name:" block.
+-- Statements of incremental runs (pipeline.batch.incremental, pipeline.batch.rescore), one per "-- name:" block.
 
 -- name: processed_files_of_archive
 SELECT audio_path, audio_sha256, size_bytes, mtime_ns, status

@@ -1,4 +1,4 @@
--- Queries of the flagged-call report (pipeline/report.py), one per "-- name:" block.
+-- Queries of the flagged-call report (pipeline/reporting/report.py), one per "-- name:" block.
 -- Each selects the calls of the report by $call_ids (a list) taken from `report_calls`.
 
 -- name: latest_run

@@ -1,0 +1,1 @@
+"""Speech to text: the faster-whisper wrapper (whisper), Traditional-to-Simplified (normalize), transcript JSON (transcript), the transcript cache (cache)."""

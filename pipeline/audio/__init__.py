@@ -1,0 +1,1 @@
+"""Decode recordings to 16 kHz float32 per channel (decode), resample (a leaf), spool long calls to disk (spool)."""

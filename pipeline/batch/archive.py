@@ -1,0 +1,160 @@
+"""Finding recordings under an archive folder and what calls.csv / agents.csv say about them.
+
+calls.csv (archive root): call_id, agent_id, started_at[, path]. Rows are matched to files by
+`path` (relative to the root) when the column is there, else by file stem == call_id.
+agents.csv (archive root): agent_id, name, team, hire_date.
+Problems in these files are reported as warnings naming file and line; they never stop a run.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.errors import printable
+from pipeline.types import Recording
+
+AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".wma", ".amr"})
+CALLS_CSV = "calls.csv"
+AGENTS_CSV = "agents.csv"
+
+
+@dataclass
+class Archive:
+    root: Path
+    recordings: list[Recording]
+    agents: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_audio_files(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix.lower() in AUDIO_EXTENSIONS and not p.name.startswith(".") and not p.is_dir()
+    )
+
+
+def parse_started_at(value: str, timezone: str) -> datetime:
+    """ISO 8601; a time without an offset is taken as the site's local time."""
+    moment = datetime.fromisoformat(value.strip())
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+
+
+def _read_csv(
+    path: Path, required: tuple[str, ...], warnings: list[str]
+) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        return []
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                warnings.append(
+                    f"{path}: missing column(s) {', '.join(missing)}; the file is ignored"
+                )
+                return []
+            return [(reader.line_num, row) for row in reader]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        warnings.append(f"{path}: cannot be read as UTF-8 CSV ({exc}); the file is ignored")
+        return []
+
+
+def read_call_metadata(
+    root: Path, timezone: str, warnings: list[str]
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """(by relative path, by call_id) metadata rows from calls.csv."""
+    by_path: dict[str, dict] = {}
+    by_id: dict[str, dict] = {}
+    path = root / CALLS_CSV
+    for line_no, row in _read_csv(path, ("call_id",), warnings):
+        call_id = (row.get("call_id") or "").strip()
+        if not call_id:
+            warnings.append(f"{path}:{line_no}: empty call_id; row ignored")
+            continue
+        meta: dict = {"call_id": call_id, "agent_id": (row.get("agent_id") or "").strip() or None}
+        started = (row.get("started_at") or "").strip()
+        if started:
+            try:
+                meta["started_at"] = parse_started_at(started, timezone)
+            except ValueError:
+                warnings.append(
+                    f"{path}:{line_no}: started_at {started!r} is not an ISO 8601 time; left empty"
+                )
+        if call_id in by_id:
+            warnings.append(
+                f"{path}:{line_no}: call_id {call_id} listed twice; the first row is used"
+            )
+            continue
+        by_id[call_id] = meta
+        if (row.get("path") or "").strip():
+            by_path[row["path"].strip()] = meta
+    return by_path, by_id
+
+
+def read_agents(
+    root: Path, warnings: list[str]
+) -> list[tuple[str, str | None, str | None, str | None]]:
+    path = root / AGENTS_CSV
+    agents = []
+    for line_no, row in _read_csv(path, ("agent_id",), warnings):
+        agent_id = (row.get("agent_id") or "").strip()
+        if not agent_id:
+            warnings.append(f"{path}:{line_no}: empty agent_id; row ignored")
+            continue
+        hire = (row.get("hire_date") or "").strip() or None
+        if hire:
+            try:
+                date.fromisoformat(hire)
+            except ValueError:
+                warnings.append(
+                    f"{path}:{line_no}: hire_date {hire!r} is not YYYY-MM-DD; left empty"
+                )
+                hire = None
+        agents.append(
+            (
+                agent_id,
+                (row.get("name") or "").strip() or None,
+                (row.get("team") or "").strip() or None,
+                hire,
+            )
+        )
+    return agents
+
+
+def scan_archive(root: Path | str, timezone: str = "Asia/Shanghai") -> Archive:
+    """Every recording under `root` (recursively) with its call_id and metadata."""
+    root = Path(root)
+    warnings: list[str] = []
+    by_path, by_id = read_call_metadata(root, timezone, warnings)
+    files = find_audio_files(root)
+    stem_counts = Counter(p.stem for p in files)
+    recordings = []
+    for file in files:
+        relative = printable(file.relative_to(root).as_posix())
+        meta = by_path.get(relative) or by_id.get(file.stem) or {}
+        call_id = meta.get("call_id")
+        if not call_id:
+            # Same stem in two folders: the relative path keeps the call ids apart.
+            call_id = (
+                printable(file.stem)
+                if stem_counts[file.stem] == 1
+                else relative.rsplit(".", 1)[0].replace("/", "_")
+            )
+        recordings.append(
+            Recording(
+                path=file,
+                call_id=call_id,
+                agent_id=meta.get("agent_id"),
+                started_at=meta.get("started_at"),
+                display_path=relative,
+            )
+        )
+    return Archive(
+        root=root, recordings=recordings, agents=read_agents(root, warnings), warnings=warnings
+    )

@@ -1,0 +1,341 @@
+"""Which recordings of an archive are new or changed since they were last processed.
+
+A recording's identity is its path under the archive root plus the sha256 of its bytes, both
+kept in DuckDB (`processed_files`, and `calls` for databases written by `callqa run`). Hashing
+a whole archive every night would read every byte, so a file whose size and modification time
+equal those recorded is taken as unchanged without hashing; a file whose time changed is
+hashed and only processed when its bytes changed (a copy or `touch` keeps its identity).
+
+Per-call metadata comes from the archive's calls.csv (pipeline.batch.archive) and, overriding it
+key by key, from a sidecar JSON next to the recording: `<file name>.json` (call.wav.json) or
+`<file stem>.json` (call.json), with keys call_id, agent_id, started_at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.audio.decode import file_sha256
+from pipeline.batch.archive import parse_started_at, scan_archive
+from pipeline.batch.session import RunSummary
+from pipeline.store.db import queries
+from pipeline.types import CallResult, Recording
+
+SIDECAR_KEYS = ("call_id", "agent_id", "started_at")
+# Folder dates in archive paths: 2026/11/21/…, 2026-11-21/…, 20261121/…
+_FOLDER_DATE = re.compile(r"(?:^|/)(\d{4})(?:/|-)?(\d{2})(?:/|-)?(\d{2})(?:/|$)")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the file system said about a recording when the run was planned."""
+
+    size_bytes: int
+    mtime_ns: int
+    sha256: str | None = None  # known when the plan had to hash the file
+
+
+@dataclass
+class RunPlan:
+    root: Path
+    to_process: list[Recording] = field(default_factory=list)
+    states: dict[str, FileState] = field(default_factory=dict)  # by Recording.shown_path
+    skipped: list[Recording] = field(default_factory=list)  # unchanged since last processed
+    out_of_range: int = 0  # backfill: outside the date range, or no date known
+    agents: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_sidecar(audio: Path, timezone: str, warnings: list[str]) -> dict:
+    """Metadata from the recording's sidecar JSON, or {} when there is none."""
+    for candidate in (audio.with_name(audio.name + ".json"), audio.with_suffix(".json")):
+        if not candidate.is_file():
+            continue
+        try:
+            data = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            warnings.append(
+                f"{candidate}: not a readable JSON object ({exc}); the sidecar is ignored"
+            )
+            return {}
+        if not isinstance(data, dict):
+            warnings.append(
+                f"{candidate}: the top level must be a JSON object; the sidecar is ignored"
+            )
+            return {}
+        meta = {}
+        for key in ("call_id", "agent_id"):
+            if isinstance(data.get(key), (str, int)) and str(data[key]).strip():
+                meta[key] = str(data[key]).strip()
+        started = data.get("started_at")
+        if isinstance(started, str) and started.strip():
+            try:
+                meta["started_at"] = parse_started_at(started, timezone)
+            except ValueError:
+                warnings.append(
+                    f"{candidate}: started_at {started!r} is not an ISO 8601 time; left as calls.csv says"
+                )
+        return meta
+    return {}
+
+
+def folder_date(relative_path: str) -> date | None:
+    """The date an archive path is filed under (2026/11/21/x.wav), if any."""
+    for match in _FOLDER_DATE.finditer(relative_path):
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            continue
+    return None
+
+
+def call_day(recording: Recording, timezone: str) -> date | None:
+    """The local day of a call: started_at when known, else the folder it is filed under."""
+    if recording.started_at is not None:
+        return recording.started_at.astimezone(ZoneInfo(timezone)).date()
+    return folder_date(recording.shown_path)
+
+
+def discover(root: Path | str, timezone: str) -> tuple[list[Recording], list, list[str]]:
+    """Every recording under `root` with calls.csv and sidecar metadata; (recordings, agents, warnings)."""
+    archive = scan_archive(Path(root), timezone)
+    warnings = list(archive.warnings)
+    recordings = []
+    for recording in archive.recordings:
+        sidecar = read_sidecar(recording.path, timezone, warnings)
+        recordings.append(replace(recording, **sidecar) if sidecar else recording)
+    seen: dict[str, str] = {}
+    for recording in recordings:
+        if recording.call_id in seen:
+            warnings.append(
+                f"{recording.shown_path}: call_id {recording.call_id} is also {seen[recording.call_id]}; "
+                "the one processed last is kept"
+            )
+        seen.setdefault(recording.call_id, recording.shown_path)
+    return recordings, archive.agents, warnings
+
+
+def _stat(path: Path) -> FileState | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return FileState(info.st_size, info.st_mtime_ns)
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def plan_run(
+    con,
+    root: Path | str,
+    timezone: str,
+    *,
+    refresh: bool = False,
+    retry_failed: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> RunPlan:
+    """Split the archive's recordings into those to process and those unchanged since last time.
+
+    `con` is the writer's connection: files found touched but unchanged get their new time recorded.
+    `refresh` processes everything; `retry_failed` also the unchanged files that failed last time.
+    `date_from` / `date_to` (inclusive) keep only the calls of those local days (backfill).
+    """
+    root = Path(root).resolve()
+    recordings, agents, warnings = discover(root, timezone)
+    plan = RunPlan(root=root, agents=agents, warnings=warnings)
+    q = queries("incremental.sql")
+    processed = {
+        row[0]: row[1:]
+        for row in con.execute(q["processed_files_of_archive"], [str(root)]).fetchall()
+    }
+    legacy = (
+        {row[0]: row[1:] for row in con.execute(q["calls_by_path"]).fetchall()}
+        if not refresh
+        else {}
+    )
+    for recording in recordings:
+        if date_from or date_to:
+            day = call_day(recording, timezone)
+            if day is None or (date_from and day < date_from) or (date_to and day > date_to):
+                plan.out_of_range += 1
+                continue
+        state = _stat(recording.path)
+        if state is None or refresh:
+            # unreadable: processing records why; refresh: everything goes
+            plan.to_process.append(recording)
+            if state:
+                plan.states[recording.shown_path] = state
+            continue
+        path = recording.shown_path
+        known = processed.get(path)
+        if known is not None:
+            sha, size, mtime, status = known
+            unchanged = (size, mtime) == (state.size_bytes, state.mtime_ns)
+            if not unchanged:
+                state = replace(state, sha256=_sha256_or_none(recording.path))
+                unchanged = state.sha256 == sha
+                if unchanged:
+                    con.execute(
+                        q["touch_processed_file"],
+                        [state.size_bytes, state.mtime_ns, str(root), path],
+                    )
+            skip = unchanged and not (retry_failed and status == "failed")
+        elif path in legacy and legacy[path][0]:
+            sha, status, call_id, run_id = legacy[path]
+            state = replace(state, sha256=_sha256_or_none(recording.path))
+            skip = state.sha256 == sha and not (retry_failed and status == "failed")
+            if (
+                state.sha256 == sha
+            ):  # written by `callqa run`: remember it, so it is not hashed again
+                con.execute(
+                    q["upsert_processed_file"],
+                    [
+                        str(root),
+                        path,
+                        sha,
+                        state.size_bytes,
+                        state.mtime_ns,
+                        call_id,
+                        status,
+                        run_id,
+                    ],
+                )
+        else:
+            skip = False
+        if skip:
+            plan.skipped.append(recording)
+        else:
+            plan.to_process.append(recording)
+            plan.states[path] = state
+    return plan
+
+
+def mark_processed(con, plan: RunPlan, result: CallResult, run_id: str) -> bool:
+    """Record that `result`'s recording is done, so later runs skip it while it is unchanged.
+
+    Returns False (nothing recorded: the next run tries again) when the file's bytes could not
+    be hashed or its size was unknown — an unreadable file is worth another look tomorrow.
+    """
+    recording = result.recording
+    state = plan.states.get(recording.shown_path)
+    sha = result.transcript.audio.sha256 if result.transcript else result.audio_sha256
+    if state is None or not sha:
+        return False
+    con.execute(
+        queries("incremental.sql")["upsert_processed_file"],
+        [
+            str(plan.root),
+            recording.shown_path,
+            sha,
+            state.size_bytes,
+            state.mtime_ns,
+            recording.call_id,
+            result.status,
+            run_id,
+        ],
+    )
+    return True
+
+
+def set_run_details(
+    con, run_id: str, *, kind: str, n_skipped: int | None, flow_run_id: str | None
+) -> None:
+    con.execute(
+        queries("incremental.sql")["set_run_details"], [kind, n_skipped, flow_run_id, run_id]
+    )
+
+
+@dataclass
+class BatchSummary(RunSummary):
+    """The counts of an incremental run, kept as calls are written; logged and returned at the end."""
+
+    n_found: int = 0
+    n_skipped: int = 0
+    n_out_of_range: int = 0
+    n_retry_next_run: int = 0  # failed for a transient reason: not marked processed
+    report_dir: Path | None = None
+
+    def add(self, result: CallResult, transient: bool = False) -> None:
+        super().add(result)
+        self.n_retry_next_run += int(transient and result.status != "ok")
+
+    @property
+    def real_time_factor(self) -> float | None:
+        """Processing time per second of audio (0.125 = 8x faster than real time)."""
+        return self.wall_s / self.audio_s if self.audio_s else None
+
+    def lines(self) -> list[str]:
+        rtf = self.real_time_factor
+        lines = [
+            f"run {self.run_id}: {self.n_found} recordings found, {self.n_ok + self.n_failed} processed, "
+            f"{self.n_skipped} skipped (unchanged since last processed)"
+            + (f", {self.n_out_of_range} outside the date range" if self.n_out_of_range else ""),
+            f"calls ok {self.n_ok}, failed {self.n_failed}"
+            + (
+                f" ({self.n_retry_next_run} transient: tried again next run)"
+                if self.n_retry_next_run
+                else ""
+            )
+            + f", flagged {self.n_flagged}",
+            f"audio {self.audio_s / 3600:.3f} h ({self.audio_s:.1f} s), wall time {self.wall_s:.1f} s, real-time factor "
+            + (f"{rtf:.3f} ({1 / rtf:.1f}x faster than real time)" if rtf else "n/a"),
+            "findings: "
+            + (
+                ", ".join(f"{c} {n}" for c, n in sorted(self.findings_by_category.items()))
+                or "none"
+            ),
+            f"database {self.db_path}"
+            + (f", read-only snapshot {self.snapshot_path}" if self.snapshot_path else ""),
+        ]
+        if self.report_dir:
+            lines.append(f"report {self.report_dir / 'flagged_calls.html'}")
+        lines += [f"failed {call_id}: {error}" for call_id, error in self.failures]
+        lines += [f"warning: {warning}" for warning in self.warnings]
+        return lines
+
+    def to_dict(self) -> dict:
+        """JSON-able: what the flow returns."""
+        return {
+            "run_id": self.run_id,
+            "db": str(self.db_path),
+            "snapshot": str(self.snapshot_path or ""),
+            "report_dir": str(self.report_dir or ""),
+            "n_found": self.n_found,
+            "n_skipped": self.n_skipped,
+            "n_out_of_range": self.n_out_of_range,
+            "n_ok": self.n_ok,
+            "n_failed": self.n_failed,
+            "n_retry_next_run": self.n_retry_next_run,
+            "n_flagged": self.n_flagged,
+            "audio_s": round(self.audio_s, 3),
+            "wall_s": round(self.wall_s, 3),
+            "real_time_factor": self.real_time_factor,
+            "findings_by_category": dict(self.findings_by_category),
+            "failures": self.failures,
+            "warnings": self.warnings,
+        }
+
+
+__all__ = [
+    "BatchSummary",
+    "FileState",
+    "RunPlan",
+    "call_day",
+    "discover",
+    "folder_date",
+    "mark_processed",
+    "plan_run",
+    "read_sidecar",
+    "set_run_details",
+]

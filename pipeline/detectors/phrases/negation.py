@@ -1,0 +1,102 @@
+"""Negation cues around a phrase match: 不能保证收益, 不是保本的, 保本是不可能的 are compliant.
+
+Cues come from lexicons/negation_cues.txt, lines `kind cue`:
+- `before`: a cue in the same clause shortly before the match (or inside a … gap of a pattern)
+  negates it (不, 没, 非, 哪有, 怎么可能 …);
+- `after`: a cue right after the match in the same clause negates it (…是不可能的, …千万不要);
+- `pseudo`: words that contain a cue but do not negate (不仅, 非常, 不用担心, 未来 …): they are
+  blanked out before the `before` cues are looked for, so 不用担心保本 still counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import LexiconError
+from pipeline.text.lexicon import read_lexicon
+
+NEGATION_FILE = "negation_cues.txt"
+KINDS = ("before", "after", "pseudo")
+# A negation does not reach across a clause: commas, stops, pauses (spaces) and segment ends.
+_CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;、：:\s]")
+_CUE_CHARS = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+\Z")
+
+
+@dataclass(frozen=True, eq=False)
+class NegationCues:
+    before: re.Pattern
+    after: re.Pattern
+    pseudo: re.Pattern | None
+    longest_pseudo: int
+
+    def _blank_pseudo(self, text: str) -> str:
+        if self.pseudo is None:
+            return text
+        return self.pseudo.sub(lambda m: "_" * len(m.group(0)), text)
+
+    def negates(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        gaps: tuple[tuple[int, int], ...],
+        before_chars: int,
+        after_chars: int,
+    ) -> bool:
+        """Whether text[start:end] (a match with the given gap spans) is negated by its context."""
+        if before_chars:
+            # Read a little further back so a pseudo cue straddling the window edge is still seen.
+            left = text[max(0, start - before_chars - self.longest_pseudo) : start]
+            clause = self._blank_pseudo(_CLAUSE_BREAK.split(left)[-1])
+            window_start = len(clause) - before_chars
+            if any(m.end() > window_start for m in self.before.finditer(clause)):
+                return True
+            for gap_start, gap_end in gaps:
+                if self.before.search(self._blank_pseudo(text[gap_start:gap_end])):
+                    return True
+        if after_chars:
+            right = _CLAUSE_BREAK.split(text[end : end + after_chars + 8], maxsplit=1)[0]
+            found = self.after.search(right)
+            if found and found.start() < after_chars:
+                return True
+        return False
+
+
+def _alternation(cues: list[str]) -> re.Pattern:
+    # Longest first, so 不可能的 is preferred over 不 where both start at one place.
+    return re.compile(
+        "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) or r"(?!)"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_negation_cues(lexicon_dir: str) -> NegationCues:
+    cues: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    seen: dict[tuple[str, str], str] = {}
+    for line in read_lexicon(Path(lexicon_dir) / NEGATION_FILE, min_columns=2, max_columns=2):
+        kind, cue = line.columns
+        if kind not in KINDS:
+            raise LexiconError(f"{line.where}: unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        if not _CUE_CHARS.match(cue):
+            raise LexiconError(
+                f"{line.where}: cue {cue!r} may hold only Chinese characters, letters and digits"
+            )
+        if (kind, cue) in seen:
+            raise LexiconError(
+                f"{line.where}: {kind} cue {cue!r} is already listed at {seen[(kind, cue)]}"
+            )
+        seen[(kind, cue)] = line.where
+        cues[kind].append(cue)
+    if not cues["before"]:
+        raise LexiconError(
+            f"{Path(lexicon_dir) / NEGATION_FILE}: no `before` cues: negation would never apply"
+        )
+    return NegationCues(
+        before=_alternation(cues["before"]),
+        after=_alternation(cues["after"]),
+        pseudo=_alternation(cues["pseudo"]) if cues["pseudo"] else None,
+        longest_pseudo=max((len(c) for c in cues["pseudo"]), default=0),
+    )

@@ -1,0 +1,105 @@
+"""One regex per phrase category over the sound view of the text (pipeline.detectors.phrases.phonetic).
+
+The rules are merged into a trie before they become a regex: alternatives that share a
+beginning share its pattern, and every top-level alternative starts with one literal sound
+code. Python's `re` then builds the set of possible first characters and skips every other
+position in C, and at a candidate position tries one branch per distinct next sound instead of
+every phrase — Aho-Corasick in spirit, in one compiled pattern. An empty capturing group at
+the end of each phrase tells which rule matched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.detectors.phrases.phonetic import fold_chars, phrase_char_codes
+from pipeline.detectors.phrases.spec import PhraseRule
+
+# Gaps stop at sentence ends (and segment ends, joined with "\n"); commas may fall inside a
+# pattern (您好，很高兴为您服务). Full-width ！？； are already half-width in the sound view.
+GAP_BODY = r"[^。.!?;\n]"
+_RULE_END = "\x00"  # marks where a rule's capturing group goes while the pattern is assembled
+
+
+def _char_class(char: str, homophones: bool) -> str:
+    codes = [re.escape(code) for code in phrase_char_codes(char, homophones)]
+    return codes[0] if len(codes) == 1 else "[" + "".join(codes) + "]"
+
+
+def _gap(rule: PhraseRule, capture: bool) -> str:
+    return ("(" if capture else "(?:") + f"{GAP_BODY}{{0,{rule.gap}}}?)"
+
+
+def gap_splitter(rule: PhraseRule) -> re.Pattern | None:
+    """The rule alone with its gaps captured, to find its pieces in a matched span."""
+    if len(rule.pieces) == 1:
+        return None
+    return re.compile(
+        _gap(rule, capture=True).join(
+            "".join(_char_class(c, rule.pinyin) for c in p) for p in rule.pieces
+        )
+    )
+
+
+def _unit_paths(rule: PhraseRule) -> list[tuple[str, ...]]:
+    """The rule as sequences of pattern units, one per sound its first character may have."""
+    rest: list[str] = [_char_class(c, rule.pinyin) for c in rule.pieces[0][1:]]
+    for piece in rule.pieces[1:]:
+        rest.append(_gap(rule, capture=False))
+        rest.extend(_char_class(c, rule.pinyin) for c in piece)
+    # Numbers and Latin words stand alone: 12315 is not inside 13812315678, CVV not in CVV2.
+    first, last = fold_chars(rule.pieces[0][0]), fold_chars(rule.pieces[-1][-1])
+    if first.isascii() and first.isalnum():
+        rest.insert(
+            0, "(?<![0-9].)" if first.isdigit() else "(?<![a-z].)"
+        )  # looked at after the first code
+    if last.isascii() and last.isalnum():
+        rest.append("(?![0-9])" if last.isdigit() else "(?![a-z0-9])")
+    return [(re.escape(code), *rest) for code in phrase_char_codes(rule.pieces[0][0], rule.pinyin)]
+
+
+class _TrieNode:
+    __slots__ = ("children", "depth", "rule")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _TrieNode] = {}
+        self.rule: int | None = None  # index of the rule ending here
+        self.depth = 0  # longest path below: longer phrases are tried first
+
+    def insert(self, units: tuple[str, ...], rule: int) -> None:
+        node = self
+        for i, unit in enumerate(units):
+            node.depth = max(node.depth, len(units) - i)
+            node = node.children.setdefault(unit, _TrieNode())
+        if node.rule is None:  # two phrases with the same sounds: the first (longest) keeps it
+            node.rule = rule
+
+    def alternatives(self) -> list[str]:
+        ordered = sorted(self.children.items(), key=lambda item: -item[1].depth)
+        parts = [unit + child.pattern() for unit, child in ordered]
+        if self.rule is not None:  # ending here is tried after every longer continuation
+            parts.append(f"{_RULE_END}{self.rule}{_RULE_END}")
+        return parts
+
+    def pattern(self) -> str:
+        parts = self.alternatives()
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def category_regex(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern, tuple[int, ...]]:
+    """(regex over sound codes, capturing group number → rule index) for a category's rules."""
+    root = _TrieNode()
+    for index, rule in enumerate(rules):
+        for units in _unit_paths(rule):
+            root.insert(units, index)
+    assembled = "|".join(root.alternatives())
+    rule_of_group = [-1]
+    pieces = assembled.split(_RULE_END)
+    pattern = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            rule_of_group.append(int(piece))
+            pattern.append("()")
+        else:
+            pattern.append(piece)
+    return re.compile("".join(pattern)), tuple(rule_of_group)

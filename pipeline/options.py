@@ -1,0 +1,256 @@
+"""The option dataclasses of `callqa.toml`, one per [section], with their documented defaults.
+
+pipeline.config loads a TOML file into them and validates the values; they import nothing of
+the pipeline, so every stage can take its options without importing the loader or another stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+# The entry-point group of the detector registry (pipeline.detectors.registry).
+DETECTOR_ENTRY_POINTS = "callqa.detectors"
+
+
+def registered_detector_names() -> tuple[str, ...]:
+    """Names of the registered text detectors in name order, read from package metadata without
+    importing them: what [detectors] enabled may list, and its default."""
+    return tuple(sorted({point.name for point in entry_points(group=DETECTOR_ENTRY_POINTS)}))
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    output_dir: Path = Path("out")
+    db: Path = Path("out/callqa.duckdb")
+    snapshot: Path = Path("out/callqa-read.duckdb")
+    lexicons: Path = Path("lexicons")
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    whisper: Path = Path("models/whisper-base")
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    language: str = "zh"
+    beam_size: int = 5
+    compute_type: str = "int8"
+    device: str = "cpu"
+    cpu_threads: int = 0
+    vad_filter: bool = True
+    vad_min_silence_ms: int = 500
+    word_timestamps: bool = True
+    initial_prompt: str = ""
+    condition_on_previous_text: bool = False
+    # Channels longer than this are transcribed in windows of about this many seconds (0 = never).
+    window_s: int = 300
+
+
+@dataclass(frozen=True)
+class ChannelOptions:
+    agent_channel: int = 0
+
+
+@dataclass(frozen=True)
+class ArchiveOptions:
+    # started_at values in calls.csv without a UTC offset are local times of this zone.
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    # While a run writes, the read-only snapshot is republished at most this often (seconds).
+    publish_every_s: int = 60
+
+
+@dataclass(frozen=True)
+class RetentionOptions:
+    # Transcripts and finding evidence of calls older than this many days are purged (0 = keep).
+    days: int = 180
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    new_hire_days: int = 90
+    sample_percent: int = 20
+
+
+@dataclass(frozen=True)
+class DetectorOptions:
+    # Every registered detector unless the file says otherwise.
+    enabled: tuple[str, ...] = field(default_factory=registered_detector_names)
+
+
+@dataclass(frozen=True)
+class ScriptOptions:
+    # The opening greeting must start within this many seconds of the agent's first words.
+    opening_window_s: int = 15
+    # The closing must end within this many seconds before the agent's last words.
+    closing_window_s: int = 30
+    # Severity of script.opening_missing / script.closing_missing findings.
+    severity: str = "minor"
+
+
+@dataclass(frozen=True)
+class NightlyOptions:
+    # `callqa serve`: when the nightly flow runs (cron) and in which IANA zone the cron is read.
+    cron: str = "0 2 * * *"
+    timezone: str = "Asia/Shanghai"
+    # Calls processed at once on the flow's machine (thread pool; the ASR model is shared).
+    workers: int = 2
+    # Calls submitted and not yet written; bounds memory (each holds its decoded audio). 0 = 2 x workers.
+    max_in_flight: int = 0
+    # Tries again after a transient failure (I/O error, out of memory); bad audio is never retried.
+    retries: int = 2
+    retry_delay_s: int = 30
+    # Dask (prefect-dask): a scheduler address ("tcp://host:8786"), or a number of local worker processes.
+    dask_address: str = ""
+    dask_workers: int = 0
+
+
+@dataclass(frozen=True)
+class DiarizationOptions:
+    # Mono recordings only: stereo calls take the parties from the channels and are never diarized.
+    enabled: bool = True
+    # "embedded": pyannote segmentation + resemblyzer embeddings + clustering (the models below);
+    # "pipeline": a pyannote pretrained pipeline folder with its config.yaml (e.g. community-1).
+    backend: str = "embedded"
+    pipeline: Path = Path("models/pyannote-pipeline")
+    segmentation: Path = Path("models/pyannote-segmentation")
+    embedding: Path = Path("models/speaker-embedding")
+    min_speakers: int = 1
+    max_speakers: int = 2
+    # Voices whose mean embeddings are at least this cosine-similar are one speaker (embedded backend).
+    same_speaker_similarity: float = 0.82
+    # Below this confidence the roles of a mono call stay "unknown".
+    role_min_confidence: float = 0.75
+    # torch threads while diarizing; 0 = torch's default (one per core).
+    cpu_threads: int = 1
+
+
+@dataclass(frozen=True)
+class AcousticOptions:
+    """Thresholds of the acoustic stage; every default is the documented one."""
+
+    # Speech activity. Silero speech probability that starts speech (it ends 0.15 lower).
+    vad_threshold: float = 0.5
+    # Speech must also stand this many dB above the channel's own noise floor (adaptive, not dBFS).
+    speech_gate_db: float = 6.0
+    # Shorter bursts are clicks, not speech.
+    min_speech_s: float = 0.15
+    # Pauses shorter than this are inside an utterance and count as voiced time.
+    min_pause_s: float = 0.5
+    # Pauses shorter than this do not end a party's turn.
+    turn_pause_s: float = 1.0
+
+    # silence.dead_air: nobody speaks for at least this long (peers count gaps over 5 s).
+    dead_air_s: float = 5.0
+    # Dead air this long is severity major instead of minor.
+    dead_air_major_s: float = 10.0
+    # silence.hold: a gap at least this long, or one filled mostly with music.
+    hold_s: float = 30.0
+    # Music-like non-speech shorter than this is not hold music.
+    hold_music_min_s: float = 3.0
+    # Tonality (dB of the strongest spectral peaks over the median, noise-whitened) at or above
+    # which a non-speech frame is music-like: line noise of any colour reads about 8 dB,
+    # hold music 20 dB and more even 10 dB above the line noise.
+    music_min_tonality_db: float = 15.0
+
+    # speech_rate.*: provisional band in characters per minute of voiced time, to be re-fit on
+    # the site's own calls (peer products quote 120–300 字/分钟 for normal service speech).
+    rate_min_cpm: float = 120.0
+    rate_max_cpm: float = 300.0
+    # Turns shorter than this (voiced) or with fewer characters get no rate finding.
+    rate_min_voiced_s: float = 2.0
+    rate_min_chars: int = 6
+    # The transcript's character rate is trusted while within this factor of the signal's
+    # syllable rate; beyond it ASR dropped or invented words and the syllable rate is used.
+    rate_text_signal_max_ratio: float = 1.6
+    # Against the agent's own history (RateBaseline): flag beyond this many spreads from the median,
+    rate_baseline_spreads: float = 3.0
+    # once the baseline covers at least this many calls.
+    rate_baseline_min_calls: int = 20
+    # Acknowledgements that are neither rate samples nor interruptions.
+    # Repeats count too (嗯嗯, 对对对, 好的好的).
+    backchannels: tuple[str, ...] = (
+        "嗯",
+        "啊",
+        "哦",
+        "噢",
+        "喔",
+        "对",
+        "是",
+        "是的",
+        "好",
+        "好的",
+        "行",
+        "可以",
+        "明白",
+        "了解",
+        "没错",
+    )
+
+    # overlap.interruption: the agent starts while the customer has been speaking this long,
+    interruption_min_customer_lead_s: float = 0.3
+    # they talk over each other at least this long,
+    interruption_min_overlap_s: float = 0.5
+    # and the agent's interrupting utterance is at least this long (voiced).
+    interruption_min_utterance_s: float = 1.0
+
+    # loudness.raised_voice: a turn this many dB over the speaker's median turn in the call
+    # (one read speaker's turns spread by 3 dB at most in the corpus; a +12 dB turn reads +12),
+    raised_voice_db: float = 8.0
+    # at least this long (voiced),
+    raised_voice_min_s: float = 1.0
+    # when the speaker has at least this many such turns to form the median.
+    raised_voice_min_turns: int = 3
+
+    def problems(self) -> list[str]:
+        """What is wrong with these values, as `key: reason` lines (empty when all is well)."""
+        checks = [
+            ("vad_threshold", 0 < self.vad_threshold < 1, "must be between 0 and 1"),
+            ("speech_gate_db", self.speech_gate_db >= 0, "must be 0 or more"),
+            ("min_speech_s", self.min_speech_s >= 0, "must be 0 or more"),
+            (
+                "turn_pause_s",
+                self.turn_pause_s >= self.min_pause_s >= 0,
+                "must be at least min_pause_s (>= 0)",
+            ),
+            (
+                "dead_air_s",
+                0 < self.dead_air_s <= self.dead_air_major_s,
+                "must be > 0 and at most dead_air_major_s",
+            ),
+            ("hold_s", self.hold_s > self.dead_air_s, "must be longer than dead_air_s"),
+            ("hold_music_min_s", self.hold_music_min_s > 0, "must be > 0"),
+            (
+                "rate_min_cpm",
+                0 < self.rate_min_cpm < self.rate_max_cpm,
+                "must be > 0 and below rate_max_cpm",
+            ),
+            ("rate_min_voiced_s", self.rate_min_voiced_s > 0, "must be > 0"),
+            ("rate_min_chars", self.rate_min_chars >= 1, "must be at least 1"),
+            (
+                "rate_text_signal_max_ratio",
+                self.rate_text_signal_max_ratio >= 1,
+                "must be at least 1",
+            ),
+            ("rate_baseline_spreads", self.rate_baseline_spreads > 0, "must be > 0"),
+            ("rate_baseline_min_calls", self.rate_baseline_min_calls >= 1, "must be at least 1"),
+            (
+                "interruption_min_overlap_s",
+                self.interruption_min_overlap_s >= 0,
+                "must be 0 or more",
+            ),
+            (
+                "interruption_min_utterance_s",
+                self.interruption_min_utterance_s >= 0,
+                "must be 0 or more",
+            ),
+            ("raised_voice_db", self.raised_voice_db > 0, "must be > 0"),
+            ("raised_voice_min_turns", self.raised_voice_min_turns >= 2, "must be at least 2"),
+        ]
+        return [f"{key}: {reason}" for key, ok, reason in checks if not ok]

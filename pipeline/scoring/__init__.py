@@ -1,0 +1,1 @@
+"""The scorecard (weighted deductions, red lines) and the root-cause map of rule ids."""

@@ -1,0 +1,1 @@
+"""Tools for tests, samples and benchmarks: two-party calls built from real speech clips (callbuilder)."""

@@ -1,0 +1,102 @@
+"""Reading the plain-text rule data in lexicons/ and the jieba tokenizer that uses it.
+
+Lexicon files are UTF-8, one entry per line, columns separated by tabs or runs of spaces,
+`#` starts a comment. Errors name the file and the line.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import LexiconError
+
+_jieba_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class LexiconLine:
+    path: Path
+    line_no: int
+    columns: tuple[str, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line_no}"
+
+
+def read_lexicon(
+    path: Path, min_columns: int = 1, max_columns: int | None = None
+) -> list[LexiconLine]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: lexicon file not found") from None
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    lines = []
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        content = raw.split("#", 1)[0].strip()
+        if not content:
+            continue
+        columns = tuple(content.split())
+        if len(columns) < min_columns or (max_columns is not None and len(columns) > max_columns):
+            expected = (
+                f"{min_columns}"
+                if max_columns == min_columns
+                else f"{min_columns}–{max_columns or 'any'}"
+            )
+            raise LexiconError(
+                f"{path}:{line_no}: expected {expected} columns, found {len(columns)}: {content!r}"
+            )
+        lines.append(LexiconLine(path, line_no, columns))
+    return lines
+
+
+@lru_cache(maxsize=8)
+def ruleset_version(lexicon_dir: Path) -> str:
+    """The version string of the rule data (lexicons/VERSION), echoed into every finding.
+
+    Cached like the rules themselves: a process reads its lexicons once.
+    """
+    version_file = Path(lexicon_dir) / "VERSION"
+    try:
+        return version_file.read_text(encoding="utf-8").strip() or "unversioned"
+    except FileNotFoundError:
+        return "unversioned"
+
+
+@lru_cache(maxsize=4)
+def tokenizer(lexicon_dir: str, extra_words: tuple[str, ...] = ()):
+    """A jieba tokenizer with the domain user dictionary and the rule phrases as words.
+
+    Rule phrases are added as words so that jieba keeps them whole where they occur; a phrase
+    then matches only where it starts and ends on token boundaries.
+    """
+    with warnings.catch_warnings():
+        # jieba 0.42 imports pkg_resources, which warns on every start; nothing for a user to do.
+        warnings.filterwarnings(
+            "ignore", message="pkg_resources is deprecated", category=UserWarning
+        )
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO on every process
+    with _jieba_lock:
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        userdict = Path(lexicon_dir) / "jieba_userdict.txt"
+        if userdict.is_file():
+            # Read here rather than with jieba.load_userdict, which would take comments for words.
+            for line in read_lexicon(userdict, min_columns=1, max_columns=3):
+                word, *rest = line.columns
+                freq = next((int(c) for c in rest if c.isdigit()), None)
+                tag = next((c for c in rest if not c.isdigit()), None)
+                tok.add_word(word, freq, tag)
+        for word in extra_words:
+            tok.add_word(word)
+    return tok

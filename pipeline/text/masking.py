@@ -1,0 +1,132 @@
+"""Masking of spoken numbers before text is stored, logged or shown.
+
+Raw ID-card, bank-card and phone numbers must never leave the pipeline. Masking does not wait
+for a detector to classify a number: every digit run of seven or more digits — Arabic or
+spoken (一三八, 幺, 洞, 两 …), with spaces, dashes or pauses between the pieces, found as in
+pipeline.text.digits — is masked. What stays visible is at most what a masked receipt shows:
+the first 6 and last 4 digits of an ID or card (region / issuer and tail), the first 3 and
+last 4 of a mobile. Masking replaces characters one for one, so offsets into the text stay valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.text.digits import (
+    JOIN_GAP_S,
+    DigitRun,
+    SpeakerTexts,
+    find_digit_runs,
+    join_same_speaker,
+)
+from pipeline.types import Segment
+
+MIN_MASKED_DIGITS = 7
+MASK = "*"
+# 15–19 digits not starting like a mobile: an ID (15/18) or a card (16–19).
+_MOBILE_START = re.compile(r"(?:86)?1[3-9]")
+
+
+def visible_digits(digits: str) -> tuple[int, int]:
+    """How many leading and trailing digits of a run of `digits` may stay visible."""
+    n = len(digits)
+    if n < MIN_MASKED_DIGITS:
+        return n, 0
+    if n <= 10:
+        return 0, 2
+    if n >= 20:
+        return 0, 4  # longer than any one number: several read together, keep only the last tail
+    if n >= 15 and not _MOBILE_START.match(digits):
+        return 6, 4
+    return 3, 4
+
+
+def mask_digits(digits: str, keep_head: int, keep_tail: int) -> str:
+    """`digits` (a plain string, e.g. a classified number) with the middle masked."""
+    hidden = len(digits) - keep_head - keep_tail
+    if hidden <= 0:
+        return MASK * len(digits)
+    return digits[:keep_head] + MASK * hidden + digits[len(digits) - keep_tail :]
+
+
+def mask_numbers(text: str) -> str:
+    """Mask every long digit run in `text`; the result has the same length."""
+    if not text:
+        return text
+    return mask_runs(text, find_digit_runs(text, min_digits=MIN_MASKED_DIGITS))
+
+
+def mask_runs(text: str, runs: Sequence[DigitRun]) -> str:
+    """`text` with the given runs masked: runs of it as find_digit_runs returns them (in text
+    order, not overlapping) with at least MIN_MASKED_DIGITS digits."""
+    if not runs:
+        return text
+    pieces: list[str] = []
+    cursor = 0
+    for run in runs:
+        keep_head, keep_tail = visible_digits(run.digits)
+        for start, end in _digit_char_spans(run, keep_head, len(run.digits) - keep_tail):
+            pieces.append(text[cursor:start])
+            pieces.append(MASK * (end - start))
+            cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _digit_char_spans(run: DigitRun, first: int, stop: int) -> list[tuple[int, int]]:
+    """The characters that digits first..stop-1 of `run` came from, one span per digit group
+    rather than per digit (a run's digits are one character each but for the check character)."""
+    spans = []
+    digit = 0  # index of the group's first digit in run.digits
+    for start, end in run.groups:
+        lo, hi = max(first, digit), min(stop, digit + end - start)
+        if lo < hi:
+            spans.append((start + lo - digit, start + hi - digit))
+        digit += end - start
+    if run.check_span and first <= digit < stop:
+        spans.append(run.check_span)
+    return spans
+
+
+def mask_segment_texts(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> list[str]:
+    """The masked text of each segment, masking numbers spread over segments as whole numbers.
+
+    A caller who reads 一三八一二 and, a second later, 三四五六七八 leaves two short runs that
+    mask_numbers alone would keep; joined as the PII detector joins them, they are one mobile.
+    """
+    return MaskedSpeech.of(segments, max_gap_s).segment_texts(segments)
+
+
+class MaskedSpeech:
+    """A call's segments joined per speaker (pipeline.text.digits.join_same_speaker), the digit runs
+    long enough to be masked and, when first asked for, the masked text.
+
+    Built once per call and shared: the PII detector takes its numbers from `runs` and its
+    evidence from `masked`, and every detector's evidence is a slice of `masked`, so the call
+    is joined and scanned for digits once. A stretch of one speaker's speech masks the same
+    alone as inside the whole text, since no run crosses SPEAKER_BREAK.
+    """
+
+    def __init__(self, joined: SpeakerTexts):
+        self.joined = joined
+        self.runs = find_digit_runs(joined.text, min_digits=MIN_MASKED_DIGITS)
+        self._masked: str | None = None
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> MaskedSpeech:
+        return cls(join_same_speaker(segments, max_gap_s))
+
+    @property
+    def masked(self) -> str:
+        if self._masked is None:
+            self._masked = mask_runs(self.joined.text, self.runs)
+        return self._masked
+
+    def segment_texts(self, segments: Sequence[Segment]) -> list[str]:
+        """The masked text of each of the segments this was built from."""
+        masked = self.masked
+        return [
+            masked[offset : offset + len(segment.text)]
+            for segment, offset in zip(segments, self.joined.offsets)
+        ]
