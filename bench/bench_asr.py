@@ -54,15 +54,13 @@ def worker(spec: dict, clips: list[dict]) -> dict:
     runner = BatchedInferencePipeline(model) if spec["batched"] else model
     results, audio_s, wall_s = [], 0.0, 0.0
     warm = load_audio(CORPUS / clips[0]["file"]).channels[0]
-    list(
-        runner.transcribe(warm, language="zh", beam_size=spec["beam"], vad_filter=True)[0]
-    )  # untimed warm-up
+    # untimed warm-up
+    list(runner.transcribe(warm, language="zh", beam_size=spec["beam"], vad_filter=True)[0])
     for clip in clips:
         audio = load_audio(CORPUS / clip["file"])
         samples = np.mean(np.stack(audio.channels), axis=0)
-        if (
-            spec["rate"] != 16000
-        ):  # telephone path: down to 8 kHz and back up, as a phone line would
+        # telephone path: down to 8 kHz and back up, as a phone line would
+        if spec["rate"] != 16000:
             samples = resample(
                 librosa.resample(samples, orig_sr=16000, target_sr=spec["rate"]), spec["rate"]
             )

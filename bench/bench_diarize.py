@@ -123,7 +123,7 @@ def main() -> None:
             asr.transcribe_channel, samples, config.models.whisper, config.asr, "ch0", "unknown"
         )
         diarization, diarization_s = timed(diarize, samples, config.diarization, name)
-        (labelled, decision), roles_s = timed(speakers_and_roles, segments, diarization, config)
+        (_labelled, decision), roles_s = timed(speakers_and_roles, segments, diarization, config)
         audio_s = len(samples) / 16_000
         for key, value in (
             ("audio", audio_s),

@@ -26,7 +26,7 @@ from pipeline.batch.rescore import rescore
 from pipeline.config import load_config
 from pipeline.process import detect
 from pipeline.scoring.scorecard import load_scorecard, score_call
-from pipeline.store.db import start_run
+from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 from pipeline.types import CallResult, Recording
 
@@ -88,9 +88,8 @@ def build_store(db: Path, n_calls: int, n_distinct: int) -> None:
             if len(batch) == 100 or i == n_distinct - 1:
                 writer.write_calls(batch, run_id)
                 batch = []
-        writer.con.execute(
-            "SET enable_progress_bar = false"
-        )  # the copies take a few seconds: no bar in the log
+        # the copies take a few seconds: no bar in the log
+        writer.con.execute("SET enable_progress_bar = false")
         writer.con.execute(
             COPY.replace("$distinct", str(n_distinct)).replace("$calls", str(n_calls))
         )

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.store.db import connect
+from pipeline.store.connection import connect
 
 FILL = """
 INSERT INTO agents SELECT 'A' || i, 'agent ' || i, 'team ' || (i % 20), DATE '2024-01-01' + (i % 900)::INTEGER

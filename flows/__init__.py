@@ -1,11 +1,6 @@
 """Prefect flows: thin wrappers that schedule the library (pipeline/).
 
-Nothing phones home, also when a notebook or script imports the flows without the `callqa`
-command: Prefect's usage telemetry is switched off before Prefect is imported (a value the
-environment already sets is kept).
+nightly: the nightly and backfill flows and their task; runners: thread pool or Dask, and the
+bounded submit loop; serve: the deployments on a cron schedule; server: the Prefect server they need.
+Telemetry is off whoever imports them: importing pipeline sets pipeline.OFFLINE_ENVIRONMENT.
 """
-
-import os
-
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -13,6 +13,7 @@ import json
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -63,6 +64,14 @@ class Config:
         out.pop("source")
         return json.loads(json.dumps(out, default=str))
 
+    def snapshot_for(self, db_path: Path | str) -> Path:
+        """The read-only snapshot published beside a database: [paths] snapshot for the
+        configured database, `<name>-read.duckdb` next to any other (`--db`)."""
+        db_path = Path(db_path)
+        if db_path == self.paths.db:
+            return self.paths.snapshot
+        return db_path.with_name(db_path.stem + "-read.duckdb")
+
     def hash(self) -> str:
         return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
 
@@ -82,6 +91,36 @@ _SECTIONS = {
     "diarization": DiarizationOptions,
     "acoustics": AcousticOptions,
 }
+
+
+def cron_problem(cron: str) -> str | None:
+    """What is wrong with a cron expression, or None (the words follow the option's name)."""
+    if len(cron.split()) != 5:
+        return "must have five fields (minute hour day-of-month month day-of-week)"
+    return None
+
+
+def timezone_problem(zone: str) -> str | None:
+    """What is wrong with an IANA time zone name, or None (the words follow the zone)."""
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "is not a known IANA zone (e.g. Asia/Shanghai)"
+    return None
+
+
+def parse_day(value: str, option: str) -> date:
+    """A YYYY-MM-DD day given to `option` (--from, --date …), or a sentence saying it is not one."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def check_date_range(date_from: date | None, date_to: date | None) -> None:
+    """A backfill's range must hold at least one day."""
+    if date_from and date_to and date_from > date_to:
+        raise ConfigError(f"--from {date_from} is after --to {date_to}: the date range is empty")
 
 
 def _coerce(where: str, key: str, value: Any, default: Any, base: Path) -> Any:
@@ -144,12 +183,8 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(
             f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}"
         )
-    try:
-        ZoneInfo(config.archive.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"{where}: [archive] timezone {config.archive.timezone!r} is not a known IANA zone"
-        ) from None
+    if problem := timezone_problem(config.archive.timezone):
+        raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} {problem}")
     for key in ("opening_window_s", "closing_window_s"):
         if getattr(config.script, key) < 1:
             raise ConfigError(
@@ -195,16 +230,10 @@ def _validate_diarization(options: DiarizationOptions, where: str) -> None:
 
 
 def _validate_nightly(nightly: NightlyOptions, where: str) -> None:
-    if len(nightly.cron.split()) != 5:
-        raise ConfigError(
-            f"{where}: [nightly] cron must have five fields (minute hour day month weekday), got {nightly.cron!r}"
-        )
-    try:
-        ZoneInfo(nightly.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"{where}: [nightly] timezone {nightly.timezone!r} is not a known IANA zone"
-        ) from None
+    if problem := cron_problem(nightly.cron):
+        raise ConfigError(f"{where}: [nightly] cron {problem}, got {nightly.cron!r}")
+    if problem := timezone_problem(nightly.timezone):
+        raise ConfigError(f"{where}: [nightly] timezone {nightly.timezone!r} {problem}")
     for key in ("workers", "max_in_flight", "retries", "retry_delay_s", "dask_workers"):
         minimum = 1 if key == "workers" else 0
         if getattr(nightly, key) < minimum:

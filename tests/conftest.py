@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
+# Importing the library switches telemetry and hub downloads off (pipeline.OFFLINE_ENVIRONMENT).
 from pipeline.config import PROJECT_ROOT, load_config
 
 CORPUS = Path(os.environ.get("CALLQA_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus" / "zh"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.scoring.scorecard import load_scorecard
-from pipeline.store.db import start_run
+from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 
 from .factories import call_result, finding

@@ -66,11 +66,12 @@ def planned(
 # the agent talking 2.0 s over the customer (an interruption); an agent 嗯 inside a customer
 # turn (a backchannel, not an interruption); the customer talking 1.0 s over the agent (an
 # overlap, not the agent's interruption); one agent turn at +12 dB.
+# index of the turn after the gap -> role
 DEAD_AIR_PLANTED = {
     2: "agent",
     8: "customer",
     13: "agent",
-}  # index of the turn after the gap -> role
+}
 INTERRUPTING_TURN, BACKCHANNEL_TURN, LOUD_TURN, CUSTOMER_OVERLAP_TURN = 4, 6, 7, 10
 
 
@@ -243,7 +244,7 @@ def test_speech_rate_within_ten_percent_of_reference_chars_per_voiced_second(
 
 @pytest.mark.parametrize("sample_rate, noise", CONDITIONS)
 def test_syllable_rate_from_the_signal_tracks_the_characters(main_call, sample_rate, noise):
-    _, placed, result = main_call(sample_rate, noise)
+    _, _placed, result = main_call(sample_rate, noise)
     errors = [t.syllables / t.chars - 1 for t in result.turns if t.chars and not t.backchannel]
     assert len(errors) >= 12
     assert float(np.mean(np.abs(errors))) <= 0.15
@@ -362,9 +363,8 @@ def test_finding_evidence_details_and_rule_data(main_call):
 def test_characters_backchannels_and_option_checks():
     from pipeline.acoustics.turns import backchannel_pattern, is_backchannel
 
-    assert (
-        count_chars("我的号码是138****5678，对吗？") == 5 + 11 + 2
-    )  # a masked digit is still said
+    # a masked digit is still said
+    assert count_chars("我的号码是138****5678，对吗？") == 5 + 11 + 2
     pattern = backchannel_pattern(OPTIONS.backchannels)
     assert is_backchannel("嗯嗯，好的。", pattern) and is_backchannel("对对对", pattern)
     assert not is_backchannel("好的，我帮您查一下", pattern) and not is_backchannel("", pattern)

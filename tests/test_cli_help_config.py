@@ -194,9 +194,8 @@ def test_shipped_config_documents_every_option():
     for name, cls in _SECTIONS.items():
         for f in dataclasses.fields(cls):
             value = getattr(getattr(defaults, name), f.name)
-            if not hasattr(
-                value, "is_absolute"
-            ):  # paths are resolved; the rest must equal the code's default
+            # paths are resolved; the rest must equal the code's default
+            if not hasattr(value, "is_absolute"):
                 assert value == getattr(cls(), f.name), (
                     f"[{name}] {f.name}: callqa.toml says {value!r}"
                 )

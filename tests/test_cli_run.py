@@ -136,10 +136,14 @@ def test_findings_have_times_evidence_and_role(first_run):
 
 def test_rerun_replaces_rows_without_duplicates(first_run, archive):
     _, db = first_run
-    counts = lambda: _rows(
-        db,
-        "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM segments), (SELECT count(*) FROM findings)",
-    )  # noqa: E731
+
+    def counts():
+        return _rows(
+            db,
+            "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM segments), "
+            "(SELECT count(*) FROM findings)",
+        )
+
     before = counts()
     result = subprocess.run(
         [*CALLQA, "run", str(archive), "--db", str(db), "--quiet"], capture_output=True, text=True

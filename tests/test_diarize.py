@@ -16,6 +16,7 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -70,9 +71,8 @@ def der(placed, turns, collar: float) -> float:
         reference[Segment(turn.start, turn.end)] = f"party{turn.channel}"
     for turn in turns:
         hypothesis[Segment(turn.start, turn.end)] = turn.speaker
-    scored = Timeline(
-        [Segment(0.0, max([t.end for t in placed] + [t.end for t in turns]) + 0.5)]
-    )  # the whole call
+    # the whole call
+    scored = Timeline([Segment(0.0, max([t.end for t in placed] + [t.end for t in turns]) + 0.5)])
     return float(
         DiarizationErrorRate(collar=collar, skip_overlap=False)(reference, hypothesis, uem=scored)
     )
@@ -80,7 +80,7 @@ def der(placed, turns, collar: float) -> float:
 
 def assert_exclusive(turns) -> None:
     assert list(turns) == sorted(turns, key=lambda t: t.start)
-    for before, after in zip(turns, turns[1:]):
+    for before, after in pairwise(turns):
         assert before.end <= after.start + 1e-6, f"{before} overlaps {after}"
     assert all(t.end > t.start for t in turns)
 

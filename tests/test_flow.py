@@ -221,9 +221,8 @@ def test_nightly_writes_the_db_then_processes_only_what_is_new(prefect_api, site
         "SELECT agent_id, started_at, audio_path, run_id, duration_s FROM calls WHERE call_id = 'C-5'",
     )
     assert added[0][0] == "A031" and added[0][2] == "2026/11/23/20261123-000005.wav"
-    assert (
-        added[0][1].isoformat().startswith("2026-11-23T00:30:00")
-    )  # 08:30 Asia/Shanghai, stored as UTC
+    # 08:30 Asia/Shanghai, stored as UTC
+    assert added[0][1].isoformat().startswith("2026-11-23T00:30:00")
     assert added[0][3] == third["run_id"] and added[0][4] == pytest.approx(6.0)
 
     # changed in place (same path, new bytes), and a byte-identical copy under a second name
@@ -280,9 +279,8 @@ def test_backfill_takes_the_calls_of_its_days(prefect_api, site, tmp_path):
     from flows.nightly import backfill
 
     archive, db = copy_samples(tmp_path / "archive"), tmp_path / "qa.duckdb"
-    undated = (
-        archive / "2026" / "11" / "22" / "walk-in.wav"
-    )  # no calls.csv row: the folder says the day
+    # no calls.csv row: the folder says the day
+    undated = archive / "2026" / "11" / "22" / "walk-in.wav"
     undated.parent.mkdir(parents=True)
     shutil.copy2(SAMPLES / "20261121-000001.wav", undated)
     summary = backfill(
@@ -424,7 +422,7 @@ def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypa
     from pipeline.config import load_config
     from pipeline.process import detect
     from pipeline.scoring.scorecard import load_scorecard, score_call
-    from pipeline.store.db import start_run
+    from pipeline.store.runs import start_run
     from pipeline.store.writer import StoreWriter
     from pipeline.types import (
         AudioInfo,

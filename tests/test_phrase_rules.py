@@ -322,10 +322,11 @@ def test_finding_carries_times_masked_evidence_root_cause_and_lexicon_line():
         "customer",
         "major",
     )
+    # from the word times, not the segment's
     assert (hotline.start_s, hotline.end_s) == (
         15.0,
         16.2,
-    )  # from the word times, not the segment's
+    )
     assert hotline.root_cause == "customer_risk.regulator"
     assert hotline.ruleset_version == "test"
     assert "【12315】" in hotline.evidence

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pipeline.config import PROJECT_ROOT, load_config
-from pipeline.detectors import pii
+from pipeline.detectors import pii, pii_recognizers
 from pipeline.detectors.registry import call_context, detector
 from pipeline.errors import LexiconError
 from pipeline.options import DetectorOptions
@@ -80,10 +80,12 @@ def test_recognizers(group, digits, entity, base_score):
 
 
 def test_id_check_character_and_luhn():
-    assert pii.id_check_char(ID_VALID[:17]) == "1"
-    assert pii.id_check_char(ID_VALID_X[:17]) == "X"
-    assert pii.id_check_char(ID_BAD_CHECKSUM[:17]) != "X"
-    assert pii.luhn_valid(CARD_LUHN_19) and not pii.luhn_valid(CARD_UNIONPAY_NO_LUHN)
+    assert pii_recognizers.id_check_char(ID_VALID[:17]) == "1"
+    assert pii_recognizers.id_check_char(ID_VALID_X[:17]) == "X"
+    assert pii_recognizers.id_check_char(ID_BAD_CHECKSUM[:17]) != "X"
+    assert pii_recognizers.luhn_valid(CARD_LUHN_19) and not pii_recognizers.luhn_valid(
+        CARD_UNIONPAY_NO_LUHN
+    )
 
 
 def test_context_words_raise_lower_and_disambiguate():
@@ -100,7 +102,7 @@ def test_context_words_raise_lower_and_disambiguate():
     assert pii.recognize(ID_VALID, order_word)[1] < pii.REPORT_THRESHOLD
     # 18 digits that pass both ID checks and Luhn: the context word decides what they are.
     both = "110101199003070054"
-    assert pii.luhn_valid(both) and pii.recognize_id_card(both)
+    assert pii_recognizers.luhn_valid(both) and pii_recognizers.recognize_id_card(both)
     assert pii.recognize(both, card_word)[0].entity == "bank_card"
     assert pii.recognize(both, id_word)[0].entity == "id_card"
 

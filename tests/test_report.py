@@ -14,8 +14,8 @@ from pipeline.config import PROJECT_ROOT
 from pipeline.process import detect
 from pipeline.reporting.report import write_report
 from pipeline.scoring.scorecard import load_scorecard, score_call
-from pipeline.store.db import start_run
 from pipeline.store.reader import connect_reader
+from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 
 from .factories import call_result
@@ -119,9 +119,8 @@ def report(report_db, tmp_path_factory):
 def test_flagged_calls_worst_first(report):
     assert report.n_calls == 6 and report.n_flagged >= 3
     html = report.html.read_text(encoding="utf-8")
-    assert html.index('id="call-leak-1"') < html.index(
-        'id="call-card-2"'
-    )  # red line (score 0) first
+    # red line (score 0) first
+    assert html.index('id="call-leak-1"') < html.index('id="call-card-2"')
     assert "fine-4" not in html.split("Root causes")[0]
     csv_text = report.flagged_csv.read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("call_id,started_at,agent_id")

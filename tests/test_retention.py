@@ -10,8 +10,10 @@ from datetime import date
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.scoring.scorecard import load_scorecard
-from pipeline.store.db import connect, start_run, write_call
+from pipeline.store.calls import write_call
+from pipeline.store.connection import connect
 from pipeline.store.retention import purge
+from pipeline.store.runs import start_run
 
 from .factories import call_result, finding
 

@@ -65,10 +65,11 @@ def test_metadata_problems_are_warnings_naming_file_and_line(corpus_run):
 def test_rerun_writes_nothing_twice(corpus_run):
     expect, db, _ = corpus_run
     archive = db.parent / "archive"
+    # their rows stay; re-reading them costs minutes
     for slow in (
         "two_hours.wav",
         "digital_silence_10min.wav",
-    ):  # their rows stay; re-reading them costs minutes
+    ):
         (archive / slow).rename(db.parent / slow)
     result = subprocess.run(
         [

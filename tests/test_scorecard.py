@@ -35,12 +35,13 @@ CASES = [
         True,
         True,
     ),
+    # the customer giving it is no deduction
     (
         [("pii.id_card", "info", "customer")],
         100,
         False,
         False,
-    ),  # the customer giving it is no deduction
+    ),
     ([("phrase.credential_request", "critical", "agent")], 0, True, True),
     ([("phrase.escalation", "major", "customer")], 100, False, True),
     ([("pii.phone", "critical", "agent")] * 3, 80, False, False),  # capped at 20
@@ -110,5 +111,5 @@ def test_invalid_scorecards_are_named(change, message):
 
 def test_malformed_scorecard_file_stops_with_file(tmp_path):
     (tmp_path / "scorecard.toml").write_text("version = \n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="scorecard.toml: not valid TOML"):
+    with pytest.raises(LexiconError, match=r"scorecard\.toml: not valid TOML"):
         load_scorecard(str(tmp_path))

@@ -201,9 +201,8 @@ def test_missing_finding_fields():
         "major",
     )
     assert (opening.start_s, opening.end_s) == (2.0, 17.0)  # first agent words + 15 s
-    assert opening.evidence.startswith("【喂，您说") and opening.evidence.endswith(
-        "】…"
-    )  # what was said instead
+    # what was said instead
+    assert opening.evidence.startswith("【喂，您说") and opening.evidence.endswith("】…")
     assert opening.root_cause == "process_execution.opening_script"
     assert (closing.rule_id, closing.start_s, closing.end_s) == ("script.closing", 32.0, 62.0)
     assert closing.evidence == "【嗯好的】"

@@ -16,7 +16,8 @@ import duckdb
 import httpx
 import pytest
 
-from flows.serve import api_is_healthy, free_port, port_is_free, prefect_executable
+from flows.server import api_is_healthy, free_port, port_is_free, prefect_executable
+from pipeline import OFFLINE_ENVIRONMENT
 
 from .conftest import SAMPLES
 
@@ -78,7 +79,7 @@ def site(tmp_path_factory, tmp_path) -> Path:
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", **extra)
+    env.update(OFFLINE_ENVIRONMENT, **extra)
     return env
 
 

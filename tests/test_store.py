@@ -13,8 +13,10 @@ import pytest
 from pipeline.config import PROJECT_ROOT
 from pipeline.reporting.charts import pareto_table
 from pipeline.scoring.scorecard import load_scorecard
-from pipeline.store.db import connect, migrations, start_run, write_call
+from pipeline.store.calls import write_call
+from pipeline.store.connection import connect, migrations
 from pipeline.store.reader import connect_reader
+from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 
 from .factories import call_result, finding
@@ -287,7 +289,7 @@ def test_writer_publishes_on_close(tmp_path):
 def test_agent_rate_baseline_needs_enough_history(tmp_path):
     from dataclasses import replace
 
-    from pipeline.store.db import agent_rate_baseline
+    from pipeline.store.runs import agent_rate_baseline
     from pipeline.types import CallMetrics
 
     con = connect(tmp_path / "b.duckdb")

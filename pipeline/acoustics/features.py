@@ -39,9 +39,8 @@ class ChannelFeatures:
 
     speech_prob: np.ndarray  # Silero probability per frame
     level_db: np.ndarray  # frame RMS in dBFS
-    tonality_db: (
-        np.ndarray
-    )  # strongest bins over the median bin, noise-whitened (~7.6 dB for noise)
+    # strongest bins over the median bin, noise-whitened (~7.6 dB for noise)
+    tonality_db: np.ndarray
     spectral_change: np.ndarray  # 1 - cosine similarity with the spectrum 0.5 s earlier
     noise_floor_db: float
     duration_s: float
@@ -130,9 +129,8 @@ def _high_passed_blocks(samples, n_frames: int, block_frames: int):
     # A DC offset or handling rumble is not speech, yet it would swing the frame levels that the
     # noise floor and the speech gate are measured by.
     high_pass = butter(2, 80.0, "highpass", fs=ANALYSIS_RATE, output="sos")
-    state = np.zeros_like(
-        sosfilt_zi(high_pass)
-    )  # zero initial state: as one sosfilt over the channel
+    # zero initial state: as one sosfilt over the channel
+    state = np.zeros_like(sosfilt_zi(high_pass))
     n_samples = len(samples)
     for first in range(0, n_frames, block_frames):
         last = min(n_frames, first + block_frames)

@@ -104,9 +104,8 @@ def silence_findings(gaps: Sequence[Gap], options: AcousticOptions) -> list[Draf
         elif gap.kind == "dead_air":
             if gap.before_role is None:
                 rule, context = "dead_air.call_start", "通话开始后无人说话"
-            elif (
-                gap.before_role == "unknown"
-            ):  # mono without speaker turns: nobody to attribute it to
+            # mono without speaker turns: nobody to attribute it to
+            elif gap.before_role == "unknown":
                 rule, context = "dead_air.unattributed", "无人说话"
             elif gap.before_role == gap.after_role:
                 rule, context = (

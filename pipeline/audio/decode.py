@@ -80,7 +80,7 @@ def _soundfile_blocks(path: Path) -> _Decoder:
     import soundfile
 
     # Through a Python file object: libsndfile cannot open names that are not valid UTF-8.
-    handle = open(path, "rb")
+    handle = open(path, "rb")  # noqa: SIM115  (the decoder owns it and closes it when done)
     try:
         sound = soundfile.SoundFile(handle)
     except BaseException:
@@ -109,7 +109,7 @@ def _pyav_blocks(path: Path) -> _Decoder:
     """The same from PyAV (FFmpeg), for containers libsndfile does not know."""
     import av
 
-    handle = open(path, "rb")
+    handle = open(path, "rb")  # noqa: SIM115  (the decoder owns it and closes it when done)
     try:
         container = av.open(handle)
         if not container.streams.audio:

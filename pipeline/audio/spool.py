@@ -72,8 +72,10 @@ class ChannelSpool:
     def __init__(self, n_channels: int, source_rate: int, directory: str | None = None) -> None:
         import soxr
 
+        # Open while the spool lives; close() (or the garbage collector) removes them.
         self._files = [
-            tempfile.TemporaryFile(prefix="callqa-audio-", dir=directory) for _ in range(n_channels)
+            tempfile.TemporaryFile(prefix="callqa-audio-", dir=directory)  # noqa: SIM115
+            for _ in range(n_channels)
         ]
         self._counts = [0] * n_channels
         self._stream = (

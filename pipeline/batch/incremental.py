@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.audio.decode import file_sha256
 from pipeline.batch.archive import parse_started_at, scan_archive
-from pipeline.batch.session import RunSummary
-from pipeline.store.db import queries
+from pipeline.store.connection import SqlConnection, queries
 from pipeline.types import CallResult, Recording
 
 SIDECAR_KEYS = ("call_id", "agent_id", "started_at")
@@ -136,7 +135,7 @@ def _sha256_or_none(path: Path) -> str | None:
 
 
 def plan_run(
-    con,
+    con: SqlConnection,
     root: Path | str,
     timezone: str,
     *,
@@ -195,9 +194,8 @@ def plan_run(
             sha, status, call_id, run_id = legacy[path]
             state = replace(state, sha256=_sha256_or_none(recording.path))
             skip = state.sha256 == sha and not (retry_failed and status == "failed")
-            if (
-                state.sha256 == sha
-            ):  # written by `callqa run`: remember it, so it is not hashed again
+            # written by `callqa run`: remember it, so it is not hashed again
+            if state.sha256 == sha:
                 con.execute(
                     q["upsert_processed_file"],
                     [
@@ -221,7 +219,7 @@ def plan_run(
     return plan
 
 
-def mark_processed(con, plan: RunPlan, result: CallResult, run_id: str) -> bool:
+def mark_processed(con: SqlConnection, plan: RunPlan, result: CallResult, run_id: str) -> bool:
     """Record that `result`'s recording is done, so later runs skip it while it is unchanged.
 
     Returns False (nothing recorded: the next run tries again) when the file's bytes could not
@@ -246,96 +244,3 @@ def mark_processed(con, plan: RunPlan, result: CallResult, run_id: str) -> bool:
         ],
     )
     return True
-
-
-def set_run_details(
-    con, run_id: str, *, kind: str, n_skipped: int | None, flow_run_id: str | None
-) -> None:
-    con.execute(
-        queries("incremental.sql")["set_run_details"], [kind, n_skipped, flow_run_id, run_id]
-    )
-
-
-@dataclass
-class BatchSummary(RunSummary):
-    """The counts of an incremental run, kept as calls are written; logged and returned at the end."""
-
-    n_found: int = 0
-    n_skipped: int = 0
-    n_out_of_range: int = 0
-    n_retry_next_run: int = 0  # failed for a transient reason: not marked processed
-    report_dir: Path | None = None
-
-    def add(self, result: CallResult, transient: bool = False) -> None:
-        super().add(result)
-        self.n_retry_next_run += int(transient and result.status != "ok")
-
-    @property
-    def real_time_factor(self) -> float | None:
-        """Processing time per second of audio (0.125 = 8x faster than real time)."""
-        return self.wall_s / self.audio_s if self.audio_s else None
-
-    def lines(self) -> list[str]:
-        rtf = self.real_time_factor
-        lines = [
-            f"run {self.run_id}: {self.n_found} recordings found, {self.n_ok + self.n_failed} processed, "
-            f"{self.n_skipped} skipped (unchanged since last processed)"
-            + (f", {self.n_out_of_range} outside the date range" if self.n_out_of_range else ""),
-            f"calls ok {self.n_ok}, failed {self.n_failed}"
-            + (
-                f" ({self.n_retry_next_run} transient: tried again next run)"
-                if self.n_retry_next_run
-                else ""
-            )
-            + f", flagged {self.n_flagged}",
-            f"audio {self.audio_s / 3600:.3f} h ({self.audio_s:.1f} s), wall time {self.wall_s:.1f} s, real-time factor "
-            + (f"{rtf:.3f} ({1 / rtf:.1f}x faster than real time)" if rtf else "n/a"),
-            "findings: "
-            + (
-                ", ".join(f"{c} {n}" for c, n in sorted(self.findings_by_category.items()))
-                or "none"
-            ),
-            f"database {self.db_path}"
-            + (f", read-only snapshot {self.snapshot_path}" if self.snapshot_path else ""),
-        ]
-        if self.report_dir:
-            lines.append(f"report {self.report_dir / 'flagged_calls.html'}")
-        lines += [f"failed {call_id}: {error}" for call_id, error in self.failures]
-        lines += [f"warning: {warning}" for warning in self.warnings]
-        return lines
-
-    def to_dict(self) -> dict:
-        """JSON-able: what the flow returns."""
-        return {
-            "run_id": self.run_id,
-            "db": str(self.db_path),
-            "snapshot": str(self.snapshot_path or ""),
-            "report_dir": str(self.report_dir or ""),
-            "n_found": self.n_found,
-            "n_skipped": self.n_skipped,
-            "n_out_of_range": self.n_out_of_range,
-            "n_ok": self.n_ok,
-            "n_failed": self.n_failed,
-            "n_retry_next_run": self.n_retry_next_run,
-            "n_flagged": self.n_flagged,
-            "audio_s": round(self.audio_s, 3),
-            "wall_s": round(self.wall_s, 3),
-            "real_time_factor": self.real_time_factor,
-            "findings_by_category": dict(self.findings_by_category),
-            "failures": self.failures,
-            "warnings": self.warnings,
-        }
-
-
-__all__ = [
-    "BatchSummary",
-    "FileState",
-    "RunPlan",
-    "call_day",
-    "discover",
-    "folder_date",
-    "mark_processed",
-    "plan_run",
-    "read_sidecar",
-    "set_run_details",
-]

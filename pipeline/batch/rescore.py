@@ -7,7 +7,7 @@ times: detectors fall back to segment times). What needs the audio or the raw di
 acoustic stage's findings and metrics, and PII findings (see pipeline.asr.cache) — is
 carried over as stored, with root causes mapped again. Calls are read, re-scored and rewritten
 a batch at a time, each batch in one transaction (a call is fully rewritten or untouched), with
-set-based statements (pipeline.store.db.replace_calls); every archive gets a run of kind `rescore`.
+set-based statements (pipeline.store.calls.replace_calls); every archive gets a run of kind `rescore`.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ import polars as pl
 from pipeline import __version__
 from pipeline.asr.cache import PII_DETECTOR, CachedTranscript, TranscriptCache
 from pipeline.asr.whisper import model_name
-from pipeline.batch.incremental import set_run_details
 from pipeline.config import Config
 from pipeline.process import detect, sort_findings
 from pipeline.provision.check import check_setup
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.scoring.scorecard import load_scorecard, score_call
-from pipeline.store import db as store_db
-from pipeline.store.db import queries
+from pipeline.store import runs
+from pipeline.store.connection import queries
+from pipeline.store.runs import set_run_details
 from pipeline.store.writer import StoreWriter
 from pipeline.text.lexicon import ruleset_version
 from pipeline.types import (
@@ -289,7 +289,7 @@ def rescore(
             )
             archive_calls = calls.filter(of_archive)
             # A run per archive: the report links recordings through the run's archive.
-            run_id = store_db.start_run(
+            run_id = runs.start_run(
                 writer,
                 version=__version__,
                 archive=archive,
@@ -315,10 +315,9 @@ def rescore(
                         summary,
                         on_call,
                     )
-                audio_s = sum(
-                    durations, audio_s
-                )  # added one by one, in call order: the same float every time
-            store_db.finish_run(
+                # added one by one, in call order: the same float every time
+                audio_s = sum(durations, audio_s)
+            runs.finish_run(
                 writer,
                 run_id,
                 n_ok=archive_calls.height,

@@ -1,130 +1,316 @@
-"""Run the pipeline over an archive folder into DuckDB (what `callqa run` does).
+"""One run over an archive, as `callqa run` and the nightly / backfill flows all make it.
 
-Everything that can be wrong with the set-up — the model, the lexicons — is checked before
-the first recording is read; everything that can be wrong with one recording is recorded
-for that call and the batch goes on.
+A `RunSession` owns what a run is besides processing calls: the set-up check before any audio
+is read, the store writer (DuckDB allows one writing process), the plan of which recordings to
+process, the run's row, recordings whose bytes are already stored under another call, each
+agent's speech-rate baseline, the summary, retention and the report. Its caller only decides how
+the calls are executed: one after the other (`run_archive`), or as Prefect tasks on a thread
+pool or Dask (flows/), each running a `CallJob`.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
 from pipeline import __version__
-from pipeline.asr.cache import cache_dir
+from pipeline.asr.cache import TranscriptCache, cache_dir
 from pipeline.asr.whisper import model_name
-from pipeline.batch.archive import scan_archive
-from pipeline.config import Config
+from pipeline.batch.incremental import RunPlan, discover, mark_processed, plan_run
+from pipeline.batch.summary import RunSummary
+from pipeline.config import Config, check_date_range
 from pipeline.errors import CallqaError
-from pipeline.process import duplicate_result, process_call, sha256_if_readable
+from pipeline.process import process_call, sha256_if_readable
 from pipeline.provision.check import check_setup
-from pipeline.store import db as store_db
-from pipeline.store.retention import PurgeSummary, purge
+from pipeline.reporting.report import write_report
+from pipeline.store import runs
+from pipeline.store.retention import purge
 from pipeline.store.writer import StoreWriter
 from pipeline.text.lexicon import ruleset_version
-from pipeline.types import CallResult, Recording
+from pipeline.types import CallResult, RateBaseline, Recording
+
+RunKind = Literal["run", "nightly", "backfill"]
+# Worth another try: a share that hiccuped, memory another call was holding. Bad audio is not
+# among them: process_call records it as a failed call and never raises for it.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, MemoryError)
 
 
-@dataclass
-class RunSummary:
-    run_id: str
-    db_path: Path
-    snapshot_path: Path | None = None
-    n_ok: int = 0
-    n_flagged: int = 0
-    n_failed: int = 0
-    audio_s: float = 0.0
-    wall_s: float = 0.0
-    findings_by_category: Counter = field(default_factory=Counter)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (call_id, error)
-    warnings: list[str] = field(default_factory=list)
-    purged: PurgeSummary | None = None
+def _quiet(message: str) -> None:
+    pass
 
-    def add(self, result: CallResult) -> None:
-        if result.status == "ok":
-            self.n_ok += 1
-            self.audio_s += result.transcript.audio.duration_s
-            self.findings_by_category.update(f.category for f in result.findings)
-            self.n_flagged += int(bool(result.score and result.score.flagged))
-        else:
-            self.n_failed += 1
-            self.failures.append((result.recording.call_id, result.error or ""))
+
+@dataclass(frozen=True)
+class CallJob:
+    """One recording to process, with all a worker needs (picklable: Dask workers get it)."""
+
+    recording: Recording
+    config: Config
+    rate_baseline: RateBaseline | None = None
+    cache_dir: Path | None = None  # None: no transcript cache (`callqa run`)
+    refresh: bool = False  # transcribe again even when the cache has the transcript
+
+    def run(self, transient_errors: tuple[type[BaseException], ...] = ()) -> CallResult:
+        cache = (
+            TranscriptCache(self.cache_dir, self.refresh) if self.cache_dir is not None else None
+        )
+        return process_call(
+            self.recording,
+            self.config,
+            cache,
+            transient_errors=transient_errors,
+            rate_baseline=self.rate_baseline,
+        )
+
+
+def duplicate_result(
+    recording: Recording, sha256: str, original_call_id: str, original_path: str
+) -> CallResult:
+    """A recording whose bytes are already stored as another call: recorded, not counted twice."""
+    return CallResult(
+        recording=recording,
+        status="failed",
+        error=(
+            f"{recording.shown_path}: same audio as {original_path} (call {original_call_id}, "
+            f"sha256 {sha256[:12]}…); not processed twice"
+        ),
+        error_kind="DuplicateRecording",
+        audio_sha256=sha256,
+    )
+
+
+def lost_result(recording: Recording, exc: BaseException, tries: int) -> CallResult:
+    """A call whose task kept failing for a transient reason (or whose worker was lost)."""
+    return CallResult(
+        recording=recording,
+        status="failed",
+        error=f"{recording.shown_path}: {type(exc).__name__}: {exc} (failed {tries} time(s); tried again next run)",
+        error_kind=type(exc).__name__,
+    )
+
+
+class RunSession:
+    """Use as a context manager: the store is open from `with` to its end.
+
+    `kind` is what the run is recorded as; `incremental` plans only recordings new or changed
+    since they were last processed (else every recording under `archive`); `cache` keeps
+    transcripts on disk so a re-run does not transcribe again; `report` writes the run's
+    flagged-call report when calls were processed. `log` and `warn` receive progress lines.
+    """
+
+    def __init__(
+        self,
+        archive: Path | str,
+        config: Config,
+        *,
+        db: Path | str | None = None,
+        kind: RunKind = "run",
+        incremental: bool = False,
+        cache: bool = False,
+        report: bool = False,
+        refresh: bool = False,
+        retry_failed: bool = False,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        flow_run_id: str | None = None,
+        log: Callable[[str], None] = _quiet,
+        warn: Callable[[str], None] = _quiet,
+    ):
+        self.root = Path(archive)
+        if not self.root.is_dir():
+            raise CallqaError(f"{self.root}: archive folder not found")
+        check_date_range(date_from, date_to)
+        check_setup(config)
+        self.config = config
+        self.db_path = Path(db) if db else config.paths.db
+        self.snapshot_path = config.snapshot_for(self.db_path)
+        self.kind, self.incremental, self.cache, self.report = kind, incremental, cache, report
+        self.refresh, self.retry_failed = refresh, retry_failed
+        self.date_from, self.date_to, self.flow_run_id = date_from, date_to, flow_run_id
+        self.log, self.warn = log, warn
+        self.started = time.perf_counter()
+        self.writer: StoreWriter | None = None
+        self.plan_: RunPlan | None = None
+        self.summary: RunSummary | None = None
+        self._first_of_bytes: dict[
+            str, tuple[str, str]
+        ] = {}  # sha256 -> (call_id, path) in this run
+
+    def __enter__(self) -> RunSession:
+        store = self.config.store
+        self.writer = StoreWriter(
+            self.db_path, self.snapshot_path, store.publish_every_s, self.config.archive.timezone
+        )
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
     @property
-    def audio_hours(self) -> float:
-        return self.audio_s / 3600
+    def store(self) -> StoreWriter:
+        if self.writer is None:
+            raise RuntimeError("the run session is not open: use it in a `with` block")
+        return self.writer
 
+    @property
+    def run_id(self) -> str:
+        if self.summary is None:
+            raise RuntimeError("the run has not started: call plan() first")
+        return self.summary.run_id
 
-def run_archive(
-    root: Path | str,
-    config: Config,
-    db_path: Path | None = None,
-    on_start: Callable[[list[Recording]], None] = lambda recordings: None,
-    on_call: Callable[[CallResult], None] = lambda result: None,
-) -> RunSummary:
-    root = Path(root)
-    if not root.is_dir():
-        raise CallqaError(f"{root}: archive folder not found")
-    check_setup(config)
-    db_path = Path(db_path or config.paths.db)
-    archive = scan_archive(root, config.archive.timezone)
-    started = time.perf_counter()
-    snapshot = (
-        config.paths.snapshot
-        if db_path == config.paths.db
-        else db_path.with_name(db_path.stem + "-read.duckdb")
-    )
-    with StoreWriter(
-        db_path, snapshot, config.store.publish_every_s, config.archive.timezone
-    ) as writer:
-        if archive.agents:
-            store_db.write_agents(writer.con, archive.agents)
-        run_id = store_db.start_run(
-            writer.con,
+    def plan(self) -> list[Recording]:
+        """Which recordings this run processes; starts the run's row in the store."""
+        timezone = self.config.archive.timezone
+        if self.incremental:
+            plan = plan_run(
+                self.store,
+                self.root,
+                timezone,
+                refresh=self.refresh,
+                retry_failed=self.retry_failed,
+                date_from=self.date_from,
+                date_to=self.date_to,
+            )
+        else:
+            recordings, agents, warnings = discover(self.root, timezone)
+            plan = RunPlan(
+                root=self.root.resolve(), to_process=recordings, agents=agents, warnings=warnings
+            )
+        self.plan_ = plan
+        if plan.agents:
+            runs.write_agents(self.store, plan.agents)
+        config = self.config
+        run_id = runs.start_run(
+            self.store,
             version=__version__,
-            archive=str(root.resolve()),
+            archive=str(plan.root),
             config=config.to_dict(),
             config_hash=config.hash(),
             asr_model=model_name(config.models.whisper),
             ruleset_version=ruleset_version(config.paths.lexicons),
         )
-        summary = RunSummary(
-            run_id=run_id, db_path=db_path, snapshot_path=snapshot, warnings=list(archive.warnings)
+        if self.kind != "run":  # runs of `callqa run` keep kind NULL (the schema says so)
+            runs.set_run_details(
+                self.store,
+                run_id,
+                kind=self.kind,
+                n_skipped=len(plan.skipped),
+                flow_run_id=self.flow_run_id,
+            )
+        self.summary = RunSummary(
+            run_id=run_id,
+            db_path=self.db_path.resolve(),
+            snapshot_path=self.snapshot_path.resolve(),
+            n_found=len(plan.to_process) + len(plan.skipped) + plan.out_of_range,
+            n_skipped=len(plan.skipped),
+            n_out_of_range=plan.out_of_range,
+            warnings=plan.warnings,
         )
-        on_start(archive.recordings)
-        for recording in archive.recordings:
-            baseline = store_db.agent_rate_baseline(
-                writer.con,
-                recording.agent_id,
-                recording.call_id,
-                config.acoustics.rate_baseline_min_calls,
+        for warning in plan.warnings:
+            self.warn(warning)
+        outside = (
+            f", {plan.out_of_range} outside {self.date_from}..{self.date_to}"
+            if plan.out_of_range
+            else ""
+        )
+        self.log(
+            f"run {run_id} ({self.kind}): {len(plan.to_process)} to process, "
+            f"{len(plan.skipped)} unchanged and skipped{outside}"
+        )
+        return plan.to_process
+
+    def job(self, recording: Recording, config: Config | None = None) -> CallJob | CallResult:
+        """The work of one recording (with the agent's rate baseline from the calls written so
+        far), or its result at once when its bytes are already stored (or planned in this run)
+        under another call. `config`: the workers' own (Dask: fewer ASR threads each)."""
+        sha256 = sha256_if_readable(recording.path)
+        if sha256:
+            original = self._first_of_bytes.get(sha256) or runs.same_audio_elsewhere(
+                self.store, sha256, recording.call_id
             )
-            sha256 = sha256_if_readable(recording.path)
-            original = (
-                store_db.same_audio_elsewhere(writer.con, sha256, recording.call_id)
-                if sha256
-                else None
-            )
-            if original:
-                result = duplicate_result(recording, sha256, *original)
-            else:
-                result = process_call(recording, config, rate_baseline=baseline)
-            writer.write_call(result, run_id)
-            summary.add(result)
-            on_call(result)
+            if original and original[0] != recording.call_id:
+                return duplicate_result(recording, sha256, *original)
+            self._first_of_bytes.setdefault(sha256, (recording.call_id, recording.shown_path))
+        baseline = runs.agent_rate_baseline(
+            self.store,
+            recording.agent_id,
+            recording.call_id,
+            self.config.acoustics.rate_baseline_min_calls,
+        )
+        return CallJob(
+            recording,
+            config or self.config,
+            baseline,
+            cache_dir(self.config) if self.cache else None,
+            self.refresh,
+        )
+
+    def record(self, result: CallResult, *, transient: bool = False) -> None:
+        """Write one call's result; a call that failed for a transient reason stays unmarked, so
+        the next incremental run tries it again."""
+        self.store.write_call(result, self.run_id)
+        if not transient and self.plan_ is not None:
+            mark_processed(self.store, self.plan_, result, self.run_id)
+        if self.summary is not None:
+            self.summary.add(result, transient=transient)
+
+    def finish(self) -> RunSummary:
+        """Retention, the run's totals and (when asked and calls were processed) the report."""
+        summary, config = self.summary, self.config
+        if summary is None:
+            raise RuntimeError("the run has not started: call plan() first")
         summary.purged = purge(
-            writer.con, config.retention.days, config.archive.timezone, cache_dir(config)
+            self.store, config.retention.days, config.archive.timezone, cache_dir(config)
         )
-        summary.wall_s = time.perf_counter() - started
-        store_db.finish_run(
-            writer.con,
-            run_id,
+        if summary.purged and (summary.purged.calls or summary.purged.cache_files):
+            self.log(
+                f"retention: purged the transcripts of {summary.purged.calls} call(s) dated before "
+                f"{summary.purged.before} and {summary.purged.cache_files} cached transcript(s)"
+            )
+        summary.wall_s = time.perf_counter() - self.started
+        runs.finish_run(
+            self.store,
+            summary.run_id,
             n_ok=summary.n_ok,
             n_failed=summary.n_failed,
             audio_s=summary.audio_s,
             wall_s=summary.wall_s,
         )
-    return summary
+        if self.report and summary.n_ok + summary.n_failed:
+            summary.report_dir = config.paths.output_dir / "reports" / summary.run_id
+            write_report(
+                self.store.con,
+                summary.report_dir,
+                run_id=summary.run_id,
+                new_hire_days=config.review.new_hire_days,
+                sample_percent=config.review.sample_percent,
+                timezone=config.archive.timezone,
+            )
+        return summary
+
+
+def run_archive(
+    root: Path | str,
+    config: Config,
+    db_path: Path | str | None = None,
+    on_start: Callable[[list[Recording]], None] = lambda recordings: None,
+    on_call: Callable[[CallResult], None] = lambda result: None,
+) -> RunSummary:
+    """`callqa run`: every recording under `root`, one after the other, into DuckDB."""
+    with RunSession(root, config, db=db_path) as session:
+        recordings = session.plan()
+        on_start(recordings)
+        for recording in recordings:
+            job = session.job(recording)
+            result = job if isinstance(job, CallResult) else job.run()
+            session.record(result)
+            on_call(result)
+        return session.finish()

@@ -15,13 +15,13 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
+from pipeline.detectors.pii_recognizers import Recognition, recognitions
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
@@ -75,7 +75,7 @@ class ContextWords:
     def nearest(self, before: str, after: str) -> ContextWord | None:
         """The last context word in `before`, or else the first in `after`."""
         last = None
-        for last in self.pattern.finditer(before):
+        for last in self.pattern.finditer(before):  # noqa: B007  (the loop keeps the last match)
             pass
         if last is None:
             last = self.pattern.search(after)
@@ -126,100 +126,6 @@ def load_context_words(lexicon_dir: str) -> ContextWords:
     return ContextWords(by_text, pattern)
 
 
-# --- recognizers: pattern + validate --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recognition:
-    entity: str
-    number: str  # the digits that identify the number (a mobile without its 86 prefix)
-    base_score: float
-    checks: dict[str, bool]
-
-
-# First two digits of a resident ID: provinces, plus 71 Taiwan, 81/82 Hong Kong/Macau,
-# 83 Taiwan residence permits.
-PROVINCE_CODES = frozenset(
-    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46]
-    + [50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
-)
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK_CHARS = "10X98765432"
-_ID18 = re.compile(r"\d{17}[\dX]")
-_ID15 = re.compile(r"\d{15}")
-_CARD = re.compile(r"\d{16,19}")
-_MOBILE = re.compile(r"(?:0086|86)?(1[3-9]\d{9})")
-# Mobile prefixes in use for voice (140–144 are data-only IoT numbers; 154, 160/161/163/164/168/169, 179 unassigned).
-_ALLOCATED_MOBILE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9\d)")
-
-
-def id_check_char(first17: str) -> str:
-    """ISO 7064 MOD 11-2 check character of the first 17 digits of an ID number."""
-    return ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11]
-
-
-def valid_birth_date(yyyymmdd: str, today: date | None = None) -> bool:
-    try:
-        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
-    except ValueError:
-        return False
-    return date(1900, 1, 1) <= born <= (today or date.today())
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, digit in enumerate(reversed(digits)):
-        value = int(digit) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def recognize_id_card(digits: str) -> Recognition | None:
-    if _ID18.fullmatch(digits):
-        checks = {
-            "province": int(digits[:2]) in PROVINCE_CODES,
-            "birth_date": valid_birth_date(digits[6:14]),
-            "check_digit": id_check_char(digits[:17]) == digits[17],
-        }
-        return Recognition("id_card", digits, 0.85, checks) if all(checks.values()) else None
-    if _ID15.fullmatch(digits):
-        # Legacy numbers (before 1999): 19YYMMDD birth date, no check digit — weak without context.
-        checks = {
-            "province": int(digits[:2]) in PROVINCE_CODES,
-            "birth_date": valid_birth_date("19" + digits[6:12]),
-        }
-        return Recognition("id_card", digits, 0.45, checks) if all(checks.values()) else None
-    return None
-
-
-def recognize_bank_card(digits: str) -> Recognition | None:
-    if not _CARD.fullmatch(digits):
-        return None
-    checks = {"luhn": luhn_valid(digits), "unionpay_prefix": digits.startswith("62")}
-    if checks["luhn"]:
-        return Recognition("bank_card", digits, 0.6, checks)
-    if checks["unionpay_prefix"]:
-        # Many UnionPay numbers fail Luhn: accepted only next to a card context word.
-        return Recognition("bank_card", digits, 0.3, checks)
-    return None
-
-
-def recognize_phone(digits: str) -> Recognition | None:
-    match = _MOBILE.fullmatch(digits)
-    if not match:
-        return None
-    number = match.group(1)
-    checks = {"allocated_prefix": bool(_ALLOCATED_MOBILE.match(number))}
-    return Recognition("phone", number, 0.65 if checks["allocated_prefix"] else 0.3, checks)
-
-
-RECOGNIZERS: tuple[Callable[[str], Recognition | None], ...] = (
-    recognize_id_card,
-    recognize_bank_card,
-    recognize_phone,
-)
-
-
 def score_with_context(recognition: Recognition, context: ContextWord | None) -> float:
     score = recognition.base_score
     if context is not None and recognition.entity in context.entities:
@@ -227,11 +133,6 @@ def score_with_context(recognition: Recognition, context: ContextWord | None) ->
     elif context is not None and context.effect == "raise":
         score -= CONTEXT_OTHER_KIND
     return round(min(1.0, max(0.0, score)), 2)
-
-
-def recognitions(digits: str) -> list[Recognition]:
-    """Every kind of number `digits` can be (18 digits may be an ID and a card)."""
-    return [found for recognizer in RECOGNIZERS if (found := recognizer(digits)) is not None]
 
 
 def best_recognition(

@@ -11,13 +11,13 @@ time and a word has one speaker. Speakers are named in order of first speech. St
 never diarized: their parties come from the channels (pipeline.parties.stereo).
 
 pyannote.audio is an optional extra; without it a mono call fails with a sentence saying how to
-install it. Telemetry is off: PYANNOTE_METRICS_ENABLED=false is set before pyannote is imported.
+install it. Telemetry is off: importing pipeline sets PYANNOTE_METRICS_ENABLED=false and
+HF_HUB_OFFLINE=1 (pipeline.OFFLINE_ENVIRONMENT) before pyannote can be imported.
 """
 
 from __future__ import annotations
 
 import inspect
-import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -27,11 +27,6 @@ import numpy as np
 from pipeline.errors import CallqaError
 from pipeline.options import DiarizationOptions
 from pipeline.types import Turn
-
-os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
-os.environ.setdefault(
-    "HF_HUB_OFFLINE", "1"
-)  # a config naming a hub model fails at once instead of downloading
 
 SAMPLE_RATE = 16_000
 INSTALL_HINT = ".venv/bin/pip install -e '.[diarize]' (make run / make test do it)"

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipeline.config import load_config
 from pipeline.reporting.charts import pareto_table  # noqa: F401  (re-exported for notebooks)
-from pipeline.store.db import queries
+from pipeline.store.connection import queries
 from pipeline.store.reader import connect_reader
 
 DB_ENV = "CALLQA_DB"
@@ -73,7 +73,7 @@ def use_cjk_font() -> None:
         for n in ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "SimHei")
         if n in names
     ]
-    matplotlib.rcParams["font.sans-serif"] = preferred + ["DejaVu Sans"]
+    matplotlib.rcParams["font.sans-serif"] = [*preferred, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from pipeline.errors import CallqaError
 from pipeline.reporting.charts import heatmap_html, pareto_svg, pareto_table
-from pipeline.store.db import queries
+from pipeline.store.connection import queries
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }

@@ -35,11 +35,9 @@ class ScorecardItem:
             return False
         if self.role and finding.role != self.role:
             return False
-        if self.min_severity and SEVERITIES.index(finding.severity) < SEVERITIES.index(
+        return not self.min_severity or SEVERITIES.index(finding.severity) >= SEVERITIES.index(
             self.min_severity
-        ):
-            return False
-        return True
+        )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.store.db import queries
+from pipeline.store.connection import SqlConnection, queries, transaction
 
 log = logging.getLogger("callqa")
 
@@ -30,7 +30,11 @@ class PurgeSummary:
 
 
 def purge(
-    con, days: int, timezone: str, cache_directory: Path | None = None, today: date | None = None
+    con: SqlConnection,
+    days: int,
+    timezone: str,
+    cache_directory: Path | None = None,
+    today: date | None = None,
 ) -> PurgeSummary | None:
     """Purge calls with a call_date more than `days` days before `today`; 0 days keeps everything."""
     if days <= 0:
@@ -40,14 +44,9 @@ def purge(
     q = queries()
     call_ids = [row[0] for row in con.execute(q["calls_to_purge"], {"before": before}).fetchall()]
     if call_ids:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for name in ("purge_segments", "purge_evidence", "mark_purged"):
                 con.execute(q[name], {"call_ids": call_ids})
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     cache_files = 0
     if cache_directory is not None and Path(cache_directory).is_dir():
         # Cached transcripts are files of their own: age by when they were written.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.store.db import migrate
+from pipeline.store.connection import migrate
 
 HEADER = """# callqa database schema
 

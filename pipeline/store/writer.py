@@ -14,12 +14,15 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
-from pipeline.store import db as store_db
+from pipeline.store.calls import replace_calls, write_calls
+from pipeline.store.connection import connect
 from pipeline.types import CallResult
 
 
@@ -37,7 +40,7 @@ class StoreWriter:
         self.timezone = timezone
         # Calls may finish on several threads; DuckDB connections are not for concurrent use.
         self._lock = threading.RLock()
-        self.con = store_db.connect(self.db_path)
+        self.con = connect(self.db_path)
         self._last_publish = time.monotonic()
 
     def __enter__(self) -> StoreWriter:
@@ -46,9 +49,13 @@ class StoreWriter:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def execute(self, sql: str, params: list | None = None):
+    def execute(self, sql: str, params: Any = None, /) -> duckdb.DuckDBPyConnection:
         with self._lock:
             return self.con.execute(sql, params or [])
+
+    def executemany(self, sql: str, rows: Sequence[Any], /) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            return self.con.executemany(sql, rows)
 
     def frame(self, sql: str, params: dict | None = None) -> pl.DataFrame:
         """A query's result as a polars frame (through Arrow, without a row-by-row copy)."""
@@ -61,16 +68,16 @@ class StoreWriter:
     def write_calls(self, results: list[CallResult], run_id: str) -> None:
         """Several calls in one transaction (bulk work); the snapshot is republished when due."""
         with self._lock:
-            store_db.write_calls(self.con, results, run_id, self.timezone)
+            write_calls(self.con, results, run_id, self.timezone)
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 
     def replace_calls(
         self, results: list[CallResult], run_id: str, stored_segments: dict[str, list[tuple]]
     ) -> None:
-        """A batch of re-scored calls in one transaction, set-based (store_db.replace_calls)."""
+        """A batch of re-scored calls in one transaction, set-based (pipeline.store.calls.replace_calls)."""
         with self._lock:
-            store_db.replace_calls(self.con, results, run_id, self.timezone, stored_segments)
+            replace_calls(self.con, results, run_id, self.timezone, stored_segments)
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 

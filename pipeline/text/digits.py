@@ -78,9 +78,8 @@ ONE_AS_WORD_BEFORE = frozenset("下样樣起般直定共些会會旦切致个個
 class DigitRun:
     """One number as read out: its digit groups in the text and the digits they stand for."""
 
-    groups: tuple[
-        tuple[int, int], ...
-    ]  # (start, end) character spans; separators between them are dropped
+    # (start, end) character spans; separators between them are dropped
+    groups: tuple[tuple[int, int], ...]
     digits: str  # ASCII digits, with "X" last when an ID check character was spoken
     check_span: tuple[int, int] | None = None
 

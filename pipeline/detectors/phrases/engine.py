@@ -248,9 +248,8 @@ def role_text(transcript: Transcript, role: Role) -> JoinedText:
         return cached[1]
     joined = JoinedText.of([s for s in transcript.segments if s.role == role])
     if len(_ROLE_TEXTS) >= _ROLE_TEXTS_KEPT:
-        _ROLE_TEXTS.pop(
-            next(iter(_ROLE_TEXTS), None), None
-        )  # tolerant of another thread evicting too
+        # tolerant of another thread evicting too
+        _ROLE_TEXTS.pop(next(iter(_ROLE_TEXTS), None), None)
     _ROLE_TEXTS[key] = (transcript, joined)
     return joined
 
@@ -303,9 +302,8 @@ def iter_matches(
                     text, start, end, gaps, spec.negation_before, spec.negation_after
                 )
             )
-            and _on_word_edges(
-                book, segment.text, start - base, end - base
-            )  # the costly check last
+            # the costly check last
+            and _on_word_edges(book, segment.text, start - base, end - base)
         )
         if accepted:
             yield PhraseMatch(rule, segment, start - base, end - base, matched_by)

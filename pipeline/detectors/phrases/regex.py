@@ -50,9 +50,8 @@ def _unit_paths(rule: PhraseRule) -> list[tuple[str, ...]]:
     # Numbers and Latin words stand alone: 12315 is not inside 13812315678, CVV not in CVV2.
     first, last = fold_chars(rule.pieces[0][0]), fold_chars(rule.pieces[-1][-1])
     if first.isascii() and first.isalnum():
-        rest.insert(
-            0, "(?<![0-9].)" if first.isdigit() else "(?<![a-z].)"
-        )  # looked at after the first code
+        # looked at after the first code
+        rest.insert(0, "(?<![0-9].)" if first.isdigit() else "(?<![a-z].)")
     if last.isascii() and last.isalnum():
         rest.append("(?![0-9])" if last.isdigit() else "(?![a-z0-9])")
     return [(re.escape(code), *rest) for code in phrase_char_codes(rule.pieces[0][0], rule.pinyin)]

@@ -1,5 +1,5 @@
 -- callqa schema, version 1: runs, calls, segments, findings, agents.
--- Applied once by pipeline.store.db.migrate(); recorded in schema_migrations.
+-- Applied once by pipeline.store.connection.migrate(); recorded in schema_migrations.
 
 CREATE TABLE runs (
     run_id          VARCHAR PRIMARY KEY,

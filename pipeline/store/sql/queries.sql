@@ -1,4 +1,4 @@
--- Statements the store runs, one per "-- name:" block (loaded by pipeline.store.db).
+-- Statements the store runs, one per "-- name:" block (loaded by pipeline.store.connection.queries).
 
 -- name: delete_findings
 DELETE FROM findings WHERE call_id = ?;
@@ -84,7 +84,7 @@ SELECT call_id, audio_path FROM calls
 WHERE audio_sha256 = $sha256 AND call_id <> $call_id AND status = 'ok'
 ORDER BY processed_at LIMIT 1;
 
--- Set-based replacement of a batch of calls (pipeline.store.db.replace_calls, callqa rescore), from
+-- Set-based replacement of a batch of calls (pipeline.store.calls.replace_calls, callqa rescore), from
 -- registered frames: new_calls, new_segments, new_findings, new_scores and new_score_items hold the
 -- new rows ($first and $last: the batch's smallest and largest call id). Rows are upserted and what
 -- the new rows do not cover is deleted: a row deleted and inserted again costs DuckDB index updates

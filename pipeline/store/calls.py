@@ -1,4 +1,4 @@
-"""DuckDB connect / migrate / write. SQL lives in sql/: numbered migrations and queries.sql.
+"""Writing calls: each call's rows in every table, replaced in one transaction.
 
 A call is written in one transaction that first deletes its old rows, so re-processing a
 call replaces it and a crash mid-write leaves the call either fully written or absent.
@@ -8,109 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import statistics
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
+from pipeline.store.connection import SqlConnection, queries, transaction
 from pipeline.text.masking import mask_segment_texts
-from pipeline.types import CallResult, RateBaseline
-
-SQL_DIR = Path(__file__).parent / "sql"
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+from pipeline.types import CallResult
 
 
-@lru_cache(maxsize=4)
-def queries(filename: str = "queries.sql") -> dict[str, str]:
-    """The `-- name:` blocks of a file in sql/ (queries.sql: the writes; report.sql: the report)."""
-    text = (SQL_DIR / filename).read_text(encoding="utf-8")
-    blocks = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
-    return {name: body.strip() for name, body in zip(blocks[1::2], blocks[2::2])}
-
-
-def migrations() -> list[tuple[int, Path]]:
-    found = []
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if match:
-            found.append((int(match.group(1)), path))
-    return found
-
-
-def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    db_path = Path(db_path)
-    if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path), read_only=read_only)
-    if not read_only:
-        migrate(con)
-    return con
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations not yet recorded; each in its own transaction. Returns those applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())"
-    )
-    done = {row[0] for row in con.execute(queries()["applied_migrations"]).fetchall()}
-    applied = []
-    for version, path in migrations():
-        if version in done:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, path.name]
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        applied.append(version)
-    return applied
-
-
-def start_run(
-    con,
-    *,
-    version: str,
-    archive: str | None,
-    config: dict,
-    config_hash: str,
-    asr_model: str | None,
-    ruleset_version: str | None,
-) -> str:
-    run_id = uuid.uuid4().hex[:12]
-    con.execute(
-        queries()["insert_run"],
-        [
-            run_id,
-            version,
-            archive,
-            config_hash,
-            json.dumps(config, ensure_ascii=False),
-            asr_model,
-            ruleset_version,
-        ],
-    )
-    return run_id
-
-
-def finish_run(
-    con, run_id: str, *, n_ok: int, n_failed: int, audio_s: float, wall_s: float
-) -> None:
-    con.execute(queries()["finish_run"], [n_ok, n_failed, audio_s, wall_s, run_id])
-
-
-def insert_rows(con, insert_sql: str, rows: list[list] | list[tuple]) -> None:
+def insert_rows(con: SqlConnection, insert_sql: str, rows: list[list] | list[tuple]) -> None:
     """Run a one-row `INSERT … VALUES (?, …)` for many rows as one statement.
 
     DuckDB's executemany runs the statement once per row (about 1 ms each): a call with 80
@@ -139,27 +49,24 @@ def call_date(result: CallResult, timezone: str) -> date:
     return started.astimezone(zone).date() if started else datetime.now(zone).date()
 
 
-def write_call(con, result: CallResult, run_id: str, timezone: str = "Asia/Shanghai") -> None:
+def write_call(
+    con: SqlConnection, result: CallResult, run_id: str, timezone: str = "Asia/Shanghai"
+) -> None:
     """Replace everything stored for this call with `result`, atomically."""
     write_calls(con, [result], run_id, timezone)
 
 
 def write_calls(
-    con, results: list[CallResult], run_id: str, timezone: str = "Asia/Shanghai"
+    con: SqlConnection, results: list[CallResult], run_id: str, timezone: str = "Asia/Shanghai"
 ) -> None:
     """Replace the stored rows of several calls in one transaction (all or none).
 
     A commit costs more than writing a call (the log is synced), so bulk work such as rescore
     writes calls in batches; the nightly run writes each call as it finishes.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for result in results:
             _replace_call_rows(con, result, run_id, timezone)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 @dataclass
@@ -250,7 +157,7 @@ def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
     )
 
 
-def _replace_call_rows(con, result: CallResult, run_id: str, timezone: str) -> None:
+def _replace_call_rows(con: SqlConnection, result: CallResult, run_id: str, timezone: str) -> None:
     q = queries()
     rows = call_rows(result, run_id, timezone)
     call_id = result.recording.call_id
@@ -363,7 +270,7 @@ def _frame(rows: list[list] | list[tuple], columns: dict) -> pl.DataFrame:
 
 
 def replace_calls(
-    con,
+    con: duckdb.DuckDBPyConnection,
     results: list[CallResult],
     run_id: str,
     timezone: str,
@@ -418,58 +325,15 @@ def replace_calls(
     q = queries()
     for name, frame in frames.items():
         con.register(name, frame)
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(q["upsert_batch_calls"])
-        for table in ("segments", "findings"):
-            con.execute(q[f"delete_batch_extra_{table}"], batch_range)
-            con.execute(q[f"upsert_batch_{table}"])
-        for table in ("scores", "score_items"):
-            con.execute(q[f"delete_batch_dropped_{table}"], batch_range)
-            con.execute(q[f"upsert_batch_{table}"])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.execute(q["upsert_batch_calls"])
+            for table in ("segments", "findings"):
+                con.execute(q[f"delete_batch_extra_{table}"], batch_range)
+                con.execute(q[f"upsert_batch_{table}"])
+            for table in ("scores", "score_items"):
+                con.execute(q[f"delete_batch_dropped_{table}"], batch_range)
+                con.execute(q[f"upsert_batch_{table}"])
     finally:
         for name in frames:
             con.unregister(name)
-
-
-def agent_rate_baseline(
-    con, agent_id: str | None, call_id: str, min_calls: int, window: int = 200
-) -> RateBaseline | None:
-    """The agent's usual speech rate (median and robust spread of their recent calls), once
-    there are at least `min_calls` of them; None before that."""
-    if not agent_id:
-        return None
-    rates = [
-        row[0]
-        for row in con.execute(
-            queries()["agent_rate_history"],
-            {"agent_id": agent_id, "call_id": call_id, "limit": window},
-        ).fetchall()
-    ]
-    if len(rates) < min_calls:
-        return None
-    median = statistics.median(rates)
-    mad = statistics.median(abs(r - median) for r in rates)
-    return RateBaseline(median_cpm=median, spread_cpm=max(1.4826 * mad, 1.0), n_calls=len(rates))
-
-
-def same_audio_elsewhere(con, sha256: str, call_id: str) -> tuple[str, str] | None:
-    """(call_id, audio_path) of another stored call with the same audio bytes, if any."""
-    rows = con.execute(
-        queries()["same_audio_elsewhere"], {"sha256": sha256, "call_id": call_id}
-    ).fetchall()
-    return rows[0] if rows else None
-
-
-def write_agents(con, rows: list[tuple[str, str | None, str | None, str | None]]) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.executemany(queries()["upsert_agent"], [list(r) for r in rows])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
