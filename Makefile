@@ -10,11 +10,10 @@ STAMP  := $(VENV)/.callqa-installed
 # One manifest per embedded model: a machine set up before a model was added gets it on the next run.
 MODEL  := models/whisper-base/callqa-model.json models/pyannote-segmentation/callqa-model.json models/speaker-embedding/callqa-model.json
 
-export PYANNOTE_METRICS_ENABLED = false
-export PREFECT_SERVER_ANALYTICS_ENABLED = false
-export HF_HUB_OFFLINE = 1
+# Telemetry and hub downloads are off in every process that imports the library, and in the
+# processes it starts: pipeline.OFFLINE_ENVIRONMENT (pipeline/__init__.py) sets them.
 
-.PHONY: setup models run serve test bench clean
+.PHONY: setup models run serve lint format test bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +51,17 @@ run: setup
 serve: setup
 	$(CALLQA) serve data/samples
 
-test: setup
+# ruff (lint + format check) and mypy; the layer and cycle contract is tests/test_architecture.py.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipeline flows tests bench data
+	$(VENV)/bin/ruff format --check pipeline flows tests bench data
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format pipeline flows tests bench data
+	$(VENV)/bin/ruff check --fix pipeline flows tests bench data
+
+test: setup lint
 	$(PY) -m pytest
 
 # Benchmarks (slow; not part of `make test`): each prints ratios measured side by side in one run.

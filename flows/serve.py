@@ -42,7 +42,7 @@ def serve_nightly(
 ) -> None:
     """Register the deployments and run their flow runs until interrupted (blocks)."""
     from prefect import serve
-    from prefect.deployments.runner import EntrypointType
+    from prefect.deployments.runner import EntrypointType, RunnerDeployment
     from prefect.schedules import Cron
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -88,6 +88,9 @@ def serve_nightly(
                 f"serving callqa-nightly/{NIGHTLY_DEPLOYMENT} on '{cron}' ({timezone}) over {common['archive']}, "
                 f"and callqa-backfill/{BACKFILL_DEPLOYMENT}; Ctrl-C stops"
             )
+            # to_deployment returns a coroutine only when called from async code; this is sync.
+            assert isinstance(nightly_deployment, RunnerDeployment)
+            assert isinstance(backfill_deployment, RunnerDeployment)
             serve(nightly_deployment, backfill_deployment, limit=1, print_starting_message=False)
     finally:
         if server is not None:

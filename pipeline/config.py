@@ -183,8 +183,8 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(
             f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}"
         )
-    if problem := timezone_problem(config.archive.timezone):
-        raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} {problem}")
+    if zone_problem := timezone_problem(config.archive.timezone):
+        raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} {zone_problem}")
     for key in ("opening_window_s", "closing_window_s"):
         if getattr(config.script, key) < 1:
             raise ConfigError(

@@ -234,3 +234,19 @@ def test_flows_hold_prefect_concerns_only(name):
     assert [t for t in library if not t.startswith(FLOW_IMPORTS)] == [], (
         f"{name} reaches past the batch layer"
     )
+
+
+def test_the_readme_layout_names_every_room():
+    """The README's layout block lists each sub-package and top-level module, and nothing else."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("- Layout (one sub-package per stage", 1)[1].split("```", 2)[1]
+    listed: set[str] = set()
+    for line in block.splitlines():
+        names = line.split("  ", 1)[0].strip()
+        if names.startswith("pipeline/"):
+            first, *more = [n.strip() for n in names.split(",")]
+            listed.add(first.removeprefix("pipeline/").rstrip("/"))
+            listed.update(m.rstrip("/") for m in more)
+    rooms = {p.name for p in (PROJECT_ROOT / "pipeline").iterdir() if (p / "__init__.py").is_file()}
+    top = {p.name for p in (PROJECT_ROOT / "pipeline").glob("*.py") if p.stem != "__init__"}
+    assert listed == rooms | top

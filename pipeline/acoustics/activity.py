@@ -14,6 +14,7 @@ note or chord to chord (unlike mains hum or a dial tone). See `music_spans` for 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,7 @@ def merge_close(spans: list[Span], max_gap_s: float) -> list[Span]:
     return merged
 
 
-def union(*groups: list[Span]) -> list[Span]:
+def union(*groups: Sequence[Span]) -> list[Span]:
     return merge_close([span for group in groups for span in group], 1e-9)
 
 
@@ -114,7 +115,7 @@ def subtract(a: list[Span], b: list[Span]) -> list[Span]:
     return out
 
 
-def total(spans: list[Span]) -> float:
+def total(spans: Sequence[Span]) -> float:
     return float(sum(span.duration for span in union(spans)))
 
 

@@ -158,7 +158,8 @@ def _expected_role(before: Role | None, after: Role | None) -> FindingRole:
         return "agent"
     if before == after and before != "unknown":
         return before
-    return {"agent": "customer", "customer": "agent"}.get(before, "both")
+    answerer: dict[Role, FindingRole] = {"agent": "customer", "customer": "agent"}
+    return answerer.get(before, "both")
 
 
 def _gaps(
@@ -257,7 +258,12 @@ def _metrics(
         hold_s=round(sum(g.duration for g in gaps if g.kind.endswith("_hold")), 3),
         music_s=round(total(music), 3),
         agent_chars_per_min=(
-            round(60 * sum(t.chars for t in with_text) / sum(t.voiced_s for t in with_text), 1)
+            round(
+                60
+                * sum(t.chars for t in with_text if t.chars is not None)  # all have chars
+                / sum(t.voiced_s for t in with_text),
+                1,
+            )
             if with_text
             else None
         ),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.acoustics.features import SILENT_DB
 from pipeline.acoustics.turns import rate_eligible
-from pipeline.types import Finding, FindingRole, Severity
+from pipeline.types import Finding, FindingRole, Role, Severity
 
 if TYPE_CHECKING:
     from pipeline.acoustics.results import AcousticResult, Gap, Overlap
@@ -178,6 +178,7 @@ def speech_rate_findings(
             )
         elif (
             use_baseline
+            and baseline is not None  # implied by use_baseline
             and abs(rate - baseline.median_cpm)
             >= options.rate_baseline_spreads * baseline.spread_cpm
         ):
@@ -262,6 +263,7 @@ def raised_voice_findings(turns: Sequence[TurnMeasure], options: AcousticOptions
     import numpy as np
 
     drafts: list[Draft] = []
+    role: Role
     for role in ("agent", "customer", "unknown"):
         eligible = [
             t

@@ -80,7 +80,7 @@ def is_backchannel(text: str, pattern: re.Pattern[str]) -> bool:
 
 def transcript_units(segments: Sequence[Segment]) -> list[tuple[float, float, str, Role]]:
     """(start, end, text, role): words when the segment has word times, else the whole segment."""
-    units = []
+    units: list[tuple[float, float, str, Role]] = []
     for segment in segments:
         if segment.words:
             units.extend((w.start, w.end, w.text, segment.role) for w in segment.words)

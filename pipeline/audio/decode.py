@@ -111,7 +111,7 @@ def _pyav_blocks(path: Path) -> _Decoder:
 
     handle = open(path, "rb")  # noqa: SIM115  (the decoder owns it and closes it when done)
     try:
-        container = av.open(handle)
+        container = av.open(handle, mode="r")  # the mode av takes from handle ("rb") anyway
         if not container.streams.audio:
             raise AudioDecodeError(path, "the file has no audio stream")
     except BaseException:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
@@ -47,7 +49,8 @@ class SpooledChannel:
         if step != 1:
             raise TypeError("a spooled channel is read by slices with step 1")
         out = np.empty(max(0, stop - start), dtype=np.float32)
-        view = memoryview(out).cast("B")
+        # out.data: memoryview(out), as numpy's stubs type it (ndarray is a Buffer on 3.12+ only)
+        view = out.data.cast("B")
         done = 0
         while done < len(view):  # pread may return less than asked for large windows
             got = os.preadv(self._handle.fileno(), [view[done:]], start * _BYTES + done)
@@ -131,4 +134,5 @@ def release_freed_memory() -> None:
         _malloc_trim(0)
 
 
-_malloc_trim = None
+# glibc's malloc_trim: None until looked up, False where there is none.
+_malloc_trim: Callable[[int], object] | Literal[False] | None = None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -67,7 +67,7 @@ def read_sidecar(audio: Path, timezone: str, warnings: list[str]) -> dict:
                 f"{candidate}: the top level must be a JSON object; the sidecar is ignored"
             )
             return {}
-        meta = {}
+        meta: dict[str, str | datetime] = {}
         for key in ("call_id", "agent_id"):
             if isinstance(data.get(key), (str, int)) and str(data[key]).strip():
                 meta[key] = str(data[key]).strip()

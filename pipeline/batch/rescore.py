@@ -20,6 +20,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -177,7 +178,8 @@ def _stored_metrics(row: dict) -> CallMetrics | None:
     names = [f.name for f in fields(CallMetrics) if f.name != "duration_s"]
     if all(row.get(name) is None for name in names):
         return None
-    return CallMetrics(duration_s=row["duration_s"], **{name: row.get(name) for name in names})
+    stored: dict[str, Any] = {name: row.get(name) for name in names}
+    return CallMetrics(duration_s=row["duration_s"], **stored)
 
 
 def rescore_call(
@@ -261,7 +263,11 @@ def _rescore_batch(
         summary.n_from_db += int(entry is None)
         on_call(result)
     writer.replace_calls(results, run_id, stored_segments)
-    return [result.transcript.audio.duration_s for result in results]
+    durations = []
+    for result in results:
+        assert result.transcript is not None  # rescore_call always sets it
+        durations.append(result.transcript.audio.duration_s)
+    return durations
 
 
 def rescore(

@@ -54,7 +54,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
         raise CallqaError(f"{db}: no callqa database here")
     snapshot = config.snapshot_for(db)
     with StoreWriter(db, snapshot, config.store.publish_every_s, config.archive.timezone) as writer:
+        assert writer.con is not None  # open inside the with block
         summary = purge(writer.con, days, config.archive.timezone, cache_dir(config))
+    assert summary is not None  # purge returns None only when days <= 0, refused above
     out.print(
         f"purged the transcripts and evidence of {summary.calls} call(s) dated before {summary.before} "
         f"and {summary.cache_files} cached transcript(s)"

@@ -28,7 +28,7 @@ from pipeline.text.digits import DigitRun
 from pipeline.text.lexicon import read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
 from pipeline.text.spans import evidence_snippet, span_times
-from pipeline.types import Finding, Segment
+from pipeline.types import Finding, Role, Segment, Severity
 
 LEXICON_FILE = "pii_context.txt"
 ENTITIES = ("id_card", "bank_card", "phone")
@@ -48,7 +48,7 @@ CONTEXT_AFTER_CHARS = 12
 MIN_PII_DIGITS = 11
 MAX_PII_DIGITS = 19
 
-SEVERITY_BY_KIND = {
+SEVERITY_BY_KIND: dict[str, Severity] = {
     "customer_provided": "info",
     "agent_read_back": "critical",
     "agent_disclosed": "major",
@@ -159,7 +159,7 @@ class SpokenNumber:
     # only for numbers that are reported.
     evidence_source: tuple[MaskedSpeech, int, int]
     segment_count: int  # how many of the speaker's segments it was read over
-    role: str
+    role: Role
     speaker: str
     start_s: float
     end_s: float
@@ -244,7 +244,9 @@ def spoken_numbers(
             context = context_words.nearest(
                 *call_text.around(read_in[0], first_offset, read_in[-1], last_offset)
             )
-            recognition, score = best_recognition(found, context)
+            best = best_recognition(found, context)
+            assert best is not None  # numbers_in_run yields only parts with recognitions
+            recognition, score = best
             first, last = segments[read_in[0]], segments[read_in[-1]]
             numbers.append(
                 SpokenNumber(

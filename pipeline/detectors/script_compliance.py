@@ -11,12 +11,14 @@ unanswered call is a different problem.
 
 from __future__ import annotations
 
+from typing import cast
+
 from pipeline.detectors.base import CallContext, DetectorSpec
 from pipeline.detectors.phrases import engine as phrase_rules
 from pipeline.detectors.phrases.spec import PhraseCategory
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.spans import evidence_snippet, span_times
-from pipeline.types import Finding, Segment
+from pipeline.types import Finding, Segment, Severity
 
 OPENING = PhraseCategory(
     category="script.opening_missing",
@@ -59,7 +61,7 @@ def _missing(
         call_id=call.call_id,
         category=spec.category,
         rule_id=rule_id,
-        severity=call.script.severity,
+        severity=cast(Severity, call.script.severity),  # checked against SEVERITIES by load_config
         role="agent",
         start_s=round(window[0], 3),
         end_s=round(window[1], 3),

@@ -65,7 +65,11 @@ def load_segmentation(checkpoint: str):
     # Lightning announces at INFO that it upgraded the (pyannote 2.x era) checkpoint in memory.
     logging.getLogger("lightning.pytorch.utilities.migration.utils").setLevel(logging.WARNING)
     model = Model.from_pretrained(checkpoint)
-    duration = model.specifications.duration
+    # None only for a failed Hugging Face download; `checkpoint` is a local file.
+    assert model is not None
+    specifications = model.specifications
+    assert not isinstance(specifications, tuple)  # segmentation is a single-task model
+    duration = specifications.duration
     inference = Inference(
         model, duration=duration, step=WINDOW_STEP_S, skip_aggregation=True, batch_size=16
     )
@@ -192,8 +196,8 @@ def cluster_centroids(
         ]
         if not small:
             break
-        b = min(small, key=lambda c: size[c][1])
-        merge(int(np.argmax(similarity[b])), b)
+        weakest = min(small, key=lambda c: size[c][1])
+        merge(int(np.argmax(similarity[weakest])), weakest)
     labels = np.empty(n, dtype=int)
     for cluster, indices in enumerate(sorted(members.values(), key=min)):
         labels[indices] = cluster
@@ -262,6 +266,7 @@ def diarize_frames(
                 chunk = np.asarray(samples[first : first + window_samples], dtype=np.float32)
                 chunk = np.pad(chunk, (0, window_samples - len(chunk)))
                 window = w
+            assert chunk is not None  # cut for the first item (its window is not None)
             yield chunk[_frame_to_sample_mask(mask, len(chunk))]
 
     speech = Inference.aggregate(

@@ -162,7 +162,7 @@ def decide_roles(
 ) -> RoleDecision:
     """Name the agent among the speakers of `segments`, or leave every role unknown."""
     evidence = gather_evidence(segments, lexicon_dir, opening_window_s)
-    unknown = {e.speaker: "unknown" for e in evidence}
+    unknown: dict[str, Role] = {e.speaker: "unknown" for e in evidence}
     if not evidence or all(e.text_points == 0 for e in evidence):
         return RoleDecision(
             unknown, None, 0.0, "no agent or customer cue in what anyone said", tuple(evidence)

@@ -114,7 +114,7 @@ def plot_heatmap(counts: pl.DataFrame, row_key: str, column_key: str, title: str
     ax.set_yticks(range(wide.height), wide[row_key].to_list())
     for (i, j), value in np.ndenumerate(matrix):
         if value:
-            ax.text(j, i, int(value), ha="center", va="center", fontsize=8)
+            ax.text(j, i, str(int(value)), ha="center", va="center", fontsize=8)
     fig.colorbar(image, ax=ax, label="findings")
     ax.set_title(title)
     fig.tight_layout()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import cast
 
 import polars as pl
 
@@ -103,7 +104,8 @@ def heatmap_html(counts: pl.DataFrame, row_key: str, column_key: str) -> str:
         .sort(row_key)
     )
     columns = sorted(c for c in wide.columns if c != row_key)
-    peak = max(int(wide[c].max()) for c in columns) or 1
+    # Counts, nulls filled with 0: every column's max is an int.
+    peak = max(int(cast(int, wide[c].max())) for c in columns) or 1
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     rows = []
     for row in wide.iter_rows(named=True):

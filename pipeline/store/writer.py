@@ -40,7 +40,7 @@ class StoreWriter:
         self.timezone = timezone
         # Calls may finish on several threads; DuckDB connections are not for concurrent use.
         self._lock = threading.RLock()
-        self.con = connect(self.db_path)
+        self.con: duckdb.DuckDBPyConnection | None = connect(self.db_path)  # None once closed
         self._last_publish = time.monotonic()
 
     def __enter__(self) -> StoreWriter:
@@ -49,18 +49,23 @@ class StoreWriter:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
+    def _open_con(self) -> duckdb.DuckDBPyConnection:
+        """The open connection (None only after close(), and a closed writer is not used)."""
+        assert self.con is not None, "the store writer is closed"
+        return self.con
+
     def execute(self, sql: str, params: Any = None, /) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            return self.con.execute(sql, params or [])
+            return self._open_con().execute(sql, params or [])
 
     def executemany(self, sql: str, rows: Sequence[Any], /) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            return self.con.executemany(sql, rows)
+            return self._open_con().executemany(sql, rows)
 
     def frame(self, sql: str, params: dict | None = None) -> pl.DataFrame:
         """A query's result as a polars frame (through Arrow, without a row-by-row copy)."""
         with self._lock:
-            return self.con.sql(sql, params=params).pl()
+            return self._open_con().sql(sql, params=params).pl()
 
     def write_call(self, result: CallResult, run_id: str) -> None:
         self.write_calls([result], run_id)
@@ -68,7 +73,7 @@ class StoreWriter:
     def write_calls(self, results: list[CallResult], run_id: str) -> None:
         """Several calls in one transaction (bulk work); the snapshot is republished when due."""
         with self._lock:
-            write_calls(self.con, results, run_id, self.timezone)
+            write_calls(self._open_con(), results, run_id, self.timezone)
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 
@@ -77,7 +82,7 @@ class StoreWriter:
     ) -> None:
         """A batch of re-scored calls in one transaction, set-based (pipeline.store.calls.replace_calls)."""
         with self._lock:
-            replace_calls(self.con, results, run_id, self.timezone, stored_segments)
+            replace_calls(self._open_con(), results, run_id, self.timezone, stored_segments)
             if time.monotonic() - self._last_publish >= self.publish_every_s:
                 self.publish()
 
@@ -86,8 +91,9 @@ class StoreWriter:
         if self.snapshot_path is None:
             return None
         with self._lock:
-            self.con.execute("CHECKPOINT")
-            self.con.close()
+            con = self._open_con()
+            con.execute("CHECKPOINT")
+            con.close()
             try:
                 self.snapshot_path.parent.mkdir(parents=True, exist_ok=True)
                 partial = self.snapshot_path.with_name(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -147,9 +148,9 @@ def speech_extent(
     spans = [(a, b) for a, b in runs if (b - a) * hop >= 0.06 * sample_rate]
     if not spans:
         return 0.0, len(samples) / sample_rate
-    return spans[0][0] * hop / sample_rate, min(
-        len(samples), spans[-1][1] * hop + frame
-    ) / sample_rate
+    # an int or a numpy integer, whichever is smaller (typeshed's min() finds no common type)
+    end = cast("int | np.signedinteger", min(len(samples), spans[-1][1] * hop + frame))
+    return spans[0][0] * hop / sample_rate, end / sample_rate
 
 
 def line_noise(
@@ -189,8 +190,12 @@ def synth_hold_music(
     t = np.arange(n) / sample_rate
 
     def harmonic(frequency: float, tt: np.ndarray, n_harmonics: int, decay: float) -> np.ndarray:
-        return sum(
-            decay**k * np.sin(2 * np.pi * frequency * (k + 1) * tt) for k in range(n_harmonics)
+        # n_harmonics >= 1: a sum of arrays, never sum()'s start value 0
+        return cast(
+            np.ndarray,
+            sum(
+                decay**k * np.sin(2 * np.pi * frequency * (k + 1) * tt) for k in range(n_harmonics)
+            ),
         )
 
     if style == "chords":
@@ -208,7 +213,7 @@ def synth_hold_music(
                 harmonic(f, tt, 4, 0.5) for f in progression[index % 4]
             )
     elif style == "melody":
-        out = 0.15 * sum(np.sin(2 * np.pi * f * t) for f in (130.8, 164.8, 196.0))
+        out = 0.15 * cast(np.ndarray, sum(np.sin(2 * np.pi * f * t) for f in (130.8, 164.8, 196.0)))
         scale = (261.6, 293.7, 329.6, 392.0, 440.0, 523.3)
         note_s = 0.4
         for index in range(int(duration_s / note_s)):

@@ -173,7 +173,7 @@ def load_rules(spec: PhraseCategory, lexicon_dir: str) -> CompiledRules:
 @lru_cache(maxsize=4)
 def _tokenizer_words(book: PhraseBook) -> tuple[str, ...]:
     lexicon_dir = book.lexicon_dir
-    words = set()
+    words: set[str] = set()
     for spec in book.categories:
         if (Path(lexicon_dir) / spec.lexicon_file).is_file():
             # Whole phrases only: a pattern's piece as a word (告诉我 of 告诉我…密码) would cut
@@ -205,6 +205,7 @@ def _classify(
         verbatim = heard == rule.pieces[0] or fold_chars(heard) == rule.folded_pieces[0]
         return ("characters" if verbatim else "pinyin"), ()
     split = splitter.fullmatch(codes, start, end)
+    assert split is not None  # the category regex matched this rule's sounds at start:end
     gaps = tuple(split.span(i) for i in range(1, len(rule.pieces)))
     edges = [start, *(offset for gap in gaps for offset in gap), end]
     verbatim = all(
@@ -249,7 +250,9 @@ def role_text(transcript: Transcript, role: Role) -> JoinedText:
     joined = JoinedText.of([s for s in transcript.segments if s.role == role])
     if len(_ROLE_TEXTS) >= _ROLE_TEXTS_KEPT:
         # tolerant of another thread evicting too
-        _ROLE_TEXTS.pop(next(iter(_ROLE_TEXTS), None), None)
+        oldest = next(iter(_ROLE_TEXTS), None)
+        if oldest is not None:
+            _ROLE_TEXTS.pop(oldest, None)
     _ROLE_TEXTS[key] = (transcript, joined)
     return joined
 
@@ -288,7 +291,9 @@ def iter_matches(
     position = seg_starts[first]
     while (candidate := compiled.matcher.search(codes, position, stop)) is not None:
         start, end = candidate.span()
-        index = compiled.rule_of_group[candidate.lastindex]
+        group = candidate.lastindex
+        assert group is not None  # every alternative ends in its rule's (empty) group
+        index = compiled.rule_of_group[group]
         rule = rules[index]
         matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
         which = bisect.bisect_right(seg_starts, start) - 1

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pipeline.detectors.phrases.negation import NegationCues
 from pipeline.detectors.phrases.phonetic import fold_chars
-from pipeline.types import Role, Segment, Severity
+from pipeline.types import Segment, Severity
 
 MatchedBy = Literal["characters", "pinyin"]
 
@@ -26,7 +26,7 @@ class PhraseCategory:
     category: str  # finding category (the fixed vocabulary), or the script check it serves
     rule_prefix: str  # rule_id = <rule_prefix>.<group>
     lexicon_file: str
-    role: Role  # only this party's speech is searched
+    role: Literal["agent", "customer"]  # only this party's speech is searched
     default_group: str
     default_severity: Severity
     # Characters before / after a match searched for negation cues; 0 turns that side off.
