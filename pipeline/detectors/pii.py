@@ -25,6 +25,7 @@ from pipeline.detectors.pii_recognizers import Recognition, recognitions
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
+from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
 from pipeline.text.spans import evidence_snippet, span_times
@@ -178,28 +179,20 @@ class SpokenNumber:
         )
 
 
-class CallText:
-    """All segments in time order as one text: the context of a number is what anyone said around it."""
-
-    def __init__(self, segments: tuple[Segment, ...]):
-        order = sorted(range(len(segments)), key=lambda i: segments[i].start)
-        self.offsets = [0] * len(segments)
-        position = 0
-        for index in order:
-            self.offsets[index] = position
-            position += len(segments[index].text) + 1
-        self.text = "\n".join(segments[i].text for i in order)
-
-    def around(
-        self, first_segment: int, first_offset: int, last_segment: int, last_offset: int
-    ) -> tuple[str, str]:
-        """What was said just before and just after a number read from character `first_offset`
-        of segment `first_segment` to character `last_offset` of `last_segment`."""
-        start = self.offsets[first_segment] + first_offset
-        end = self.offsets[last_segment] + last_offset + 1
-        return self.text[max(0, start - CONTEXT_BEFORE_CHARS) : start], self.text[
-            end : end + CONTEXT_AFTER_CHARS
-        ]
+def context_around(
+    call_text: JoinedSegments,
+    first_segment: int,
+    first_offset: int,
+    last_segment: int,
+    last_offset: int,
+) -> tuple[str, str]:
+    """What anyone said just before and just after a number read from character `first_offset`
+    of segment `first_segment` to character `last_offset` of `last_segment` (`call_text`: all
+    segments in time order)."""
+    start = call_text.offsets[first_segment] + first_offset
+    end = call_text.offsets[last_segment] + last_offset + 1
+    text = call_text.text
+    return text[max(0, start - CONTEXT_BEFORE_CHARS) : start], text[end : end + CONTEXT_AFTER_CHARS]
 
 
 def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
@@ -235,14 +228,14 @@ def spoken_numbers(
     if not runs:
         return []
     joined = speech.joined
-    call_text = CallText(segments)
+    call_text = JoinedSegments.by_time(segments)
     numbers = []
     for run in runs:
         for part, found in numbers_in_run(run):
             read_in, first_offset, last_offset = joined.spread(part.start, part.end)
             # The context is only looked up for digits shaped like PII.
             context = context_words.nearest(
-                *call_text.around(read_in[0], first_offset, read_in[-1], last_offset)
+                *context_around(call_text, read_in[0], first_offset, read_in[-1], last_offset)
             )
             best = best_recognition(found, context)
             assert best is not None  # numbers_in_run yields only parts with recognitions

@@ -93,7 +93,7 @@ def _opening_and_closing(
 ) -> list[tuple[str, float]]:
     book = phrase_book(lexicon_dir)
     opening_rules, closing_rules = script_compliance.load_rules(lexicon_dir)
-    joined = phrase_rules.JoinedText.of(segments)
+    joined = phrase_rules.joined_text(segments)
     if not joined.segments:
         return []
     cues = []

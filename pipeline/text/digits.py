@@ -13,12 +13,12 @@ dates, times or ordinals. A group of digits that touches a unit (十百千万…
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.text.joined import JoinedSegments
 from pipeline.types import Segment
 
 # Every spoken or written form of each digit (Simplified, Traditional, financial, radio-style
@@ -227,48 +227,11 @@ JOINER = " "
 SPEAKER_BREAK = "\x00"
 
 
-@dataclass(slots=True)
-class SpeakerTexts:
-    """All segments as one text, each speaker's consecutive segments joined by JOINER
-    (other speakers' backchannels in between — 嗯, 好的 — do not break a number), and
-    separate stretches of speech divided by SPEAKER_BREAK. One regex pass finds every run."""
-
-    text: str
-    offsets: list[int]  # offsets[i]: where segment i's text starts in `text`
-    _starts: list[int]  # the same offsets in ascending order, for locate()
-    _segment_at: list[int]
-
-    def locate(self, position: int) -> tuple[int, int]:
-        """(segment index, offset in that segment's text) of a character of `text`."""
-        k = bisect.bisect_right(self._starts, position) - 1
-        return self._segment_at[k], position - self._starts[k]
-
-    def segments_between(self, start: int, end: int) -> list[int]:
-        """Indices of the segments whose text covers characters start..end-1, in spoken order."""
-        first = bisect.bisect_right(self._starts, start) - 1
-        last = bisect.bisect_right(self._starts, end - 1) - 1
-        return self._segment_at[first : last + 1]
-
-    def spread(self, start: int, end: int) -> tuple[list[int], int, int]:
-        """segments_between(start, end), with the offset of character `start` in the first of
-        those segments and of character `end - 1` in the last: a number's place, located once."""
-        first = bisect.bisect_right(self._starts, start) - 1
-        last = bisect.bisect_right(self._starts, end - 1) - 1
-        return (
-            self._segment_at[first : last + 1],
-            start - self._starts[first],
-            end - 1 - self._starts[last],
-        )
-
-    def stretch(self, position: int) -> tuple[int, int]:
-        """The (start, end) span of the one speaker's joined text around `position`."""
-        start = self.text.rfind(SPEAKER_BREAK, 0, position) + 1
-        end = self.text.find(SPEAKER_BREAK, position)
-        return start, len(self.text) if end < 0 else end
-
-
-def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> SpeakerTexts:
-    """Join the segments of each speaker whose gaps are at most `max_gap_s` seconds."""
+def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> JoinedSegments:
+    """All segments as one text, each speaker's consecutive segments (gaps of at most `max_gap_s`
+    seconds) joined by JOINER — other speakers' backchannels in between (嗯, 好的) do not break a
+    number — and separate stretches of speech divided by SPEAKER_BREAK. One regex pass then
+    finds every run."""
     starts = [segment.start for segment in segments]
     order = (
         range(len(segments))
@@ -289,18 +252,9 @@ def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S
         else:
             stretches.append(members := [index])
             open_stretch[key] = [members, segment.end]
-    pieces: list[str] = []
-    offsets = [0] * len(segments)
-    ordered_starts: list[int] = []
-    segment_at: list[int] = []
-    position = 0
-    for members in stretches:
-        for k, index in enumerate(members):
-            text = segments[index].text
-            pieces.append(text)
-            pieces.append(JOINER if k + 1 < len(members) else SPEAKER_BREAK)
-            offsets[index] = position
-            ordered_starts.append(position)
-            segment_at.append(index)
-            position += len(text) + 1
-    return SpeakerTexts("".join(pieces), offsets, ordered_starts, segment_at)
+    layout = (
+        (index, JOINER if k + 1 < len(members) else SPEAKER_BREAK)
+        for members in stretches
+        for k, index in enumerate(members)
+    )
+    return JoinedSegments.laid_out(segments, layout, stretch_break=SPEAKER_BREAK)

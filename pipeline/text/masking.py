@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pipeline.text.digits import (
     JOIN_GAP_S,
     DigitRun,
-    SpeakerTexts,
     find_digit_runs,
     join_same_speaker,
 )
+from pipeline.text.joined import JoinedSegments
 from pipeline.types import Segment
 
 MIN_MASKED_DIGITS = 7
@@ -108,7 +108,7 @@ class MaskedSpeech:
     alone as inside the whole text, since no run crosses SPEAKER_BREAK.
     """
 
-    def __init__(self, joined: SpeakerTexts):
+    def __init__(self, joined: JoinedSegments):
         self.joined = joined
         self.runs = find_digit_runs(joined.text, min_digits=MIN_MASKED_DIGITS)
         self._masked: str | None = None

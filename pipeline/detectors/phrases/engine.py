@@ -34,9 +34,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +50,7 @@ from pipeline.detectors.phrases.spec import (
 )
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
+from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon, tokenizer
 from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import SEVERITIES, Finding, Role, Segment, Transcript
@@ -219,35 +218,24 @@ def _classify(
     return ("characters" if verbatim else "pinyin"), gaps
 
 
-@dataclass(frozen=True, eq=False)
-class JoinedText:
-    """Segments' texts joined with "\n": one regex scan (and one sound view) for all of them."""
-
-    segments: tuple[Segment, ...]
-    text: str
-    starts: tuple[int, ...]  # offset of each segment's text in `text`
-
-    @classmethod
-    def of(cls, segments: Sequence[Segment]) -> JoinedText:
-        kept = tuple([s for s in segments if s.text])
-        texts = [s.text for s in kept]
-        return cls(
-            kept, "\n".join(texts), tuple(accumulate([len(t) + 1 for t in texts[:-1]], initial=0))
-        )
+def joined_text(segments: Sequence[Segment]) -> JoinedSegments:
+    """Segments' texts joined with "\n" (empty ones left out): one regex scan, and one sound
+    view, for all of them."""
+    return JoinedSegments.in_order([s for s in segments if s.text])
 
 
 # The last few transcripts' per-role texts: the phrase detectors of one call share them. Keyed
 # by id() with the transcript kept alongside, so an id is never reused while its entry lives.
-_ROLE_TEXTS: dict[tuple[int, str], tuple[Transcript, JoinedText]] = {}
+_ROLE_TEXTS: dict[tuple[int, str], tuple[Transcript, JoinedSegments]] = {}
 _ROLE_TEXTS_KEPT = 16
 
 
-def role_text(transcript: Transcript, role: Role) -> JoinedText:
+def role_text(transcript: Transcript, role: Role) -> JoinedSegments:
     key = (id(transcript), role)
     cached = _ROLE_TEXTS.get(key)
     if cached is not None and cached[0] is transcript:
         return cached[1]
-    joined = JoinedText.of([s for s in transcript.segments if s.role == role])
+    joined = joined_text([s for s in transcript.segments if s.role == role])
     if len(_ROLE_TEXTS) >= _ROLE_TEXTS_KEPT:
         # tolerant of another thread evicting too
         oldest = next(iter(_ROLE_TEXTS), None)
@@ -272,7 +260,7 @@ def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
 
 def iter_matches(
     compiled: CompiledRules,
-    joined: JoinedText,
+    joined: JoinedSegments,
     book: PhraseBook,
     first: int = 0,
     last: int | None = None,
@@ -318,7 +306,7 @@ def iter_matches(
 
 def find_matches(
     compiled: CompiledRules,
-    joined: JoinedText,
+    joined: JoinedSegments,
     book: PhraseBook,
     first: int = 0,
     last: int | None = None,

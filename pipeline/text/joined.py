@@ -1,0 +1,108 @@
+"""Segments' texts joined into one string, with the place of every segment in it.
+
+Three readers scan a transcript as one text: the phrase engine (one party's segments in order,
+one regex pass for all of them), the PII detector's context words (everyone's segments in time
+order: what was said around a number) and the digit view (each speaker's stretches of speech,
+so a number read over several segments is one run). They join differently; `JoinedSegments` is
+what each of them gets, so a character of the joined text maps back to its segment one way.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+
+from pipeline.types import Segment
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class JoinedSegments:
+    segments: tuple[Segment, ...]  # as given to the builder
+    text: str
+    offsets: tuple[int, ...]  # offsets[i]: where segments[i].text starts in `text`
+    order: tuple[int, ...]  # segment indices in the order their texts appear in `text`
+    starts: tuple[int, ...]  # the offsets in that order (ascending)
+    # The separator no stretch of speech crosses (stretch()); None: the text is one stretch.
+    stretch_break: str | None = None
+
+    @classmethod
+    def in_order(cls, segments: Sequence[Segment], separator: str = "\n") -> JoinedSegments:
+        """The segments in the order given, `separator` between them."""
+        texts = [segment.text for segment in segments]
+        steps = [len(text) + len(separator) for text in texts[:-1]]
+        starts = tuple(accumulate(steps, initial=0)) if texts else ()
+        return cls(tuple(segments), separator.join(texts), starts, tuple(range(len(texts))), starts)
+
+    @classmethod
+    def by_time(cls, segments: Sequence[Segment], separator: str = "\n") -> JoinedSegments:
+        """The segments in order of their start times (a stable sort), `separator` between them."""
+        order = sorted(range(len(segments)), key=lambda i: segments[i].start)
+        texts = [segments[i].text for i in order]
+        steps = [len(text) + len(separator) for text in texts[:-1]]
+        starts = tuple(accumulate(steps, initial=0)) if texts else ()
+        offsets = [0] * len(segments)
+        for index, start in zip(order, starts):
+            offsets[index] = start
+        return cls(tuple(segments), separator.join(texts), tuple(offsets), tuple(order), starts)
+
+    @classmethod
+    def laid_out(
+        cls,
+        segments: Sequence[Segment],
+        layout: Iterable[tuple[int, str]],
+        stretch_break: str | None = None,
+    ) -> JoinedSegments:
+        """`layout`: (segment index, the separator after its text) in text order."""
+        pieces: list[str] = []
+        offsets = [0] * len(segments)
+        order: list[int] = []
+        starts: list[int] = []
+        position = 0
+        for index, separator in layout:
+            text = segments[index].text
+            pieces.append(text)
+            pieces.append(separator)
+            offsets[index] = position
+            order.append(index)
+            starts.append(position)
+            position += len(text) + len(separator)
+        return cls(
+            tuple(segments),
+            "".join(pieces),
+            tuple(offsets),
+            tuple(order),
+            tuple(starts),
+            stretch_break,
+        )
+
+    def locate(self, position: int) -> tuple[int, int]:
+        """(segment index, offset in that segment's text) of a character of `text`."""
+        k = bisect.bisect_right(self.starts, position) - 1
+        return self.order[k], position - self.starts[k]
+
+    def segments_between(self, start: int, end: int) -> list[int]:
+        """Indices of the segments whose text covers characters start..end-1, in text order."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, end - 1) - 1
+        return list(self.order[first : last + 1])
+
+    def spread(self, start: int, end: int) -> tuple[list[int], int, int]:
+        """segments_between(start, end), with the offset of character `start` in the first of
+        those segments and of character `end - 1` in the last: a span's place, located once."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, end - 1) - 1
+        return (
+            list(self.order[first : last + 1]),
+            start - self.starts[first],
+            end - 1 - self.starts[last],
+        )
+
+    def stretch(self, position: int) -> tuple[int, int]:
+        """The (start, end) span of the stretch of speech around `position`."""
+        if self.stretch_break is None:
+            return 0, len(self.text)
+        start = self.text.rfind(self.stretch_break, 0, position) + 1
+        end = self.text.find(self.stretch_break, position)
+        return start, len(self.text) if end < 0 else end
