@@ -58,6 +58,9 @@ class ChannelOptions:
 class ArchiveOptions:
     # started_at values in calls.csv without a UTC offset are local times of this zone.
     timezone: str = "Asia/Shanghai"
+    # A recording that is a symbolic link to a file outside the archive folder is not read (the
+    # call is recorded as failed, naming the link and its target) unless this is true.
+    follow_symlinks_outside: bool = False
 
 
 @dataclass(frozen=True)

@@ -153,22 +153,6 @@ def transcribe_and_detect(
     return transcript, sort_findings(findings)
 
 
-def duplicate_result(
-    recording: Recording, sha256: str, original_call_id: str, original_path: str
-) -> CallResult:
-    """A recording whose bytes are already stored as another call: recorded, not counted twice."""
-    return CallResult(
-        recording=recording,
-        status="failed",
-        error=(
-            f"{recording.shown_path}: same audio as {original_path} (call {original_call_id}, sha256 {sha256[:12]}…); "
-            "not processed twice"
-        ),
-        error_kind="DuplicateRecording",
-        audio_sha256=sha256,
-    )
-
-
 def sha256_if_readable(path: Path) -> str | None:
     try:
         return file_sha256(path)
@@ -243,9 +227,8 @@ def process_call(
             audio_sha256=sha256_if_readable(recording.path),
             wall_s=time.perf_counter() - started,
         )
-    except (
-        Exception
-    ) as exc:  # a bug or an unforeseen input: keep the batch going, keep the evidence
+    # A bug or an unforeseen input: keep the batch going, keep the evidence.
+    except Exception as exc:
         log.exception("%s: unexpected error", recording.shown_path)
         return CallResult(
             recording=recording,

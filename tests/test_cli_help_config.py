@@ -33,7 +33,13 @@ HELP = {
         "--agent-id",
         "callqa.transcript/1",
     ],
-    ("detect",): ["TRANSCRIPT.json", "--json", "no audio is read"],
+    ("detect",): [
+        "TRANSCRIPT.json",
+        "--json",
+        "no audio is read",
+        "Registered detectors:",
+        "script_compliance",
+    ],
     ("nightly",): [
         "ARCHIVE_DIR",
         "--db",

@@ -349,9 +349,8 @@ def test_embedding_model_is_copied_verified_and_corruption_detected(tmp_path):
 
     manifest = install_embedding(tmp_path / "embedding")
     assert manifest["model_sha256"] == EMBEDDING_SHA256
-    with open(
-        tmp_path / "embedding" / "pretrained.pt", "r+b"
-    ) as handle:  # flip bytes, keep the size
+    # flip bytes, keep the size
+    with open(tmp_path / "embedding" / "pretrained.pt", "r+b") as handle:
         handle.seek(4096)
         handle.write(b"\x00\x01\x02\x03")
     verify_embedding(tmp_path / "embedding")  # the quick check sees only sizes

@@ -326,3 +326,23 @@ def test_agent_rate_baseline_needs_enough_history(tmp_path):
     assert agent_rate_baseline(con, "A7", "new-call", min_calls=30) is None
     assert agent_rate_baseline(con, None, "new-call", min_calls=1) is None
     con.close()
+
+
+@pytest.mark.parametrize("error", [None, ValueError, KeyboardInterrupt])
+def test_one_transaction_primitive_commits_or_rolls_back(tmp_path, error):
+    from pipeline.store.connection import transaction
+
+    for through_writer in (False, True):
+        db = tmp_path / f"t{through_writer}.duckdb"
+        with StoreWriter(db, None, 3600) as writer:
+            con = writer if through_writer else writer.con
+            con.execute("CREATE TABLE t (x INTEGER)")
+            try:
+                with transaction(con):
+                    con.execute("INSERT INTO t VALUES (1)")
+                    if error:
+                        raise error
+            except (ValueError, KeyboardInterrupt):
+                pass
+            rows = con.execute("SELECT count(*) FROM t").fetchall()
+        assert rows == [(0 if error else 1,)]

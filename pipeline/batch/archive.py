@@ -39,6 +39,18 @@ def find_audio_files(root: Path) -> list[Path]:
     )
 
 
+def outside_link(path: Path, root: Path) -> Path | None:
+    """Where `path` really is, when it is a symbolic link out of the archive `root`; else None.
+
+    Only file links matter: the archive walk does not descend into linked folders (so a link
+    loop is harmless), and a root that is itself a link is taken where it points.
+    """
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if target.is_relative_to(root.resolve()) else target
+
+
 def parse_started_at(value: str, timezone: str) -> datetime:
     """ISO 8601; a time without an offset is taken as the site's local time."""
     moment = datetime.fromisoformat(value.strip())

@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.audio.decode import file_sha256
-from pipeline.batch.archive import parse_started_at, scan_archive
+from pipeline.batch.archive import outside_link, parse_started_at, scan_archive
 from pipeline.store.connection import SqlConnection, queries
 from pipeline.types import CallResult, Recording
 
@@ -143,12 +143,15 @@ def plan_run(
     retry_failed: bool = False,
     date_from: date | None = None,
     date_to: date | None = None,
+    follow_symlinks_outside: bool = False,
 ) -> RunPlan:
     """Split the archive's recordings into those to process and those unchanged since last time.
 
     `con` is the writer's connection: files found touched but unchanged get their new time recorded.
     `refresh` processes everything; `retry_failed` also the unchanged files that failed last time.
     `date_from` / `date_to` (inclusive) keep only the calls of those local days (backfill).
+    A link out of the archive is planned without looking at its target (the run session records
+    it as failed) unless `follow_symlinks_outside`.
     """
     root = Path(root).resolve()
     recordings, agents, warnings = discover(root, timezone)
@@ -169,6 +172,9 @@ def plan_run(
             if day is None or (date_from and day < date_from) or (date_to and day > date_to):
                 plan.out_of_range += 1
                 continue
+        if not follow_symlinks_outside and outside_link(recording.path, root) is not None:
+            plan.to_process.append(recording)
+            continue
         state = _stat(recording.path)
         if state is None or refresh:
             # unreadable: processing records why; refresh: everything goes

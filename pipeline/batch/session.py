@@ -21,6 +21,7 @@ from typing import Literal
 from pipeline import __version__
 from pipeline.asr.cache import TranscriptCache, cache_dir
 from pipeline.asr.whisper import model_name
+from pipeline.batch.archive import outside_link
 from pipeline.batch.incremental import RunPlan, discover, mark_processed, plan_run
 from pipeline.batch.summary import RunSummary
 from pipeline.config import Config, check_date_range
@@ -83,6 +84,19 @@ def duplicate_result(
     )
 
 
+def refused_link_result(recording: Recording, target: Path, root: Path) -> CallResult:
+    """A recording that is a symbolic link out of the archive: not read, said why."""
+    return CallResult(
+        recording=recording,
+        status="failed",
+        error=(
+            f"{recording.shown_path}: a symbolic link to {target}, outside the archive {root}; not "
+            "read ([archive] follow_symlinks_outside = true reads it)"
+        ),
+        error_kind="SymlinkOutsideArchive",
+    )
+
+
 def lost_result(recording: Recording, exc: BaseException, tries: int) -> CallResult:
     """A call whose task kept failing for a transient reason (or whose worker was lost)."""
     return CallResult(
@@ -136,9 +150,8 @@ class RunSession:
         self.writer: StoreWriter | None = None
         self.plan_: RunPlan | None = None
         self.summary: RunSummary | None = None
-        self._first_of_bytes: dict[
-            str, tuple[str, str]
-        ] = {}  # sha256 -> (call_id, path) in this run
+        # sha256 -> (call_id, path) of the recordings planned in this run
+        self._first_of_bytes: dict[str, tuple[str, str]] = {}
 
     def __enter__(self) -> RunSession:
         store = self.config.store
@@ -169,6 +182,7 @@ class RunSession:
     def plan(self) -> list[Recording]:
         """Which recordings this run processes; starts the run's row in the store."""
         timezone = self.config.archive.timezone
+        follow = self.config.archive.follow_symlinks_outside
         if self.incremental:
             plan = plan_run(
                 self.store,
@@ -178,6 +192,7 @@ class RunSession:
                 retry_failed=self.retry_failed,
                 date_from=self.date_from,
                 date_to=self.date_to,
+                follow_symlinks_outside=follow,
             )
         else:
             recordings, agents, warnings = discover(self.root, timezone)
@@ -231,6 +246,10 @@ class RunSession:
         """The work of one recording (with the agent's rate baseline from the calls written so
         far), or its result at once when its bytes are already stored (or planned in this run)
         under another call. `config`: the workers' own (Dask: fewer ASR threads each)."""
+        if not self.config.archive.follow_symlinks_outside:
+            target = outside_link(recording.path, self.root)
+            if target is not None:
+                return refused_link_result(recording, target, self.root.resolve())
         sha256 = sha256_if_readable(recording.path)
         if sha256:
             original = self._first_of_bytes.get(sha256) or runs.same_audio_elsewhere(

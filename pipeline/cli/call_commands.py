@@ -158,12 +158,15 @@ def add_transcribe(sub: argparse._SubParsersAction) -> None:
 
 
 def add_detect(sub: argparse._SubParsersAction) -> None:
+    from pipeline.options import registered_detector_names  # package metadata only: fast
+
     det = sub.add_parser(
         "detect",
         help="run the text detectors on a transcript JSON",
         description="Run the enabled text detectors ([detectors] enabled) on an existing transcript "
         "JSON and print the findings; no audio is read. Use it to re-apply changed lexicons or to "
-        "test rules on hand-made transcripts.",
+        "test rules on hand-made transcripts. Registered detectors: "
+        f"{', '.join(registered_detector_names()) or 'none (is callqa installed?)'}.",
     )
     det.add_argument("transcript", metavar="TRANSCRIPT.json")
     det.add_argument(

@@ -34,7 +34,12 @@ def registered() -> dict[str, DetectorSpec]:
     for point in sorted(entry_points(group=DETECTOR_ENTRY_POINTS), key=lambda point: point.name):
         if point.name in specs:
             continue  # the same distribution seen twice on sys.path (an editable install's egg-info)
-        spec = point.load()
+        try:
+            spec = point.load()
+        except Exception as exc:  # a site's detector package that is broken or half installed
+            raise ConfigError(
+                f"detector {point.name} = {point.value} cannot be loaded: {exc}"
+            ) from exc
         if not isinstance(spec, DetectorSpec) or spec.name != point.name:
             raise ConfigError(
                 f"entry point {point.name} = {point.value}: not the DetectorSpec of a detector named {point.name}"

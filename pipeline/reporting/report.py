@@ -7,7 +7,6 @@ Evidence is what the store holds: masked.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -18,6 +17,7 @@ import polars as pl
 
 from pipeline.errors import CallqaError
 from pipeline.reporting.charts import heatmap_html, pareto_svg, pareto_table
+from pipeline.reporting.spreadsheet import write_csv, write_frame
 from pipeline.store.connection import queries
 
 CSS = """
@@ -34,6 +34,25 @@ ul.findings { margin: 0; padding-left: 1.2em; }
 .chart text { font-size: 11px; } .chart .count { text-anchor: middle; }
 td.heat { text-align: center; min-width: 2.5em; } .empty { color: #777; }
 """
+
+
+# One row per finding of a flagged call; spreadsheet-safe (pipeline.reporting.spreadsheet).
+FLAGGED_COLUMNS = (
+    "call_id",
+    "started_at",
+    "agent_id",
+    "agent_name",
+    "team",
+    "score",
+    "red_line_failed",
+    "category",
+    "rule_id",
+    "severity",
+    "role",
+    "start_s",
+    "evidence",
+    "recording_at",
+)
 
 
 @dataclass(frozen=True)
@@ -160,60 +179,32 @@ def write_report(
         "</body></html>\n",
         encoding="utf-8",
     )
-    flagged_csv = out_dir / "flagged_calls.csv"
-    with open(
-        flagged_csv, "w", newline="", encoding="utf-8-sig"
-    ) as handle:  # BOM: Excel reads UTF-8
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "call_id",
-                "started_at",
-                "agent_id",
-                "agent_name",
-                "team",
-                "score",
-                "red_line_failed",
-                "category",
-                "rule_id",
-                "severity",
-                "role",
-                "start_s",
-                "evidence",
-                "recording_at",
-            ]
-        )
-        for call in flagged.iter_rows(named=True):
-            for f in flagged_findings.filter(pl.col("call_id") == call["call_id"]).iter_rows(
-                named=True
-            ):
-                started = (
-                    call["started_at"].astimezone(ZoneInfo(timezone)).isoformat()
-                    if call["started_at"]
-                    else ""
-                )
-                writer.writerow(
-                    [
-                        call["call_id"],
-                        started,
-                        call["agent_id"],
-                        call["agent_name"],
-                        call["team"],
-                        call["score"],
-                        call["red_line_failed"],
-                        f["category"],
-                        f["rule_id"],
-                        f["severity"],
-                        f["role"],
-                        f["start_s"],
-                        f["evidence"],
-                        recording_link(call["archive"], call["audio_path"], f["start_s"]),
-                    ]
-                )
-    review_csv = out_dir / "review_queue.csv"
-    queue.select(
+    zone = ZoneInfo(timezone)
+    flagged_rows = [
+        [
+            call["call_id"],
+            call["started_at"].astimezone(zone).isoformat() if call["started_at"] else "",
+            call["agent_id"],
+            call["agent_name"],
+            call["team"],
+            call["score"],
+            call["red_line_failed"],
+            f["category"],
+            f["rule_id"],
+            f["severity"],
+            f["role"],
+            f["start_s"],
+            f["evidence"],
+            recording_link(call["archive"], call["audio_path"], f["start_s"]),
+        ]
+        for call in flagged.iter_rows(named=True)
+        for f in flagged_findings.filter(pl.col("call_id") == call["call_id"]).iter_rows(named=True)
+    ]
+    flagged_csv = write_csv(out_dir / "flagged_calls.csv", FLAGGED_COLUMNS, flagged_rows)
+    review = queue.select(
         "call_id", "call_date", "agent_id", "agent_name", "team", "score", "reason"
-    ).write_csv(review_csv, include_bom=True)
+    )
+    review_csv = write_frame(review, out_dir / "review_queue.csv")
     return ReportFiles(
         html_path, flagged_csv, review_csv, len(call_ids), flagged.height, queue.height
     )
