@@ -139,11 +139,10 @@ def run_tasks(
         prepare = partial(session.job, config=choice.task_config)
         outcomes = results_bounded(runner, task, prepare, recordings, limit)
         for done, (recording, outcome) in enumerate(outcomes, start=1):
-            transient = not isinstance(outcome, CallResult)
             if isinstance(outcome, CallResult):
-                result = outcome
+                result, transient = outcome, False
             else:
-                result = lost_result(recording, outcome, tries)
+                result, transient = lost_result(recording, outcome, tries), True
             session.record(result, transient=transient)
             state = "ok" if result.status == "ok" else f"failed: {result.error}"
             log(f"[{done}/{len(recordings)}] {recording.call_id} {state}")

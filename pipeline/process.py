@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline.asr import whisper as asr
 from pipeline.asr.cache import PII_DETECTOR
-from pipeline.audio.decode import file_sha256, load_audio
+from pipeline.audio.decode import file_sha256, load_audio, sha256_if_readable
 from pipeline.config import Config
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.errors import CallqaError
@@ -151,13 +150,6 @@ def transcribe_and_detect(
             replace(f, root_cause=root_cause_for(lexicons, f.rule_id)) for f in pii_findings
         ]
     return transcript, sort_findings(findings)
-
-
-def sha256_if_readable(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None
 
 
 def analyse_acoustics(

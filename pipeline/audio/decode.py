@@ -32,6 +32,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_if_readable(path: Path) -> str | None:
+    """file_sha256, or None when the file cannot be read (decoding then says why)."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
 def _check_wav_complete(path: Path, head: bytes, size: int) -> None:
     """A WAV whose data chunk declares more bytes than the file holds was cut off in transfer.
 

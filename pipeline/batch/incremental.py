@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.audio.decode import file_sha256
+from pipeline.audio.decode import sha256_if_readable
 from pipeline.batch.archive import outside_link, parse_started_at, scan_archive
 from pipeline.store.connection import SqlConnection, queries
 from pipeline.types import CallResult, Recording
@@ -127,13 +127,6 @@ def _stat(path: Path) -> FileState | None:
     return FileState(info.st_size, info.st_mtime_ns)
 
 
-def _sha256_or_none(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None
-
-
 def plan_run(
     con: SqlConnection,
     root: Path | str,
@@ -188,7 +181,7 @@ def plan_run(
             sha, size, mtime, status = known
             unchanged = (size, mtime) == (state.size_bytes, state.mtime_ns)
             if not unchanged:
-                state = replace(state, sha256=_sha256_or_none(recording.path))
+                state = replace(state, sha256=sha256_if_readable(recording.path))
                 unchanged = state.sha256 == sha
                 if unchanged:
                     con.execute(
@@ -198,7 +191,7 @@ def plan_run(
             skip = unchanged and not (retry_failed and status == "failed")
         elif path in legacy and legacy[path][0]:
             sha, status, call_id, run_id = legacy[path]
-            state = replace(state, sha256=_sha256_or_none(recording.path))
+            state = replace(state, sha256=sha256_if_readable(recording.path))
             skip = state.sha256 == sha and not (retry_failed and status == "failed")
             # written by `callqa run`: remember it, so it is not hashed again
             if state.sha256 == sha:

@@ -21,12 +21,13 @@ from typing import Literal
 from pipeline import __version__
 from pipeline.asr.cache import TranscriptCache, cache_dir
 from pipeline.asr.whisper import model_name
+from pipeline.audio.decode import sha256_if_readable
 from pipeline.batch.archive import outside_link
 from pipeline.batch.incremental import RunPlan, discover, mark_processed, plan_run
 from pipeline.batch.summary import RunSummary
 from pipeline.config import Config, check_date_range
 from pipeline.errors import CallqaError
-from pipeline.process import process_call, sha256_if_readable
+from pipeline.process import process_call
 from pipeline.provision.check import check_setup
 from pipeline.reporting.report import write_report
 from pipeline.store import runs

@@ -165,6 +165,7 @@ def write_report(
     )
     pareto = pareto_table(findings, "root_cause")
 
+    zone = ZoneInfo(timezone)
     html_path = out_dir / "flagged_calls.html"
     html_path.write_text(
         '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
@@ -172,14 +173,13 @@ def write_report(
         f"<h1>Flagged calls — {escape(title)}</h1>"
         f"<p>{len(call_ids)} calls, {flagged.height} flagged (red line or score under the threshold), "
         f"{queue.height} in the review queue.</p>"
-        f"<h2>Flagged calls, worst first</h2>{_flagged_section(flagged, flagged_findings, ZoneInfo(timezone))}"
+        f"<h2>Flagged calls, worst first</h2>{_flagged_section(flagged, flagged_findings, zone)}"
         f"<h2>Root causes (Pareto)</h2>{pareto_svg(pareto, 'root_cause')}"
         f"<h2>Agents × categories</h2>{heatmap_html(heat, 'agent_id', 'category')}"
         f"<h2>Review queue (sampling policy)</h2>{_review_section(queue)}"
         "</body></html>\n",
         encoding="utf-8",
     )
-    zone = ZoneInfo(timezone)
     flagged_rows = [
         [
             call["call_id"],
