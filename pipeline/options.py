@@ -118,12 +118,12 @@ class NightlyOptions:
 class DiarizationOptions:
     # Mono recordings only: stereo calls take the parties from the channels and are never diarized.
     enabled: bool = True
-    # "embedded": pyannote segmentation + resemblyzer embeddings + clustering (the models below);
+    # "embedded": pyannote segmentation-3.0 + CAM++ embeddings + clustering (the models below);
     # "pipeline": a pyannote pretrained pipeline folder with its config.yaml (e.g. community-1).
     backend: str = "embedded"
     pipeline: Path = Path("models/pyannote-pipeline")
-    segmentation: Path = Path("models/pyannote-segmentation")
-    embedding: Path = Path("models/speaker-embedding")
+    segmentation: Path = Path("models/pyannote-segmentation-3.0")
+    embedding: Path = Path("models/speaker-embedding-campplus")
     min_speakers: int = 1
     max_speakers: int = 2
     # Voices whose mean embeddings are at least this cosine-similar are one speaker (embedded backend).

