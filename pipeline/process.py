@@ -20,7 +20,8 @@ from pipeline.audio.decode import file_sha256, load_audio, sha256_if_readable
 from pipeline.config import Config
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.errors import CallqaError
-from pipeline.parties.stereo import channel_roles, merge_by_time
+from pipeline.parties.stereo import channel_party_roles, channel_roles, merge_by_time
+from pipeline.parties.undetermined import roles_undetermined
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.text.lexicon import ruleset_version
@@ -31,45 +32,43 @@ from pipeline.types import (
     Finding,
     RateBaseline,
     Recording,
-    Segment,
     Transcript,
+    Turn,
 )
 
 if TYPE_CHECKING:
     from pipeline.acoustics.results import AcousticResult
     from pipeline.asr.cache import TranscriptCache
+    from pipeline.parties.mono import MonoParties
 
 log = logging.getLogger("callqa")
 
 
-def transcribe_mono(samples: np.ndarray, config: Config, source: str) -> list[Segment]:
+def transcribe_mono(samples: np.ndarray, config: Config, source: str) -> MonoParties:
     """Segments of a mono recording with speaker `spk0`, `spk1` … and their roles: transcribe
-    once, diarize, give each word to the speaker whose turn it falls in, decide who is the agent."""
+    once, diarize, give each word to the speaker whose turn it falls in, decide who is the agent.
+    With them, the diarizer's overlaps (roles applied) and the role decision the transcript keeps."""
     # Late: the diarization modules import torch.
     from pipeline.parties.diarize import diarize, require_extra
-    from pipeline.parties.mono import speakers_and_roles
+    from pipeline.parties.mono import NO_SPEECH, MonoParties, log_role_decision, mono_parties
 
     require_extra(source)  # before the costly transcription: the call fails either way
     segments = asr.transcribe_channel(samples, config.models.whisper, config.asr, "ch0", "unknown")
     if not segments:
-        return segments
+        return MonoParties(segments, (), NO_SPEECH)
     diarization = diarize(samples, config.diarization, source)
-    labelled, decision = speakers_and_roles(segments, diarization, config)
-    log.info(
-        "%s: %d speaker(s) (%s); %s",
-        source,
-        len(diarization.speakers),
-        diarization.backend,
-        decision.reason,
-    )
-    return labelled
+    parties = mono_parties(segments, diarization, config)
+    log_role_decision(source, diarization, parties.roles)
+    return parties
 
 
 def transcribe_audio(recording: Recording, audio: Audio, config: Config) -> Transcript:
     """Stereo: transcribe each channel as its party and merge by time. Mono: transcribe once and
     diarize (pipeline.parties.mono), unless [diarization] enabled = false keeps it one unknown speaker."""
+    overlaps: tuple[Turn, ...] = ()
     if len(audio.channels) == 1 and config.diarization.enabled:
-        segments = transcribe_mono(audio.channels[0], config, recording.shown_path)
+        mono = transcribe_mono(audio.channels[0], config, recording.shown_path)
+        segments, overlaps, roles = mono.segments, mono.overlaps, mono.roles
     else:
         per_party = [
             asr.transcribe_channel(samples, config.models.whisper, config.asr, speaker, role)
@@ -78,6 +77,7 @@ def transcribe_audio(recording: Recording, audio: Audio, config: Config) -> Tran
             )
         ]
         segments = merge_by_time(*per_party)
+        roles = channel_party_roles(len(audio.channels), config.channels.agent_channel)
     return Transcript(
         call_id=recording.call_id,
         agent_id=recording.agent_id,
@@ -92,6 +92,8 @@ def transcribe_audio(recording: Recording, audio: Audio, config: Config) -> Tran
         ),
         asr_model=asr.model_name(config.models.whisper),
         asr_options=asr.asr_options_echo(config.asr),
+        roles=roles,
+        overlaps=overlaps,
     )
 
 
@@ -102,10 +104,23 @@ def transcribe_recording(recording: Recording, config: Config) -> Transcript:
 def detect(
     transcript: Transcript, config: Config, detectors: tuple[str, ...] | None = None
 ) -> list[Finding]:
-    """Run the enabled text detectors (or just `detectors`) on a transcript (also used on stored transcripts)."""
+    """Run the enabled text detectors (or just `detectors`) on a transcript (also used on stored
+    transcripts). With all of them, also say when the roles left part of them without speech
+    to run on (roles.undetermined)."""
     lexicons = config.paths.lexicons
     call = call_context(transcript, lexicons, ruleset_version(lexicons), config.script)
-    return run_detectors(call, config.detectors.enabled if detectors is None else detectors)
+    if detectors is not None:
+        return run_detectors(call, detectors)
+    findings = run_detectors(call, config.detectors.enabled)
+    return sort_findings([*findings, *inspection_findings(transcript, config)])
+
+
+def inspection_findings(transcript: Transcript, config: Config) -> list[Finding]:
+    """Findings about the inspection itself rather than the call: roles.undetermined."""
+    lexicons = config.paths.lexicons
+    return roles_undetermined(
+        transcript, config.detectors.enabled, lexicons, ruleset_version(lexicons)
+    )
 
 
 def sort_findings(findings) -> list[Finding]:
@@ -144,6 +159,7 @@ def transcribe_and_detect(
     transcript, pii_findings = entry.for_recording(recording)
     others = tuple(name for name in config.detectors.enabled if name != PII_DETECTOR)
     findings = detect(transcript, config, detectors=others)
+    findings += inspection_findings(transcript, config)
     if pii_enabled:
         lexicons = config.paths.lexicons
         findings += [

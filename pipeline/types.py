@@ -37,8 +37,12 @@ CATEGORIES: frozenset[str] = frozenset(
         "speech_rate.slow",
         "overlap.interruption",
         "loudness.raised_voice",
+        "roles.undetermined",
     }
 )
+# Categories that say a call was not fully inspected (not that the agent did wrong): the call
+# is flagged, and it gets no score unless a red line failed it (pipeline.scoring.scorecard).
+NOT_FULLY_INSPECTED: frozenset[str] = frozenset({"roles.undetermined"})
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,56 @@ class AudioInfo:
     channels: int
 
 
+# How the parties of a call got their roles: "channels" (stereo: the configured agent channel),
+# "cues" (mono: diarized, the agent named from what the speakers say), "undetermined" (mono:
+# diarized, no speaker could be named the agent), "not diarized" (mono with [diarization]
+# enabled = false) and "no speech" (mono, nothing transcribed: nobody to name).
+RoleMethod = Literal["channels", "cues", "undetermined", "not diarized", "no speech"]
+ROLE_METHODS: tuple[RoleMethod, ...] = (
+    "channels",
+    "cues",
+    "undetermined",
+    "not diarized",
+    "no speech",
+)
+
+
+@dataclass(frozen=True)
+class PartyRoles:
+    """The role decision of a call, as transcripts, the cache and the store keep it.
+
+    Holds no speech: `cues` are the names of the cues heard (pipeline.parties.roles, e.g.
+    "opening", "staff_number"), never what was said, so it may be logged and stored.
+    """
+
+    method: RoleMethod
+    n_speakers: int | None = None
+    agent_speaker: str | None = None  # ch0, spk1 …; None when no speaker is the agent
+    # Of the agent being the agent (cues), or of the likeliest agent when undetermined (0: no
+    # candidate at all); None when the roles were not inferred (channels, not diarized, no speech).
+    confidence: float | None = None
+    # The agent's cues, or the likeliest agent's when undetermined.
+    cues: tuple[str, ...] = ()
+    reason: str = ""  # why, in a sentence without speech (the decision's own words)
+
+    @property
+    def determined(self) -> bool:
+        return self.method in ("channels", "cues")
+
+    def describe(self) -> str:
+        """One line for logs and reports: method, agent, confidence, cue names."""
+        parts = [f"roles by {self.method}" if self.determined else f"roles {self.method}"]
+        if self.agent_speaker:
+            parts.append(f"agent {self.agent_speaker}")
+        if self.confidence is not None:
+            parts.append(f"confidence {self.confidence:.2f}")
+        if self.cues:
+            parts.append(f"cues {', '.join(self.cues)}")
+        if self.reason and not self.determined:
+            parts.append(self.reason)
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class Transcript:
     call_id: str
@@ -120,6 +174,11 @@ class Transcript:
     asr_options: dict[str, Any] = field(default_factory=dict)
     agent_id: str | None = None
     started_at: str | None = None
+    # None: not known (a hand-made or imported transcript, or a call stored before it was kept).
+    roles: PartyRoles | None = None
+    # Mono: spans where a speaker talks while another holds the floor (the segments give each
+    # word one speaker), with roles applied; the acoustic stage counts them as both speaking.
+    overlaps: tuple[Turn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,11 +210,14 @@ class ItemScore:
 
 @dataclass(frozen=True)
 class CallScore:
-    score: float  # 0..100
+    # 0..100; None when the call was not fully inspected (see NOT_FULLY_INSPECTED) and no red
+    # line failed it: a score over part of the rules would read as a clean one.
+    score: float | None
     red_line_failed: bool
     flagged: bool
     scorecard_version: str
     items: tuple[ItemScore, ...]  # only items with at least one matching finding
+    unscored_reason: str | None = None  # why score is None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,17 @@ def sample_truth() -> dict[str, dict]:
     return out
 
 
+@pytest.fixture(scope="module")
+def prefect_api():
+    """A temporary Prefect server for the flow tests of one module (it takes 10–20 s to start);
+    per module, so that none is left running beside tests/test_serve.py's own servers."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield PREFECT_API_URL.value()
+
+
 @pytest.fixture(scope="session")
 def samples_db(config, tmp_path_factory):
     """The database `make run` produces: data/samples processed with the real model."""

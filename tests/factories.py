@@ -6,7 +6,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pipeline.scoring.scorecard import Scorecard, score_call
-from pipeline.types import AudioInfo, CallResult, Finding, Recording, Segment, Transcript
+from pipeline.types import (
+    AudioInfo,
+    CallResult,
+    Finding,
+    PartyRoles,
+    Recording,
+    Segment,
+    Transcript,
+)
 
 CST = timezone(timedelta(hours=8))
 
@@ -44,14 +52,17 @@ def call_result(
     day: str = "2026-11-21",
     texts: list[tuple[str, str]] | None = None,
     path: str | None = None,
+    roles: PartyRoles | None = None,
 ) -> CallResult:
-    """`texts`: (role, text) per segment, 2 s each."""
+    """`texts`: (role, text) per segment, 2 s each; `roles`: the role decision (a mono one makes
+    the recording one channel and the speakers spk0 / spk1 by turns)."""
+    mono = roles is not None and roles.method != "channels"
     started = datetime.fromisoformat(day + "T10:00:00").replace(tzinfo=CST)
     segments = tuple(
         Segment(
             start=2.0 * i,
             end=2.0 * i + 1.8,
-            speaker="ch0" if role == "agent" else "ch1",
+            speaker=f"spk{i % 2}" if mono else ("ch0" if role == "agent" else "ch1"),
             role=role,
             text=text,
         )
@@ -61,8 +72,9 @@ def call_result(
     transcript = Transcript(
         call_id=call_id,
         segments=segments,
-        audio=AudioInfo(shown, "0" * 64, 60.0, 8000, 2),
+        audio=AudioInfo(shown, "0" * 64, 60.0, 8000, 1 if mono else 2),
         asr_model="test",
+        roles=roles,
     )
     return CallResult(
         recording=Recording(Path(shown), call_id, agent_id, started, shown),

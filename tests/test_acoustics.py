@@ -29,7 +29,7 @@ from pipeline.testing.callbuilder import (
     synth_hold_music,
     write_call,
 )
-from pipeline.types import Audio, AudioInfo, RateBaseline, Segment, Transcript, Turn
+from pipeline.types import Audio, AudioInfo, RateBaseline, Role, Segment, Transcript, Turn
 
 from .conftest import CORPUS
 
@@ -398,6 +398,73 @@ def test_mono_call_split_by_the_speaker_turns(corpus, tmp_path):
     assert unsplit.metrics.unknown_talk_s == pytest.approx(total(speech(placed)), rel=0.1)
     unattributed = [(f.rule_id, f.role) for f in findings_of(unsplit, "silence.dead_air")]
     assert unattributed == [("dead_air.unattributed", "both")] * len(DEAD_AIR_PLANTED)
+
+
+def exclusive_transcript(placed: list[PlacedTurn]) -> Transcript:
+    """The transcript the mono path gives for the placement: exclusive segments (where two voices
+    overlap, the later starter holds the floor, as the diarizer decides; a turn's text is split
+    over its pieces by time) and the held speaker's speech there as overlaps with roles."""
+    roles: dict[int, Role] = {AGENT: "agent", CUSTOMER: "customer"}
+    segments, overlaps = [], []
+    for turn in placed:
+        whole = [Span(turn.start, turn.end)]
+        taken = [
+            Span(other.start, other.end)
+            for other in placed
+            if other.channel != turn.channel and turn.start < other.start < turn.end
+        ]
+        pieces, text = subtract(whole, taken), turn.reference
+        spoken, said = sum(piece.duration for piece in pieces), 0.0
+        speaker, role = f"spk{turn.channel}", roles[turn.channel]
+        for piece in pieces:
+            first = round(len(text) * said / spoken)
+            said += piece.duration
+            piece_text = text[first : round(len(text) * said / spoken)]
+            segments.append(Segment(piece.start, piece.end, speaker, role, piece_text))
+        overlaps += [Turn(o.start, o.end, speaker, role) for o in intersect(whole, taken)]
+    return Transcript(
+        "mono",
+        tuple(sorted(segments, key=lambda s: s.start)),
+        AudioInfo("built.wav", "", 0.0, 8_000, 1),
+        "reference",
+        overlaps=tuple(sorted(overlaps, key=lambda o: o.start)),
+    )
+
+
+def test_mono_overlaps_give_interruptions_and_overlap_time_as_stereo(corpus, tmp_path, main_call):
+    """A mono call as the pipeline hands it over (exclusive speakers plus the diarizer's
+    overlaps, no turns argument) comes out of the acoustic stage like the same call in stereo."""
+    _, placed, stereo = main_call(8_000, None)
+    samples, mono_placed = build_call(
+        main_call_turns(corpus), sample_rate=8_000, stereo=False, trim_to_speech=True
+    )
+    assert mono_placed == placed
+    audio = write_and_load(tmp_path / "mono.wav", samples, 8_000, placed)
+    transcript = exclusive_transcript(placed)
+    assert {o.role for o in transcript.overlaps} == {"agent", "customer"}
+    mono = analyse_call(audio, transcript, OPTIONS)
+
+    expected = {("overlap.interruption", INTERRUPTING_TURN)}
+    assert turns_flagged(stereo, placed, "overlap") == expected
+    assert turns_flagged(mono, placed, "overlap") == expected
+    (found,) = findings_of(mono, "overlap.interruption")
+    (truth,) = findings_of(stereo, "overlap.interruption")
+    assert found.role == "agent"
+    assert found.details["overlap_s"] == pytest.approx(truth.details["overlap_s"], abs=TOLERANCE_S)
+    assert mono.metrics.overlap_s == pytest.approx(stereo.metrics.overlap_s, abs=0.5)
+    for role in ("agent", "customer"):
+        talk = f"{role}_talk_s"
+        assert getattr(mono.metrics, talk) == pytest.approx(getattr(stereo.metrics, talk), rel=0.1)
+    # The customer talking over the agent is an overlap the customer started, as in stereo.
+    customer_over = placed[CUSTOMER_OVERLAP_TURN]
+    assert [
+        o.incoming_role for o in mono.overlaps if abs(o.start - customer_over.start) <= TOLERANCE_S
+    ] == ["customer"]
+
+    # Without the overlaps each word has one speaker and nobody talks over anybody.
+    exclusive = analyse_call(audio, replace(transcript, overlaps=()), OPTIONS)
+    assert findings_of(exclusive, "overlap.interruption") == []
+    assert exclusive.metrics.overlap_s < 0.1
 
 
 def rate_call_turns(corpus: dict) -> list[PlannedTurn]:

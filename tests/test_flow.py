@@ -30,15 +30,6 @@ SAMPLE_CALLS = ["20261121-000001", "20261121-000002", "20261122-000003", "202611
 
 
 @pytest.fixture(scope="session")
-def prefect_api():
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield PREFECT_API_URL.value()
-
-
-@pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """A site config whose output folder (transcript cache, reports) is shared by these tests."""
     folder = tmp_path_factory.getbasetemp() / "callqa-site"
@@ -429,6 +420,7 @@ def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypa
         CallMetrics,
         CallResult,
         Finding,
+        PartyRoles,
         Recording,
         Segment,
         Transcript,
@@ -473,6 +465,7 @@ def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypa
                 segments,
                 AudioInfo(f"c{i}.wav", f"{i:064d}", 12.5, 8000, 2),
                 "whisper-base",
+                roles=PartyRoles("channels", 2, "ch0") if i == 0 else None,
             )
             findings = detect(transcript, config)
             if i == 0:  # a finding of the acoustic stage, carried over
@@ -523,6 +516,28 @@ def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypa
                 ),
                 run_id,
             )
+        # a mono call whose roles could not be decided: its decision, finding and missing score stay
+        undetermined = Transcript(
+            "c4",
+            tuple(
+                Segment(2.0 * k, 2.0 * k + 1.5, f"spk{k % 2}", "unknown", text)
+                for k, (_, text) in enumerate(lines)
+            ),
+            AudioInfo("c4.wav", f"{4:064d}", 12.5, 8000, 1),
+            "whisper-base",
+            roles=PartyRoles("undetermined", 2, None, 0.41, ("closing",)),
+        )
+        findings = detect(undetermined, config)
+        writer.write_call(
+            CallResult(
+                Recording(Path("c4.wav"), "c4", "A1", None, "c4.wav"),
+                "ok",
+                undetermined,
+                tuple(findings),
+                score_call(findings, scorecard),
+            ),
+            run_id,
+        )
         writer.write_call(
             CallResult(
                 Recording(Path("bad.wav"), "bad"),
@@ -549,7 +564,7 @@ def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypa
     )
     per_call = rescore(config, tmp_path / "per-call.duckdb", None, tmp_path / "no-cache")
 
-    assert batch.n_calls == per_call.n_calls == 4 and batch.n_from_db == 4
+    assert batch.n_calls == per_call.n_calls == 5 and batch.n_from_db == 5
     tables = {
         "calls": "SELECT * EXCLUDE (run_id, processed_at), run_id IS NOT NULL FROM calls ORDER BY call_id",
         "segments": "SELECT * FROM segments ORDER BY call_id, seg_index",
@@ -566,6 +581,17 @@ def test_rescore_writes_the_rows_a_call_by_call_rewrite_would(tmp_path, monkeypa
     ]
     assert rows(db, "SELECT max(seg_index) FROM segments WHERE call_id = 'c1'") == [(4,)]
     assert rows(db, "SELECT agent_talk_s FROM calls WHERE call_id = 'c0'") == [(5.0,)]
+    assert rows(
+        db,
+        "SELECT call_id, roles_method, role_cues FROM calls WHERE call_id IN ('c0', 'c4') ORDER BY 1",
+    ) == [
+        ("c0", "channels", []),
+        ("c4", "undetermined", ["closing"]),
+    ]
+    assert rows(db, "SELECT category FROM findings WHERE call_id = 'c4'") == [
+        ("roles.undetermined",)
+    ]
+    assert rows(db, "SELECT score, flagged FROM scores WHERE call_id = 'c4'") == [(None, True)]
 
 
 @pytest.mark.parametrize(

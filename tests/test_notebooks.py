@@ -97,6 +97,16 @@ def history_db(tmp_path_factory):
                     finding(call_id, cat, root_cause=cause, start_s=float(i))
                     for i, (cat, cause) in enumerate(spec)
                 ]
+                if n % 10 == 0:  # a call whose roles could not be decided: no score
+                    findings.append(
+                        finding(
+                            call_id,
+                            "roles.undetermined",
+                            severity="major",
+                            role="both",
+                            root_cause="inspection_gap.roles_undetermined",
+                        )
+                    )
                 writer.write_call(
                     call_result(call_id, findings, SCORECARD, agent_id=agent, day=day), run_id
                 )

@@ -8,15 +8,18 @@ import sys
 from dataclasses import replace
 from datetime import date
 
+import polars as pl
 import pytest
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.process import detect
 from pipeline.reporting.report import write_report
+from pipeline.reporting.spreadsheet import read_csv
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store.reader import connect_reader
 from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
+from pipeline.types import PartyRoles
 
 from .factories import call_result
 
@@ -79,7 +82,10 @@ CALLS = {
             ("agent", "四五六七八对吧"),
         ],
     ),
+    # a mono call whose agent could not be named: nothing of the agent's was inspected
+    "mono-7": ("A3", "2026-11-21", [("unknown", "设定二十九度"), ("unknown", "明天会下雨吗")]),
 }
+ROLES = {"mono-7": PartyRoles("undetermined", n_speakers=2, confidence=0.41, cues=("closing",))}
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +103,15 @@ def report_db(tmp_path_factory, config):
             ruleset_version="t",
         )
         for call_id, (agent_id, day, texts) in CALLS.items():
-            skeleton = call_result(call_id, [], SCORECARD, agent_id=agent_id, day=day, texts=texts)
+            skeleton = call_result(
+                call_id,
+                [],
+                SCORECARD,
+                agent_id=agent_id,
+                day=day,
+                texts=texts,
+                roles=ROLES.get(call_id),
+            )
             findings = detect(skeleton.transcript, config)  # the real detectors on the planted text
             writer.write_call(
                 replace(skeleton, findings=tuple(findings), score=score_call(findings, SCORECARD)),
@@ -117,7 +131,7 @@ def report(report_db, tmp_path_factory):
 
 
 def test_flagged_calls_worst_first(report):
-    assert report.n_calls == 6 and report.n_flagged >= 3
+    assert report.n_calls == 7 and report.n_flagged >= 4
     html = report.html.read_text(encoding="utf-8")
     # red line (score 0) first
     assert html.index('id="call-leak-1"') < html.index('id="call-card-2"')
@@ -125,6 +139,28 @@ def test_flagged_calls_worst_first(report):
     csv_text = report.flagged_csv.read_text(encoding="utf-8-sig")
     assert csv_text.splitlines()[0].startswith("call_id,started_at,agent_id")
     assert "leak-1" in csv_text and "phrase.escalation" in csv_text
+
+
+def test_undetermined_roles_are_shown_unscored_and_queued(report):
+    html = report.html.read_text(encoding="utf-8")
+    flagged = html.split("<h2>Root causes")[0]
+    row = flagged[flagged.index('id="call-mono-7"') :].split("</tr>")[0]
+    assert "未评分" in row and "—" in row
+    assert "undetermined · 2 speakers · confidence 0.41 · cues closing" in row
+    assert "roles.undetermined" in row and "无法判定坐席与客户（2 位说话人，置信度 0.41）" in row
+    # after the red line, before every scored call
+    assert html.index('id="call-leak-1"') < html.index('id="call-mono-7"')
+    assert html.index('id="call-mono-7"') < html.index('id="call-card-2"')
+    roles = html.split("<h2>Roles")[1]
+    assert "<td>undetermined</td><td>1</td>" in roles and "<td>channels</td>" not in roles
+    queue = read_csv(report.review_csv)
+    assert queue.filter(pl.col("call_id") == "mono-7")["reason"].to_list() == ["roles_undetermined"]
+    assert queue.filter(pl.col("call_id") == "mono-7")["score"].to_list() == [None]
+    rows = read_csv(report.flagged_csv).filter(pl.col("call_id") == "mono-7")
+    assert set(rows["category"]) == {"roles.undetermined"} and set(rows["roles_method"]) == {
+        "undetermined"
+    }
+    assert all("did not run" in reason for reason in rows["unscored_reason"])
 
 
 def test_no_raw_pii_in_any_report_file(report, report_db):

@@ -48,6 +48,18 @@ def test_greeting_names_the_agent():
     assert [s.role for s in labelled] == ["agent", "customer", "agent"]
 
 
+def test_decision_names_its_cues_and_never_quotes_the_words():
+    """What decided is kept and logged (pipeline.parties.mono): cue names and figures only."""
+    decision = roles_of(GREETING_CALL)
+    assert decision.cue_names[0] == "opening"
+    assert {"at_your_service", "offer_help"} <= set(decision.cue_names)
+    said = [e.cues for e in decision.evidence] + [(decision.reason, 0.0)]
+    assert not any("\u4e00" <= ch <= "\u9fff" for item in said for ch in str(item))
+    unsure = roles_of(GREETING_CALL, min_confidence=0.999)
+    assert unsure.agent is None and unsure.candidate == "spk0"
+    assert unsure.cue_names == decision.cue_names  # the likeliest agent's, for the record
+
+
 def test_customer_speaks_first_and_the_greeting_still_decides():
     segments = [
         seg(0.2, 1.0, "spk0", "喂，你好"),

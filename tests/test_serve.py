@@ -144,7 +144,9 @@ def test_served_deployment_is_scheduled_and_a_manual_run_completes(site):
             # 02:30 in Shanghai is 18:30 UTC the day before
             assert "T18:30:00" in local, local
 
-        triggered = client.post(f"/deployments/{registered['id']}/create_flow_run", json={}).json()
+        response = client.post(f"/deployments/{registered['id']}/create_flow_run", json={})
+        assert response.status_code < 300, (response.status_code, response.text)
+        triggered = response.json()
 
         def finished():
             state = client.get(f"/flow_runs/{triggered['id']}").json()["state"]

@@ -100,6 +100,13 @@ def test_schema_reference_is_current():
     )
 
 
+def test_every_finding_category_is_documented_for_analysts():
+    from pipeline.types import CATEGORIES
+
+    guide = (PROJECT_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    assert sorted(c for c in CATEGORIES if f"`{c}`" not in guide) == []
+
+
 def test_pareto_views_shares_and_vital_few(pareto_db):
     rows = pareto_db.execute(
         "SELECT root_cause, n, share, cumulative_share, vital_few FROM v_pareto_root_cause"

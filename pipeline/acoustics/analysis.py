@@ -7,7 +7,9 @@ and the `silence.*`, `speech_rate.*`, `overlap.interruption` and `loudness.raise
 Stereo calls get activity per channel (one party per channel, `agent_channel` says which).
 Mono calls get speech activity from the one channel, split between parties by the speaker
 turns given (diarization), else by the roles of the transcript segments; without either, all
-speech belongs to one `unknown` party and per-party figures stay empty.
+speech belongs to one `unknown` party and per-party figures stay empty. The transcript's
+overlaps (a speaker talking while another holds the floor) belong to the overlapping party as
+well, so interruptions and overlap time come out as in stereo calls.
 """
 
 from __future__ import annotations
@@ -130,12 +132,15 @@ def _parties(
         ]
     if not turns:
         return (party("unknown", "ch0", 0, speech),)
+    # Turns are exclusive (a word has one speaker); where the diarizer heard a second voice, that
+    # speaker speaks too, so both parties hold the span, as two channels would show it.
+    overlapped = [o for o in (transcript.overlaps if transcript else ()) if o.role != "unknown"]
     parties = []
     for role in ("agent", "customer"):
-        spans = [Span(t.start, t.end) for t in turns if t.role == role]
-        if spans:
-            speaker = next(t.speaker for t in turns if t.role == role)
-            parties.append(party(role, speaker, 0, intersect(speech, spans)))
+        own = [t for t in (*turns, *overlapped) if t.role == role]
+        if own:
+            spans = [Span(t.start, t.end) for t in own]
+            parties.append(party(role, own[0].speaker, 0, intersect(speech, spans)))
     return tuple(parties)
 
 

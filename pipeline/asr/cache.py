@@ -28,12 +28,17 @@ from pathlib import Path
 from pipeline.asr import whisper as asr
 from pipeline.asr.transcript import transcript_from_dict, transcript_to_dict
 from pipeline.config import Config
+from pipeline.parties.stereo import channel_party_roles
 from pipeline.text.masking import mask_segment_texts
 from pipeline.types import Finding, Recording, Segment, Transcript, Word
 
 log = logging.getLogger("callqa")
 
-SCHEMA = "callqa.transcript-cache/1"
+# 2: the transcript carries the role decision and the mono overlaps. Entries of 1 are read with
+# the decision their channels imply (stereo: the agent channel; mono undiarized: not diarized);
+# a diarized mono entry of 1 is transcribed again, since what decided its roles was not kept.
+SCHEMA = "callqa.transcript-cache/2"
+_SCHEMA_WITHOUT_ROLES = "callqa.transcript-cache/1"
 PII_DETECTOR = "pii"
 # Thread count changes speed, not the words: runs with different cpu_threads share entries.
 _OPTIONS_NOT_IN_KEY = ("cpu_threads",)
@@ -150,12 +155,21 @@ class TranscriptCache:
             log.warning("%s: unreadable cached transcript (%s); transcribing again", path, exc)
             return None
         try:
-            if data.get("schema") != SCHEMA or data.get("key") != json.loads(
+            schema = data.get("schema")
+            if schema not in (SCHEMA, _SCHEMA_WITHOUT_ROLES) or data.get("key") != json.loads(
                 json.dumps(cache_key(config))
             ):
                 return None
+            transcript = transcript_from_dict(data["transcript"], str(path))
+            if schema == _SCHEMA_WITHOUT_ROLES:
+                if transcript.audio.channels == 1 and config.diarization.enabled:
+                    return None
+                roles = channel_party_roles(
+                    transcript.audio.channels, config.channels.agent_channel
+                )
+                transcript = replace(transcript, roles=roles)
             return CachedTranscript(
-                transcript=transcript_from_dict(data["transcript"], str(path)),
+                transcript=transcript,
                 pii_findings=tuple(Finding(**f) for f in data["pii_findings"]),
                 pii_detected=bool(data["pii_detected"]),
             )

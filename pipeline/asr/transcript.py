@@ -2,6 +2,10 @@
 
 Reading is lenient where the contract is: unknown keys are ignored, `words` may be missing.
 A missing required key is an error that names the file and the key.
+
+Two optional keys carry what the parties stage decided (absent in hand-made transcripts):
+`roles` — how the roles were decided (method, speakers, agent, confidence, cue names; no speech)
+— and `overlaps` — mono spans where a speaker talks over the one holding the floor.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import TranscriptFormatError
-from pipeline.types import AudioInfo, Segment, Transcript, Word
+from pipeline.types import ROLE_METHODS, AudioInfo, PartyRoles, Segment, Transcript, Turn, Word
 
 SCHEMA = "callqa.transcript/1"
 ROLES = ("agent", "customer", "unknown")
@@ -47,7 +51,73 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
             }
             for s in transcript.segments
         ],
+        **({"roles": _roles_to_dict(transcript.roles)} if transcript.roles is not None else {}),
+        **(
+            {
+                "overlaps": [
+                    {"start": o.start, "end": o.end, "speaker": o.speaker, "role": o.role}
+                    for o in transcript.overlaps
+                ]
+            }
+            if transcript.overlaps
+            else {}
+        ),
     }
+
+
+def _roles_to_dict(roles: PartyRoles) -> dict[str, Any]:
+    return {
+        "method": roles.method,
+        "n_speakers": roles.n_speakers,
+        "agent_speaker": roles.agent_speaker,
+        "confidence": roles.confidence,
+        "cues": list(roles.cues),
+        "reason": roles.reason,
+    }
+
+
+def _roles_from_dict(raw: Any, where: str) -> PartyRoles | None:
+    if raw is None:
+        return None
+    method = _require(raw, "method", where, str)
+    if method not in ROLE_METHODS:
+        raise TranscriptFormatError(
+            f"{where}: method must be one of {', '.join(ROLE_METHODS)}, got {method!r}"
+        )
+    cues = raw.get("cues") or []
+    if not isinstance(cues, list) or not all(isinstance(cue, str) for cue in cues):
+        raise TranscriptFormatError(f"{where}: 'cues' must be a list of cue names")
+    n_speakers, confidence = raw.get("n_speakers"), raw.get("confidence")
+    return PartyRoles(
+        method=method,
+        n_speakers=int(n_speakers) if n_speakers is not None else None,
+        agent_speaker=raw.get("agent_speaker"),
+        confidence=float(confidence) if confidence is not None else None,
+        cues=tuple(cues),
+        reason=str(raw.get("reason") or ""),
+    )
+
+
+def _overlaps_from_list(raw: Any, where: str) -> tuple[Turn, ...]:
+    if not isinstance(raw, list):
+        raise TranscriptFormatError(f"{where}: must be a list")
+    overlaps = []
+    for index, item in enumerate(raw):
+        item_where = f"{where}[{index}]"
+        role = item.get("role", "unknown") if isinstance(item, dict) else None
+        if role not in ROLES:
+            raise TranscriptFormatError(
+                f"{item_where}: role must be one of {', '.join(ROLES)}, got {role!r}"
+            )
+        overlaps.append(
+            Turn(
+                float(_require(item, "start", item_where, (int, float))),
+                float(_require(item, "end", item_where, (int, float))),
+                str(_require(item, "speaker", item_where, str)),
+                role,
+            )
+        )
+    return tuple(overlaps)
 
 
 def write_transcript(transcript: Transcript, path: Path) -> None:
@@ -124,6 +194,8 @@ def transcript_from_dict(data: dict[str, Any], source: str = "<transcript>") -> 
         ),
         asr_model=str(asr.get("model", "unknown")),
         asr_options=dict(asr.get("options") or {}),
+        roles=_roles_from_dict(data.get("roles"), f"{source}: roles"),
+        overlaps=_overlaps_from_list(data.get("overlaps") or [], f"{source}: overlaps"),
     )
 
 

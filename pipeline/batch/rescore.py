@@ -33,6 +33,7 @@ from pipeline.provision.check import check_setup
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store import runs
+from pipeline.store.calls import stored_roles
 from pipeline.store.connection import queries
 from pipeline.store.runs import set_run_details
 from pipeline.store.writer import StoreWriter
@@ -131,6 +132,7 @@ def _stored_transcript(row: dict, segment_rows: list[tuple]) -> Transcript:
             channels=row["channels"] or 0,
         ),
         asr_model=row["asr_model"] or "unknown",
+        roles=stored_roles(row),
     )
 
 

@@ -29,32 +29,34 @@ from pipeline.types import Role, Segment
 
 OPENING_POINTS = 3.0
 CLOSING_POINTS = 1.0
-# (substring, points): said anywhere by the speaker. Agent phrases are positive, customer
-# phrases negative; each counts once, and each side is capped so one chatty turn cannot decide.
-AGENT_PHRASES: tuple[tuple[str, float], ...] = (
-    ("工号", 2.0),
-    ("为您服务", 2.0),
-    ("有什么可以帮", 1.0),
-    ("有什么能帮", 1.0),
-    ("请您稍等", 1.0),
-    ("请稍等", 1.0),
-    ("帮您查", 1.0),
-    ("为您查", 1.0),
-    ("给您查", 1.0),
-    ("为您办理", 1.0),
-    ("帮您办理", 1.0),
-    ("给您办理", 1.0),
-    ("您的来电", 1.0),
+# (substring, points, cue name): said anywhere by the speaker. Agent phrases are positive,
+# customer phrases negative; each counts once, and each side is capped so one chatty turn cannot
+# decide. The name is what decisions, logs and the store show: never the words heard (they are
+# the speaker's, and the text around a cue can hold a number).
+AGENT_PHRASES: tuple[tuple[str, float, str], ...] = (
+    ("工号", 2.0, "staff_number"),
+    ("为您服务", 2.0, "at_your_service"),
+    ("有什么可以帮", 1.0, "offer_help"),
+    ("有什么能帮", 1.0, "offer_help"),
+    ("请您稍等", 1.0, "please_wait"),
+    ("请稍等", 1.0, "please_wait"),
+    ("帮您查", 1.0, "look_up"),
+    ("为您查", 1.0, "look_up"),
+    ("给您查", 1.0, "look_up"),
+    ("为您办理", 1.0, "handle_for_you"),
+    ("帮您办理", 1.0, "handle_for_you"),
+    ("给您办理", 1.0, "handle_for_you"),
+    ("您的来电", 1.0, "your_call"),
 )
-CUSTOMER_PHRASES: tuple[tuple[str, float], ...] = (
-    ("我想咨询", -1.0),
-    ("我想问", -1.0),
-    ("我想了解", -1.0),
-    ("我要投诉", -1.0),
-    ("我的卡", -1.0),
-    ("我的账户", -1.0),
-    ("我的订单", -1.0),
-    ("你们", -1.0),
+CUSTOMER_PHRASES: tuple[tuple[str, float, str], ...] = (
+    ("我想咨询", -1.0, "customer_inquiry"),
+    ("我想问", -1.0, "customer_question"),
+    ("我想了解", -1.0, "customer_wants_to_know"),
+    ("我要投诉", -1.0, "customer_complaint"),
+    ("我的卡", -1.0, "customer_my_card"),
+    ("我的账户", -1.0, "customer_my_account"),
+    ("我的订单", -1.0, "customer_my_order"),
+    ("你们", -1.0, "customer_you_company"),
 )
 AGENT_PHRASES_CAP, CUSTOMER_PHRASES_CAP = 4.0, -2.0
 # Both parties say goodbye: a closing match of this alone says nothing about the role.
@@ -72,7 +74,7 @@ class SpeakerEvidence:
     talk_s: float
     talk_share: float
     first_start: float
-    cues: tuple[tuple[str, float], ...]  # (what was heard, points)
+    cues: tuple[tuple[str, float], ...]  # (cue name, points): names, never the words heard
 
     @property
     def text_points(self) -> float:
@@ -84,8 +86,17 @@ class RoleDecision:
     roles: dict[str, Role]
     agent: str | None  # None: unknown
     confidence: float  # of the agent being `agent`; 0 when there is no candidate
-    reason: str
+    reason: str  # cue names and figures only: safe to log and store
     evidence: tuple[SpeakerEvidence, ...] = field(default_factory=tuple)
+    # The likeliest agent, also when not sure enough to name it (None: no candidate at all).
+    candidate: str | None = None
+
+    @property
+    def cue_names(self) -> tuple[str, ...]:
+        """Names of the cues heard from the agent (or the likeliest agent), each once."""
+        of = self.agent or self.candidate
+        cues = next((e.cues for e in self.evidence if e.speaker == of), ())
+        return tuple(dict.fromkeys(name for name, _ in cues))
 
 
 def _opening_and_closing(
@@ -101,27 +112,22 @@ def _opening_and_closing(
     for match in phrase_rules.iter_matches(opening_rules, joined, book):
         start = span_times(match.segment, match.start, match.end)[0]
         if start <= opening_end:
-            cues.append(
-                (
-                    f"opening {match.segment.text[match.start : match.end]} at {start:.1f} s",
-                    OPENING_POINTS,
-                )
-            )
+            cues.append(("opening", OPENING_POINTS))
             break
     for match in phrase_rules.iter_matches(closing_rules, joined, book):
         if match.rule.phrase not in NEUTRAL_CLOSINGS:
-            cues.append((f"closing {match.segment.text[match.start : match.end]}", CLOSING_POINTS))
+            cues.append(("closing", CLOSING_POINTS))
             break
     return cues
 
 
 def _phrase_cues(
-    text: str, phrases: tuple[tuple[str, float], ...], cap: float
+    text: str, phrases: tuple[tuple[str, float, str], ...], cap: float
 ) -> list[tuple[str, float]]:
     cues, total = [], 0.0
-    for phrase, points in phrases:
+    for phrase, points, name in phrases:
         if phrase in text and abs(total + points) <= abs(cap):
-            cues.append((phrase, points))
+            cues.append((name, points))
             total += points
     return cues
 
@@ -185,7 +191,7 @@ def decide_roles(
         min(MAX_CONFIDENCE, 1 / (1 + math.exp(-(lead + manner(candidate) - CONFIDENCE_OFFSET)))), 3
     )
     heard = (
-        "; ".join(f"{what} ({points:+g})" for what, points in candidate.cues)
+        "; ".join(f"{name} ({points:+g})" for name, points in candidate.cues)
         or "the other speaker's words"
     )
     reason = f"{candidate.speaker} is the agent: {heard}; talks {candidate.talk_share:.0%}"
@@ -196,11 +202,14 @@ def decide_roles(
             confidence,
             f"not sure enough ({confidence:.2f} < {min_confidence}): {reason}",
             tuple(evidence),
+            candidate.speaker,
         )
     roles: dict[str, Role] = {
         e.speaker: ("agent" if e.speaker == candidate.speaker else "customer") for e in evidence
     }
-    return RoleDecision(roles, candidate.speaker, confidence, reason, tuple(evidence))
+    return RoleDecision(
+        roles, candidate.speaker, confidence, reason, tuple(evidence), candidate.speaker
+    )
 
 
 def apply_roles(segments: Sequence[Segment], decision: RoleDecision) -> list[Segment]:

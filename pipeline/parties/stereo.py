@@ -6,7 +6,7 @@ is a site setting ([channels] agent_channel). Mono recordings are diarized inste
 
 from __future__ import annotations
 
-from pipeline.types import Role, Segment
+from pipeline.types import PartyRoles, Role, Segment
 
 
 def channel_roles(n_channels: int, agent_channel: int) -> list[tuple[str, Role]]:
@@ -17,6 +17,16 @@ def channel_roles(n_channels: int, agent_channel: int) -> list[tuple[str, Role]]
         (f"ch{index}", "agent" if index == agent_channel else "customer")
         for index in range(n_channels)
     ]
+
+
+def channel_party_roles(n_channels: int, agent_channel: int) -> PartyRoles:
+    """The role decision of a recording whose parties are its channels (a mono one here is a
+    mono call kept undiarized, [diarization] enabled = false: one speaker of unknown role)."""
+    if n_channels == 1:
+        return PartyRoles(
+            "not diarized", reason="mono call not diarized ([diarization] enabled = false)"
+        )
+    return PartyRoles("channels", n_speakers=n_channels, agent_speaker=f"ch{agent_channel}")
 
 
 def merge_by_time(*per_party: list[Segment]) -> list[Segment]:

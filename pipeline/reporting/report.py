@@ -27,6 +27,7 @@ table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; font-size: 0.9em; }
 tr.redline > td:first-child { border-left: 4px solid #c0392b; }
 .score { font-weight: bold; } .redline-tag { color: #fff; background: #c0392b; padding: 0 4px; border-radius: 3px; }
+.unscored-tag { color: #fff; background: #7f8c8d; padding: 0 4px; border-radius: 3px; } .roles { font-size: 0.85em; }
 ul.findings { margin: 0; padding-left: 1.2em; }
 .chart .bar { fill: #95a5a6; } .chart .bar.vital { fill: #c0392b; }
 .chart .cumulative { fill: none; stroke: #2c3e50; stroke-width: 2; }
@@ -52,6 +53,8 @@ FLAGGED_COLUMNS = (
     "start_s",
     "evidence",
     "recording_at",
+    "unscored_reason",
+    "roles_method",
 )
 
 
@@ -93,6 +96,28 @@ def recording_link(archive: str | None, audio_path: str, at_s: float) -> str:
     return f"{path.resolve().as_uri()}#t={at_s:.1f}"
 
 
+def score_text(score: float | None) -> str:
+    """A score as the lists show it: no score is a dash, never a number."""
+    return "—" if score is None else f"{score:.0f}"
+
+
+def roles_text(call: dict) -> str:
+    """How the call's roles were decided, in one line: method, speakers, agent, confidence, cues."""
+    method = call["roles_method"]
+    if method is None:
+        return "not recorded"
+    parts = [method]
+    if call["n_speakers"] is not None:
+        parts.append(f"{call['n_speakers']} speaker{'' if call['n_speakers'] == 1 else 's'}")
+    if call["agent_speaker"]:
+        parts.append(f"agent {call['agent_speaker']}")
+    if call["roles_confidence"] is not None:
+        parts.append(f"confidence {call['roles_confidence']:.2f}")
+    if call["role_cues"]:
+        parts.append("cues " + ", ".join(call["role_cues"]))
+    return " · ".join(parts)
+
+
 def _flagged_section(flagged: pl.DataFrame, findings: pl.DataFrame, zone: ZoneInfo) -> str:
     if flagged.is_empty():
         return '<p class="empty">No call was flagged.</p>'
@@ -108,6 +133,8 @@ def _flagged_section(flagged: pl.DataFrame, findings: pl.DataFrame, zone: ZoneIn
                 f"<b>{escape(f['category'])}</b> ({escape(f['severity'])}, {escape(f['role'])}) {escape(f['evidence'])}</li>"
             )
         tag = ' <span class="redline-tag">红线</span>' if call["red_line_failed"] else ""
+        if call["unscored_reason"]:
+            tag += f' <span class="unscored-tag" title="{escape(call["unscored_reason"])}">未评分</span>'
         started = (
             call["started_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")
             if call["started_at"]
@@ -115,13 +142,29 @@ def _flagged_section(flagged: pl.DataFrame, findings: pl.DataFrame, zone: ZoneIn
         )
         rows.append(
             f'<tr class="{"redline" if call["red_line_failed"] else ""}" id="call-{escape(call["call_id"])}">'
-            f'<td class="score">{call["score"]:.0f}{tag}</td><td>{escape(call["call_id"])}</td>'
+            f'<td class="score">{score_text(call["score"])}{tag}</td><td>{escape(call["call_id"])}</td>'
             f"<td>{escape(call['agent_name'] or call['agent_id'] or '')}<br><small>{escape(call['team'] or '')}</small></td>"
-            f'<td>{escape(started)}</td><td><ul class="findings">{"".join(items)}</ul></td></tr>'
+            f'<td>{escape(started)}</td><td class="roles">{escape(roles_text(call))}</td>'
+            f'<td><ul class="findings">{"".join(items)}</ul></td></tr>'
         )
     return (
         '<table class="flagged"><thead><tr><th>score</th><th>call</th><th>agent</th><th>time</th>'
-        f"<th>findings</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<th>roles</th><th>findings</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _roles_section(roles: pl.DataFrame) -> str:
+    """How agent and customer were told apart in the report's calls (see calls.roles_method)."""
+    if roles.is_empty():
+        return '<p class="empty">No call was processed.</p>'
+    rows = "".join(
+        f"<tr><td>{escape(method)}</td><td>{n_calls}</td>"
+        f"<td>{'' if confidence is None else format(confidence, '.2f')}</td></tr>"
+        for method, n_calls, confidence in roles.iter_rows()
+    )
+    return (
+        '<table class="roles"><thead><tr><th>roles decided by</th><th>calls</th>'
+        f"<th>mean confidence</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
@@ -130,7 +173,7 @@ def _review_section(queue: pl.DataFrame) -> str:
         return '<p class="empty">No call selected for review.</p>'
     rows = "".join(
         f"<tr><td>{escape(r['call_id'])}</td><td>{escape(r['agent_name'] or r['agent_id'] or '')}</td>"
-        f"<td>{r['score']:.0f}</td><td>{escape(r['reason'])}</td></tr>"
+        f"<td>{score_text(r['score'])}</td><td>{escape(r['reason'])}</td></tr>"
         for r in queue.iter_rows(named=True)
     )
     return f'<table class="review"><thead><tr><th>call</th><th>agent</th><th>score</th><th>reason</th></tr></thead><tbody>{rows}</tbody></table>'
@@ -164,6 +207,7 @@ def write_report(
         sample_percent=sample_percent,
     )
     pareto = pareto_table(findings, "root_cause")
+    roles = _rows(con, "roles_of_calls", call_ids=call_ids)
 
     zone = ZoneInfo(timezone)
     html_path = out_dir / "flagged_calls.html"
@@ -171,12 +215,13 @@ def write_report(
         '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>callqa — flagged calls, {escape(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>Flagged calls — {escape(title)}</h1>"
-        f"<p>{len(call_ids)} calls, {flagged.height} flagged (red line or score under the threshold), "
+        f"<p>{len(call_ids)} calls, {flagged.height} flagged (red line, score under the threshold, or not fully inspected), "
         f"{queue.height} in the review queue.</p>"
         f"<h2>Flagged calls, worst first</h2>{_flagged_section(flagged, flagged_findings, zone)}"
         f"<h2>Root causes (Pareto)</h2>{pareto_svg(pareto, 'root_cause')}"
         f"<h2>Agents × categories</h2>{heatmap_html(heat, 'agent_id', 'category')}"
         f"<h2>Review queue (sampling policy)</h2>{_review_section(queue)}"
+        f"<h2>Roles (how agent and customer were told apart)</h2>{_roles_section(roles)}"
         "</body></html>\n",
         encoding="utf-8",
     )
@@ -196,6 +241,8 @@ def write_report(
             f["start_s"],
             f["evidence"],
             recording_link(call["archive"], call["audio_path"], f["start_s"]),
+            call["unscored_reason"],
+            call["roles_method"],
         ]
         for call in flagged.iter_rows(named=True)
         for f in flagged_findings.filter(pl.col("call_id") == call["call_id"]).iter_rows(named=True)

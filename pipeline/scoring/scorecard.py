@@ -12,10 +12,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import LexiconError
-from pipeline.types import CATEGORIES, SEVERITIES, CallScore, Finding, ItemScore
+from pipeline.types import (
+    CATEGORIES,
+    NOT_FULLY_INSPECTED,
+    SEVERITIES,
+    CallScore,
+    Finding,
+    ItemScore,
+)
 
 SCORECARD_FILE = "scorecard.toml"
 ROLES = ("agent", "customer", "both")
+# What scores.unscored_reason says, per category of NOT_FULLY_INSPECTED.
+UNSCORED_REASONS = {
+    "roles.undetermined": "roles undetermined: the agent's and the customer's rules did not run",
+}
 
 
 @dataclass(frozen=True)
@@ -133,7 +144,13 @@ def load_scorecard(lexicon_dir: str) -> Scorecard:
 
 
 def score_call(findings: list[Finding] | tuple[Finding, ...], scorecard: Scorecard) -> CallScore:
-    """100 minus the capped deductions of each item; 0 when a red-line item matched."""
+    """100 minus the capped deductions of each item; 0 when a red-line item matched.
+
+    A call not fully inspected (a NOT_FULLY_INSPECTED finding, e.g. roles.undetermined) gets no
+    score and is flagged: a score over the rules that did run would read as a clean call and lift
+    every average it enters. A red line still fails it (score 0): the rules that did not run
+    cannot undo that. Its items are kept either way: what did deduct is still shown.
+    """
     item_scores = []
     for item in scorecard.items:
         n = sum(1 for f in findings if item.matches(f))
@@ -149,12 +166,28 @@ def score_call(findings: list[Finding] | tuple[Finding, ...], scorecard: Scoreca
                 )
             )
     red_line_failed = any(i.red_line for i in item_scores)
-    score = 0.0 if red_line_failed else max(0.0, 100.0 - sum(i.deduction for i in item_scores))
+    not_inspected = [f.category for f in findings if f.category in NOT_FULLY_INSPECTED]
+    unscored_reason = (
+        UNSCORED_REASONS.get(not_inspected[0], "not fully inspected")
+        if not_inspected and not red_line_failed
+        else None
+    )
+    score: float | None = (
+        0.0 if red_line_failed else max(0.0, 100.0 - sum(i.deduction for i in item_scores))
+    )
+    if unscored_reason is not None:
+        score = None
     flagged = (
         red_line_failed
-        or score < scorecard.flag_below
+        or bool(not_inspected)
+        or (score is not None and score < scorecard.flag_below)
         or any(f.category in scorecard.always_flag for f in findings)
     )
     return CallScore(
-        round(score, 2), red_line_failed, flagged, scorecard.version, tuple(item_scores)
+        round(score, 2) if score is not None else None,
+        red_line_failed,
+        flagged,
+        scorecard.version,
+        tuple(item_scores),
+        unscored_reason,
     )

@@ -17,7 +17,7 @@ import polars as pl
 
 from pipeline.store.connection import SqlConnection, queries, transaction
 from pipeline.text.masking import mask_segment_texts
-from pipeline.types import CallResult
+from pipeline.types import CallResult, PartyRoles
 
 
 def insert_rows(con: SqlConnection, insert_sql: str, rows: list[list] | list[tuple]) -> None:
@@ -105,6 +105,7 @@ def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
         round(result.wall_s, 3),
         call_date(result, timezone),
         sample_bucket(rec.call_id),
+        *_role_columns(transcript.roles if transcript else None),
     ]
     segments = transcript.segments if transcript else ()
     # Masked across segments: a number read in pieces is masked as the whole it is.
@@ -145,6 +146,7 @@ def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
             score.red_line_failed,
             score.flagged,
             score.scorecard_version,
+            score.unscored_reason,
         ]
         if score
         else None,
@@ -154,6 +156,26 @@ def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
         ]
         if score
         else [],
+    )
+
+
+def _role_columns(roles: PartyRoles | None) -> list:
+    """roles_method, n_speakers, agent_speaker, roles_confidence, role_cues (migration 006)."""
+    if roles is None:
+        return [None] * 5
+    return [roles.method, roles.n_speakers, roles.agent_speaker, roles.confidence, list(roles.cues)]
+
+
+def stored_roles(row: dict) -> PartyRoles | None:
+    """The role decision of a calls row as _role_columns stored it (None before migration 006)."""
+    if row.get("roles_method") is None:
+        return None
+    return PartyRoles(
+        method=row["roles_method"],
+        n_speakers=row["n_speakers"],
+        agent_speaker=row["agent_speaker"],
+        confidence=row["roles_confidence"],
+        cues=tuple(row["role_cues"] or ()),
     )
 
 
@@ -202,6 +224,11 @@ _CALL_COLUMNS = {
     "wall_s": pl.Float64,
     "call_date": pl.Date,
     "sample_bucket": pl.Int32,
+    "roles_method": pl.String,
+    "n_speakers": pl.Int32,
+    "agent_speaker": pl.String,
+    "roles_confidence": pl.Float64,
+    "role_cues": pl.List(pl.String),
 }
 # The acoustic columns of calls (migration 004), as update_call_metrics sets them.
 _METRIC_COLUMNS = {
@@ -253,6 +280,7 @@ _SCORE_COLUMNS = {
     "red_line_failed": pl.Boolean,
     "flagged": pl.Boolean,
     "scorecard_version": pl.String,
+    "unscored_reason": pl.String,
 }
 _SCORE_ITEM_COLUMNS = {
     "call_id": pl.String,

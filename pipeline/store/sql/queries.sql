@@ -18,8 +18,9 @@ DELETE FROM scores WHERE call_id = ?;
 -- name: insert_call
 INSERT INTO calls (call_id, agent_id, started_at, audio_path, audio_sha256, duration_s, sample_rate,
                    channels, status, error_kind, error, asr_model, n_segments, n_findings, run_id,
-                   processed_at, wall_s, call_date, sample_bucket)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?);
+                   processed_at, wall_s, call_date, sample_bucket, roles_method, n_speakers,
+                   agent_speaker, roles_confidence, role_cues)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: update_call_metrics
 UPDATE calls SET agent_talk_s = $agent_talk_s, customer_talk_s = $customer_talk_s, unknown_talk_s = $unknown_talk_s,
@@ -36,7 +37,8 @@ WHERE agent_id = $agent_id AND status = 'ok' AND agent_chars_per_min IS NOT NULL
 ORDER BY started_at DESC NULLS LAST LIMIT $limit;
 
 -- name: insert_score
-INSERT INTO scores (call_id, score, red_line_failed, flagged, scorecard_version) VALUES (?, ?, ?, ?, ?);
+INSERT INTO scores (call_id, score, red_line_failed, flagged, scorecard_version, unscored_reason)
+VALUES (?, ?, ?, ?, ?, ?);
 
 -- name: insert_score_item
 INSERT INTO score_items (call_id, item_id, item_group, item_name, n_findings, deduction, red_line)
@@ -97,13 +99,15 @@ INSERT OR REPLACE INTO calls (call_id, agent_id, started_at, audio_path, audio_s
                               processed_at, wall_s, call_date, sample_bucket, agent_talk_s, customer_talk_s,
                               unknown_talk_s, non_talk_s, non_talk_share, max_gap_s, gaps_over_5s, gaps_over_10s,
                               overlap_s, agent_customer_talk_ratio, hold_s, music_s, agent_chars_per_min,
-                              agent_syllables_per_min, purged_at)
+                              agent_syllables_per_min, purged_at, roles_method, n_speakers, agent_speaker,
+                              roles_confidence, role_cues)
 SELECT call_id, agent_id, started_at, audio_path, audio_sha256, duration_s, sample_rate,
        channels, status, error_kind, error, asr_model, n_segments, n_findings, run_id,
        now(), wall_s, call_date, sample_bucket, agent_talk_s, customer_talk_s,
        unknown_talk_s, non_talk_s, non_talk_share, max_gap_s, gaps_over_5s, gaps_over_10s,
        overlap_s, agent_customer_talk_ratio, hold_s, music_s, agent_chars_per_min,
-       agent_syllables_per_min, NULL
+       agent_syllables_per_min, NULL, roles_method, n_speakers, agent_speaker,
+       roles_confidence, role_cues
 FROM new_calls;
 
 -- name: delete_batch_extra_segments
@@ -133,8 +137,8 @@ WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT call_id FROM new_c
   AND call_id NOT IN (SELECT call_id FROM new_scores);
 
 -- name: upsert_batch_scores
-INSERT OR REPLACE INTO scores (call_id, score, red_line_failed, flagged, scorecard_version)
-SELECT call_id, score, red_line_failed, flagged, scorecard_version FROM new_scores;
+INSERT OR REPLACE INTO scores (call_id, score, red_line_failed, flagged, scorecard_version, unscored_reason)
+SELECT call_id, score, red_line_failed, flagged, scorecard_version, unscored_reason FROM new_scores;
 
 -- name: delete_batch_dropped_score_items
 DELETE FROM score_items AS old
