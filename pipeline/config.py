@@ -179,6 +179,11 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(
             f"{where}: [retention] days must be 0 (keep everything) or more, got {config.retention.days}"
         )
+    if config.review.pareto_min_severity not in SEVERITIES:
+        raise ConfigError(
+            f"{where}: [review] pareto_min_severity must be one of {', '.join(SEVERITIES)}, "
+            f"got {config.review.pareto_min_severity!r}"
+        )
     if not 0 <= config.review.sample_percent <= 100:
         raise ConfigError(
             f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}"

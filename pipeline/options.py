@@ -79,6 +79,8 @@ class RetentionOptions:
 class ReviewOptions:
     new_hire_days: int = 90
     sample_percent: int = 20
+    # The Pareto views and charts count findings of this severity and above (info: all).
+    pareto_min_severity: str = "minor"
 
 
 @dataclass(frozen=True)

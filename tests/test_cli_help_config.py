@@ -152,6 +152,10 @@ def test_shipped_config_is_the_defaults():
         ("[nightly]\ndask_address = 'tcp://h:8786'\ndask_workers = 2", "not both"),
         ("[diarization]\nbackend = 'magic'", "[diarization] backend must be embedded or pipeline"),
         (
+            "[review]\npareto_min_severity = 'serious'",
+            "pareto_min_severity must be one of info, minor, major, critical",
+        ),
+        (
             "[diarization]\nmin_speakers = 3\nmax_speakers = 2",
             "1 <= min_speakers <= max_speakers <= 10",
         ),

@@ -67,6 +67,45 @@ def pareto_db(tmp_path):
     con.close()
 
 
+@pytest.mark.parametrize(
+    ("least", "expected"),
+    [
+        (None, {"fix.major": 2, "fix.minor": 1}),  # the default: minor and above
+        ("info", {"fact.info": 3, "fix.major": 2, "fix.minor": 1}),
+        ("major", {"fix.major": 2}),
+    ],
+)
+def test_pareto_counts_findings_at_or_above_the_least_severity(tmp_path, least, expected):
+    """Info findings (a customer giving their own number, hold music) are facts, not faults:
+    by default they stay out of the Pareto, in SQL and in the report's chart alike."""
+    con = connect(tmp_path / "s.duckdb")
+    run_id = start_run(
+        con,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
+    planted = [("fact.info", "info")] * 3 + [("fix.major", "major")] * 2 + [("fix.minor", "minor")]
+    for index, (cause, severity) in enumerate(planted):
+        call_id = f"s{index}"
+        found = finding(call_id, "pii.phone", severity=severity, root_cause=cause)
+        write_call(con, call_result(call_id, [found], SCORECARD, day="2026-11-21"), run_id)
+    extra = "" if least is None else f", min_severity := '{least}'"
+    sql = con.sql(
+        f"SELECT root_cause, n FROM pareto_by_root_cause(DATE '2026-11-21', DATE '2026-11-21'{extra})"
+    ).fetchall()
+    assert dict(sql) == expected
+    if least is None:
+        assert dict(con.sql("SELECT root_cause, n FROM v_pareto_root_cause").fetchall()) == expected
+    rows = con.sql("SELECT root_cause, severity FROM findings").pl()
+    in_python = pareto_table(rows, "root_cause", least or "minor")
+    assert dict(in_python.select("root_cause", "n").rows()) == expected
+    con.close()
+
+
 def test_migrations_applied_once_and_everything_documented(tmp_path):
     path = tmp_path / "m.duckdb"
     connect(path).close()
@@ -126,7 +165,7 @@ def test_period_macro_and_polars_agree(pareto_db):
         "SELECT * FROM pareto_by_root_cause(DATE '2026-11-21', DATE '2026-11-21')"
     ).pl()
     findings = pareto_db.sql(
-        "SELECT f.root_cause FROM findings f JOIN calls c USING (call_id) WHERE c.call_date = DATE '2026-11-21'"
+        "SELECT f.root_cause, f.severity FROM findings f JOIN calls c USING (call_id) WHERE c.call_date = DATE '2026-11-21'"
     ).pl()
     in_python = pareto_table(findings, "root_cause")
     assert sql["n"].sum() == sum(n - (n + 2) // 3 for n in PLANTED.values())

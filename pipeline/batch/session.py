@@ -313,6 +313,7 @@ class RunSession:
                 new_hire_days=config.review.new_hire_days,
                 sample_percent=config.review.sample_percent,
                 timezone=config.archive.timezone,
+                pareto_min_severity=config.review.pareto_min_severity,
             )
         return summary
 

@@ -29,6 +29,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             new_hire_days=config.review.new_hire_days,
             sample_percent=config.review.sample_percent,
             timezone=config.archive.timezone,
+            pareto_min_severity=config.review.pareto_min_severity,
         )
     finally:
         con.close()

@@ -8,12 +8,18 @@ from typing import cast
 
 import polars as pl
 
+from pipeline.types import SEVERITIES
 
-def pareto_table(findings: pl.DataFrame, key: str) -> pl.DataFrame:
-    """Counts by `key` with share, cumulative share and the vital few (the first 80 %).
+
+def pareto_table(findings: pl.DataFrame, key: str, min_severity: str = "minor") -> pl.DataFrame:
+    """Counts by `key` with share, cumulative share and the vital few (the first 80 %), of the
+    findings at `min_severity` or above when `findings` has a severity column.
 
     The same definition as the SQL macros pareto_by_root_cause / pareto_by_rule.
     """
+    if "severity" in findings.columns:
+        counted = SEVERITIES[SEVERITIES.index(min_severity) :]
+        findings = findings.filter(pl.col("severity").is_in(counted))
     if findings.is_empty():
         return pl.DataFrame(
             schema={

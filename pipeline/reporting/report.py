@@ -187,6 +187,7 @@ def write_report(
     new_hire_days: int = 90,
     sample_percent: int = 20,
     timezone: str = "Asia/Shanghai",
+    pareto_min_severity: str = "minor",
 ) -> ReportFiles:
     """Write the report of a day (`day`), a run (`run_id`) or, by default, the latest run.
 
@@ -206,7 +207,7 @@ def write_report(
         new_hire_days=new_hire_days,
         sample_percent=sample_percent,
     )
-    pareto = pareto_table(findings, "root_cause")
+    pareto = pareto_table(findings, "root_cause", pareto_min_severity)
     roles = _rows(con, "roles_of_calls", call_ids=call_ids)
 
     zone = ZoneInfo(timezone)
@@ -218,7 +219,8 @@ def write_report(
         f"<p>{len(call_ids)} calls, {flagged.height} flagged (red line, score under the threshold, or not fully inspected), "
         f"{queue.height} in the review queue.</p>"
         f"<h2>Flagged calls, worst first</h2>{_flagged_section(flagged, flagged_findings, zone)}"
-        f"<h2>Root causes (Pareto)</h2>{pareto_svg(pareto, 'root_cause')}"
+        f'<h2>Root causes (Pareto)</h2><p class="note">Findings of severity '
+        f"{escape(pareto_min_severity)} and above.</p>{pareto_svg(pareto, 'root_cause')}"
         f"<h2>Agents × categories</h2>{heatmap_html(heat, 'agent_id', 'category')}"
         f"<h2>Review queue (sampling policy)</h2>{_review_section(queue)}"
         f"<h2>Roles (how agent and customer were told apart)</h2>{_roles_section(roles)}"
