@@ -22,6 +22,9 @@ from pipeline.config import PROJECT_ROOT
 CORPUS = PROJECT_ROOT.parent / "shared" / "corpus" / "zh"
 CONFIGS = [
     {"name": "beam5 plain 16k", "beam": 5, "batched": False, "rate": 16000},
+    # faster-whisper's temperature fallback (sampling, unseeded), callqa's default before issue 15
+    {"name": "beam5 fallback 16k", "beam": 5, "batched": False, "rate": 16000, "fallback": True},
+    {"name": "beam5 fallback 8k", "beam": 5, "batched": False, "rate": 8000, "fallback": True},
     {"name": "beam1 plain 16k", "beam": 1, "batched": False, "rate": 16000},
     {"name": "beam5 batched 16k", "beam": 5, "batched": True, "rate": 16000},
     {"name": "beam1 batched 16k", "beam": 1, "batched": True, "rate": 16000},
@@ -43,7 +46,7 @@ def worker(spec: dict, clips: list[dict]) -> dict:
     from faster_whisper import BatchedInferencePipeline
 
     from pipeline.asr.normalize import to_simplified
-    from pipeline.asr.whisper import load_whisper
+    from pipeline.asr.whisper import FALLBACK_TEMPERATURES, load_whisper
     from pipeline.audio.decode import load_audio
     from pipeline.audio.resample import resample
     from pipeline.config import load_config
@@ -70,6 +73,8 @@ def worker(spec: dict, clips: list[dict]) -> dict:
             "vad_filter": True,
             "word_timestamps": True,
         }
+        # callqa's default is temperature 0 only ([asr] temperature_fallback = false)
+        kwargs["temperature"] = FALLBACK_TEMPERATURES if spec.get("fallback") else 0.0
         if spec["batched"]:
             kwargs["batch_size"] = 8
         else:
@@ -81,7 +86,12 @@ def worker(spec: dict, clips: list[dict]) -> dict:
         audio_s += audio.duration_s
         ref, hyp = comparable(clip["reference_text"]), comparable(text)
         results.append(
-            {"file": clip["file"], "errors": edit_distance(ref, hyp), "length": len(ref)}
+            {
+                "file": clip["file"],
+                "errors": edit_distance(ref, hyp),
+                "length": len(ref),
+                "text": text,
+            }
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
@@ -127,6 +137,17 @@ def main(n_clips: int | None = None) -> list[dict]:
     for row in rows[1:]:
         print(
             f"  {row['name']:20s} speed x{base['rtf'] / row['rtf']:.2f}  CER {row['cer'] - base['cer']:+.3f}"
+        )
+    for plain, fallback in (
+        ("beam5 plain 16k", "beam5 fallback 16k"),
+        ("beam5 plain 8k", "beam5 fallback 8k"),
+    ):
+        a = next(r for r in rows if r["name"] == plain)
+        b = next(r for r in rows if r["name"] == fallback)
+        differ = sum(x["text"] != y["text"] for x, y in zip(a["clips"], b["clips"]))
+        print(
+            f"  temperature fallback off vs on ({plain[-3:]}): CER {a['cer']:.4f} vs {b['cer']:.4f}, "
+            f"RTF {a['rtf']:.3f} vs {b['rtf']:.3f}, {differ} of {len(a['clips'])} clips transcribed differently"
         )
     print("\nCER per clip (beam5 plain 16k | beam5 plain 8k):")
     eight = next(r for r in rows if r["name"] == "beam5 plain 8k")

@@ -45,6 +45,9 @@ class AsrOptions:
     word_timestamps: bool = True
     initial_prompt: str = ""
     condition_on_previous_text: bool = False
+    # Re-decode a failed segment by sampling at rising temperatures (faster-whisper's default);
+    # off: temperature 0 only, so the same audio always gives the same transcript.
+    temperature_fallback: bool = False
     # Channels longer than this are transcribed in windows of about this many seconds (0 = never).
     window_s: int = 300
 

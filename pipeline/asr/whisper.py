@@ -41,6 +41,12 @@ def model_name(model_dir: Path) -> str:
     return Path(model_dir).name
 
 
+# faster-whisper's own schedule: tried in turn while a segment's decoding fails its compression
+# ratio / log-probability checks. Sampling (temperature > 0) draws from an unseeded generator, so
+# two runs over the same audio can differ: off unless [asr] temperature_fallback = true.
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
 def asr_options_echo(options: AsrOptions) -> dict:
     """The decoding options as written into the transcript JSON and the runs table."""
     return asdict(options)
@@ -119,6 +125,7 @@ def _transcribe_piece(
         word_timestamps=options.word_timestamps,
         initial_prompt=options.initial_prompt or None,
         condition_on_previous_text=options.condition_on_previous_text,
+        temperature=FALLBACK_TEMPERATURES if options.temperature_fallback else 0.0,
     )
     piece_s = len(piece) / SAMPLE_RATE
 

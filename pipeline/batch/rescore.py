@@ -29,13 +29,13 @@ from pipeline.asr.cache import PII_DETECTOR, CachedTranscript, TranscriptCache
 from pipeline.asr.whisper import model_name
 from pipeline.config import Config
 from pipeline.process import detect, sort_findings
-from pipeline.provision.check import check_setup
+from pipeline.provision.check import check_setup, model_checksums
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store import runs
 from pipeline.store.calls import stored_roles
 from pipeline.store.connection import queries
-from pipeline.store.runs import set_run_details
+from pipeline.store.runs import set_run_details, set_run_models
 from pipeline.store.writer import StoreWriter
 from pipeline.text.lexicon import ruleset_version
 from pipeline.types import (
@@ -307,6 +307,7 @@ def rescore(
                 ruleset_version=ruleset_version(config.paths.lexicons),
             )
             set_run_details(writer, run_id, kind="rescore", n_skipped=0, flow_run_id=None)
+            set_run_models(writer, run_id, model_checksums(config))
             run_started = time.perf_counter()
             audio_s = 0.0
             # Rows become dicts a batch at a time: a hundred thousand dicts alive at once make

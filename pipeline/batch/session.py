@@ -28,7 +28,7 @@ from pipeline.batch.summary import RunSummary
 from pipeline.config import Config, check_date_range
 from pipeline.errors import CallqaError
 from pipeline.process import process_call
-from pipeline.provision.check import check_setup
+from pipeline.provision.check import check_setup, model_checksums
 from pipeline.reporting.report import write_report
 from pipeline.store import runs
 from pipeline.store.retention import purge
@@ -213,6 +213,7 @@ class RunSession:
             asr_model=model_name(config.models.whisper),
             ruleset_version=ruleset_version(config.paths.lexicons),
         )
+        runs.set_run_models(self.store, run_id, model_checksums(config))
         if self.kind != "run":  # runs of `callqa run` keep kind NULL (the schema says so)
             runs.set_run_details(
                 self.store,

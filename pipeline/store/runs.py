@@ -42,6 +42,11 @@ def finish_run(
     con.execute(queries()["finish_run"], [n_ok, n_failed, audio_s, wall_s, run_id])
 
 
+def set_run_models(con: SqlConnection, run_id: str, models: dict[str, str | None]) -> None:
+    """Record the checksums of the models a run uses (runs.models)."""
+    con.execute(queries()["set_run_models"], [json.dumps(models, sort_keys=True), run_id])
+
+
 def set_run_details(
     con: SqlConnection, run_id: str, *, kind: str, n_skipped: int | None, flow_run_id: str | None
 ) -> None:

@@ -57,6 +57,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 INSERT INTO runs (run_id, started_at, callqa_version, archive, config_hash, config, asr_model, ruleset_version)
 VALUES (?, now(), ?, ?, ?, ?, ?, ?);
 
+-- name: set_run_models
+UPDATE runs SET models = ? WHERE run_id = ?;
+
 -- name: finish_run
 UPDATE runs SET finished_at = now(), n_ok = ?, n_failed = ?, audio_s = ?, wall_s = ? WHERE run_id = ?;
 
