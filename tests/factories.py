@@ -19,6 +19,21 @@ from pipeline.types import (
 CST = timezone(timedelta(hours=8))
 
 
+def blank_run(con) -> str:
+    """A run row with placeholder metadata, for tests that write calls by hand."""
+    from pipeline.store.runs import start_run
+
+    return start_run(
+        con,
+        version="t",
+        archive=None,
+        config={},
+        config_hash="t",
+        asr_model="t",
+        ruleset_version="t",
+    )
+
+
 def finding(
     call_id: str,
     category: str,

@@ -13,24 +13,15 @@ from pipeline.scoring.scorecard import load_scorecard
 from pipeline.store.calls import write_call
 from pipeline.store.connection import connect
 from pipeline.store.retention import purge
-from pipeline.store.runs import start_run
 
-from .factories import call_result, finding
+from .factories import blank_run, call_result, finding
 
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
 
 
 def _db(tmp_path):
     con = connect(tmp_path / "r.duckdb")
-    run_id = start_run(
-        con,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(con)
     for call_id, day in (
         ("old", "2026-01-10"),
         ("recent", "2026-11-20"),

@@ -30,12 +30,11 @@ from pipeline.process import detect
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store.calls import write_call
 from pipeline.store.connection import connect
-from pipeline.store.runs import start_run
 from pipeline.testing.callbuilder import PlannedTurn, build_call
 from pipeline.types import AudioInfo, PartyRoles, Segment, Transcript, Turn
 
 from .conftest import CORPUS
-from .factories import call_result, finding
+from .factories import blank_run, call_result, finding
 
 LEXICONS = PROJECT_ROOT / "lexicons"
 SCORECARD = load_scorecard(str(LEXICONS))
@@ -200,15 +199,7 @@ def test_undetermined_call_is_unscored_flagged_stored_and_queued(tmp_path, site_
     assert clean.score is not None and not clean.score.flagged
 
     con = connect(tmp_path / "qa.duckdb")
-    run_id = start_run(
-        con,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(con)
     for result in (undetermined, red, clean):
         write_call(con, result, run_id)
     assert con.execute(

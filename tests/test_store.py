@@ -16,10 +16,9 @@ from pipeline.scoring.scorecard import load_scorecard
 from pipeline.store.calls import write_call
 from pipeline.store.connection import connect, migrations
 from pipeline.store.reader import connect_reader
-from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 
-from .factories import call_result, finding
+from .factories import blank_run, call_result, finding
 
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
 
@@ -38,15 +37,7 @@ PLANTED = {
 @pytest.fixture()
 def pareto_db(tmp_path):
     con = connect(tmp_path / "p.duckdb")
-    run_id = start_run(
-        con,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(con)
     index = 0
     for cause, n in PLANTED.items():
         for k in range(n):
@@ -79,15 +70,7 @@ def test_pareto_counts_findings_at_or_above_the_least_severity(tmp_path, least, 
     """Info findings (a customer giving their own number, hold music) are facts, not faults:
     by default they stay out of the Pareto, in SQL and in the report's chart alike."""
     con = connect(tmp_path / "s.duckdb")
-    run_id = start_run(
-        con,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(con)
     planted = [("fact.info", "info")] * 3 + [("fix.major", "major")] * 2 + [("fix.minor", "minor")]
     for index, (cause, severity) in enumerate(planted):
         call_id = f"s{index}"
@@ -181,15 +164,7 @@ def test_period_macro_and_polars_agree(pareto_db):
 def test_rewriting_a_call_keeps_row_counts(pareto_db):
     counts = "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM segments), (SELECT count(*) FROM findings), (SELECT count(*) FROM scores), (SELECT count(*) FROM score_items)"
     before = pareto_db.execute(counts).fetchall()
-    run_id = start_run(
-        pareto_db,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(pareto_db)
     again = call_result(
         "c0000",
         [finding("c0000", "phrase.forbidden", root_cause="service_attitude.refusal")],
@@ -204,15 +179,7 @@ def test_rewriting_a_call_keeps_row_counts(pareto_db):
 
 
 def test_flagged_and_daily_views(pareto_db):
-    run_id = start_run(
-        pareto_db,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(pareto_db)
     leak = call_result(
         "leak",
         [finding("leak", "pii.id_card", severity="critical", role="agent")],
@@ -316,15 +283,7 @@ def test_reader_without_snapshot_or_db_is_a_sentence(tmp_path):
 def test_writer_publishes_on_close(tmp_path):
     db = tmp_path / "s.duckdb"
     with StoreWriter(db, tmp_path / "s-read.duckdb", publish_every_s=3600) as writer:
-        run_id = start_run(
-            writer.con,
-            version="t",
-            archive=None,
-            config={},
-            config_hash="t",
-            asr_model="t",
-            ruleset_version="t",
-        )
+        run_id = blank_run(writer.con)
         writer.write_call(call_result("x", [], SCORECARD), run_id)
         assert not (tmp_path / "s-read.duckdb").exists()
     con = connect_reader(tmp_path / "s-read.duckdb")
@@ -339,15 +298,7 @@ def test_agent_rate_baseline_needs_enough_history(tmp_path):
     from pipeline.types import CallMetrics
 
     con = connect(tmp_path / "b.duckdb")
-    run_id = start_run(
-        con,
-        version="t",
-        archive=None,
-        config={},
-        config_hash="t",
-        asr_model="t",
-        ruleset_version="t",
-    )
+    run_id = blank_run(con)
 
     def metrics(cpm):
         return CallMetrics(60, 20, 20, 0, 20, 0.33, 3, 0, 0, 0, 1.0, 0, 0, cpm, cpm)
