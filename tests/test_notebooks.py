@@ -12,10 +12,10 @@ from nbclient import NotebookClient
 from pipeline.config import PROJECT_ROOT
 from pipeline.scoring.scorecard import load_scorecard
 from pipeline.store.connection import connect
-from pipeline.store.runs import start_run, write_agents
+from pipeline.store.runs import write_agents
 from pipeline.store.writer import StoreWriter
 
-from .factories import call_result, finding
+from .factories import blank_run, call_result, finding
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
@@ -72,15 +72,7 @@ def history_db(tmp_path_factory):
                 ("A4", "赵敏", "信用卡二组", "2026-10-20"),
             ],
         )
-        run_id = start_run(
-            writer.con,
-            version="t",
-            archive=None,
-            config={},
-            config_hash="t",
-            asr_model="t",
-            ruleset_version="t",
-        )
+        run_id = blank_run(writer.con)
         first = date(2026, 10, 19)
         n = 0
         for day_index in range(35):

@@ -270,6 +270,16 @@ def _middle(mask: np.ndarray, most: int) -> np.ndarray:
     return kept
 
 
+def _own_stretches(n_windows: int, n_frames: int) -> np.ndarray:
+    """(windows, frames) bool: each window's own stretch of the call, its middle step (the
+    first and last windows reach the ends), so that every frame belongs to one window."""
+    margin = int(round(n_frames * (1 - WINDOW_STEP_SHARE) / 2))
+    own = np.zeros((n_windows, n_frames), dtype=bool)
+    own[:, margin : n_frames - margin] = True
+    own[0, :margin] = own[-1, n_frames - margin :] = True
+    return own
+
+
 def _items(scores: np.ndarray, frame_s: float) -> list[_Item]:
     """The runs to embed: each local speaker's speech in each window's own stretch (its middle
     step; the first and last windows reach the ends), split where that voice pauses — one local
@@ -277,10 +287,7 @@ def _items(scores: np.ndarray, frame_s: float) -> list[_Item]:
     n_windows, n_frames, n_local = scores.shape
     active = scores > LOCAL_ACTIVE
     alone = active & (active.sum(axis=2, keepdims=True) == 1)
-    margin = int(round(n_frames * (1 - WINDOW_STEP_SHARE) / 2))
-    own = np.zeros((n_windows, n_frames), dtype=bool)
-    own[:, margin : n_frames - margin] = True
-    own[0, :margin] = own[-1, n_frames - margin :] = True
+    own = _own_stretches(n_windows, n_frames)
     bridge, most = int(RUN_BRIDGE_S / frame_s), int(MAX_EMBEDDED_S / frame_s)
     items = []
     for w in range(n_windows):
@@ -365,14 +372,11 @@ def diarize_frames(
     # are two people, so the weaker match of such a pair takes its next-best speaker.
     speaker_of = np.argmax(embeddings @ centroids.T, axis=1)
     per_window = np.zeros((n_windows, n_frames, n_speakers), dtype=np.float32)
-    covered = np.zeros((n_windows, n_frames, 1), dtype=np.float32)
     for item, speaker in zip(items, speaker_of):
         run = scores[item.window, item.first : item.end, item.local]
         held = per_window[item.window, item.first : item.end, speaker]
         np.maximum(held, run, out=held)
-    margin = int(round(n_frames * (1 - WINDOW_STEP_SHARE) / 2))
-    covered[:, margin : n_frames - margin] = 1.0
-    covered[0, :margin] = covered[-1, n_frames - margin :] = 1.0
+    covered = _own_stretches(n_windows, n_frames)[:, :, None].astype(np.float32)
     # Each frame's activity comes from the window whose own stretch holds it.
     activity = Inference.aggregate(SlidingWindowFeature(per_window, windows), frames).data
     share = Inference.aggregate(SlidingWindowFeature(covered, windows), frames).data
