@@ -414,7 +414,7 @@ BAD_LINES = [
     ),
     pytest.param("保本  gap=5  gap=6", "option 'gap' given twice", id="option-twice"),
     pytest.param(
-        "保本  gap=5  refusal", "phrase, group and severity come first", id="column-after-option"
+        "保本  gap=5  refusal", "pattern, group and severity come first", id="column-after-option"
     ),
     pytest.param(
         "告诉…验证码  gap=99", "gap must be a whole number from 1 to 40", id="gap-too-large"
@@ -426,7 +426,19 @@ BAD_LINES = [
     pytest.param(
         "保本  cause=Compliance_Risk", "cause 'Compliance_Risk' must be dotted", id="bad-cause"
     ),
-    pytest.param("gap=5", "must start with the phrase", id="no-phrase"),
+    pytest.param("gap=5", "must start with the pattern", id="no-phrase"),
+    pytest.param("[告诉|念…验证码", "a [ … ] choice must be closed", id="unclosed-choice"),
+    pytest.param("[告诉|[念]]验证码", "a [ … ] choice must be closed", id="nested-choice"),
+    pytest.param("[告诉…念]验证码", "may hold only words separated by |", id="gap-in-choice"),
+    pytest.param("验证码+", "+ joins two or three non-empty parts", id="plus-at-end"),
+    pytest.param("甲+乙+丙+丁", "+ joins two or three non-empty parts", id="four-parts"),
+    pytest.param("[|]", "can match nothing", id="only-empty-choice"),
+    pytest.param(
+        "[甲|乙|丙|丁][甲|乙|丙|丁][甲|乙|丙|丁][甲|乙|丙|丁][甲|乙|丙|丁][甲|乙]",
+        "expands to more than 1024 wordings",
+        id="too-many-wordings",
+    ),
+    pytest.param("不知道  except=您吗！", "must be Chinese characters", id="bad-except"),
 ]
 
 

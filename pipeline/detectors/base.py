@@ -63,3 +63,6 @@ class DetectorSpec:
     check_setup: Callable[[str], object]
     categories: tuple[str, ...]  # the finding categories it may produce (pipeline.types.CATEGORIES)
     phrase_categories: tuple[PhraseCategory, ...] = ()
+    # Rule matches of one category in one utterance are one event: merged into one finding
+    # (pipeline.detectors.events). Off for PII: each number read out is its own exposure.
+    merge_events: bool = False

@@ -38,4 +38,5 @@ DETECTOR = DetectorSpec(
     check_setup=load_rules,
     categories=(SPEC.category,),
     phrase_categories=(SPEC,),
+    merge_events=True,
 )

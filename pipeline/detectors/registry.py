@@ -20,6 +20,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
+from pipeline.detectors.events import merge_events
 from pipeline.detectors.phrases.engine import check_lexicons
 from pipeline.detectors.phrases.spec import PhraseBook
 from pipeline.errors import ConfigError
@@ -95,12 +96,15 @@ def run_detectors(call: CallContext, enabled: tuple[str, ...]) -> list[Finding]:
     findings: list[Finding] = []
     for name in enabled:
         spec = detector(name)
-        for finding in spec.detect(call):
+        produced = spec.detect(call)
+        for finding in produced:
             if finding.category not in spec.categories:
                 raise ValueError(
                     f"detector {name} produced category {finding.category!r}, not one it declares"
                 )
-            findings.append(finding)
+        if spec.merge_events:
+            produced = merge_events(produced, call.transcript.segments)
+        findings.extend(produced)
     return sorted(findings, key=attrgetter("start_s", "category", "rule_id"))
 
 

@@ -1,18 +1,9 @@
 """The phrase-rule engine shared by the `phrase.*` detectors and script compliance.
 
 A detector module declares a `PhraseCategory` (its lexicon file, whose speech it reads, its
-defaults) and calls `detect_phrases`. Lexicon lines (UTF-8, `#` comments, columns separated by
-whitespace):
-
-    phrase-or-pattern   [group]   [severity]   [key=value …]
-
-- phrase-or-pattern: Chinese characters, letters, digits; `…` (or `...`) is a gap of up to
-  `gap` characters that does not cross a sentence end: 告诉…验证码, 工号…为您服务.
-- group: rule_id is `<category prefix>.<group>` (overpromise.principal_guarantee); root causes
-  are mapped by rule_id in root_causes.txt. Default: the category's default group.
-- severity: info | minor | major | critical. Default: the category's default severity.
-- options: `cause=<root cause>` (overrides root_causes.txt), `unless=前缀,前缀` (skip the match
-  when one of these is right before it), `pinyin=no` (characters only), `gap=<1–40>` (default 12).
+defaults) and calls `detect_phrases`. The lines of a lexicon are rules in the language of
+pipeline.detectors.phrases.syntax (patterns with … gaps, [a|b] choices, + for either order,
+unless= and except= contexts); each wording of a pattern is one alternative below.
 
 All of a category's phrases become one regex over the sound view of the text
 (pipeline.detectors.phrases.phonetic), so each speaker's text of a call is scanned once per category and a
@@ -48,109 +39,40 @@ from pipeline.detectors.phrases.spec import (
     PhraseMatch,
     PhraseRule,
 )
+from pipeline.detectors.phrases.syntax import MAX_GAP, parse_line
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon, tokenizer
 from pipeline.text.spans import evidence_snippet, span_times
-from pipeline.types import SEVERITIES, Finding, Role, Segment, Transcript
+from pipeline.types import Finding, Role, Segment, Transcript
 
 if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
-
-DEFAULT_GAP = 12
-MAX_GAP = 40
-MAX_PHRASE_CHARS = 40
-_PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]+\Z")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_SLUG = re.compile(r"[a-z][a-z0-9_]*\Z")
-_ROOT_CAUSE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\Z")
-OPTIONS = ("cause", "unless", "pinyin", "gap")
-
-
-def _parse_line(spec: PhraseCategory, columns: tuple[str, ...], where: str) -> PhraseRule:
-    n_positional = next((i for i, c in enumerate(columns) if "=" in c), len(columns))
-    positional = columns[:n_positional]
-    if n_positional == 0:
-        raise LexiconError(f"{where}: the line must start with the phrase, found {columns[0]!r}")
-    options: dict[str, str] = {}
-    for column in columns[n_positional:]:
-        key, equals, value = column.partition("=")
-        if not equals:
-            raise LexiconError(
-                f"{where}: {column!r} after the options: phrase, group and severity come first"
-            )
-        if key not in OPTIONS:
-            raise LexiconError(f"{where}: unknown option {key!r}; known: {', '.join(OPTIONS)}")
-        if key in options:
-            raise LexiconError(f"{where}: option {key!r} given twice")
-        options[key] = value
-    most = 1 if spec.phrase_only else 3
-    if len(positional) > most:
-        layout = "phrase" if spec.phrase_only else "phrase, group, severity"
-        raise LexiconError(
-            f"{where}: expected at most {most} column(s) ({layout}) before options, found {len(positional)}"
-        )
-    phrase = positional[0]
-    group = positional[1] if len(positional) > 1 else spec.default_group
-    severity = positional[2] if len(positional) > 2 else spec.default_severity
-    if group in SEVERITIES:
-        raise LexiconError(
-            f"{where}: column 2 is the group and column 3 the severity; found severity {group!r} in column 2"
-        )
-    if not _SLUG.match(group):
-        raise LexiconError(f"{where}: group {group!r} must be lower-case letters, digits and _")
-    if severity not in SEVERITIES:
-        raise LexiconError(
-            f"{where}: unknown severity {severity!r}; known: {', '.join(SEVERITIES)}"
-        )
-    pieces = tuple(phrase.replace("...", "…").replace("……", "…").split("…"))
-    if len(phrase) > MAX_PHRASE_CHARS or not all(_PIECE.match(p) for p in pieces):
-        raise LexiconError(
-            f"{where}: phrase {phrase!r} must be Chinese characters, letters or digits with … between "
-            f"pieces, at most {MAX_PHRASE_CHARS} characters"
-        )
-    cause = options.get("cause")
-    if cause is not None and not _ROOT_CAUSE.match(cause):
-        raise LexiconError(
-            f"{where}: cause {cause!r} must be dotted lower-case words (compliance_risk.overpromise)"
-        )
-    if options.get("pinyin", "yes") not in ("yes", "no"):
-        raise LexiconError(f"{where}: pinyin must be yes or no, found {options['pinyin']!r}")
-    gap_text = options.get("gap", str(DEFAULT_GAP))
-    if not gap_text.isdigit() or not 1 <= int(gap_text) <= MAX_GAP:
-        raise LexiconError(
-            f"{where}: gap must be a whole number from 1 to {MAX_GAP}, found {gap_text!r}"
-        )
-    unless = tuple(p for p in options.get("unless", "").split(",") if p)
-    # A single character sounds like too many others to be matched by pinyin.
-    pinyin = options.get("pinyin", "yes") == "yes" and len(_HAN.findall("".join(pieces))) >= 2
-    return PhraseRule(
-        phrase=phrase,
-        pieces=pieces,
-        group=group,
-        rule_id=f"{spec.rule_prefix}.{group}",
-        severity=severity,
-        root_cause=cause,
-        unless=unless,
-        pinyin=pinyin,
-        gap=int(gap_text),
-        where=where,
-    )
 
 
 @lru_cache(maxsize=32)
 def load_rules(spec: PhraseCategory, lexicon_dir: str) -> CompiledRules:
     """Read, validate and compile one category's lexicon; errors name file and line."""
     rules: list[PhraseRule] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, PhraseRule] = {}
     for line in read_lexicon(Path(lexicon_dir) / spec.lexicon_file, min_columns=1):
-        rule = _parse_line(spec, line.columns, line.where)
-        key = "…".join(fold_chars(p) for p in rule.pieces)
-        if key in seen:
-            raise LexiconError(f"{line.where}: {rule.phrase!r} is already listed at {seen[key]}")
-        seen[key] = line.where
-        rules.append(rule)
+        for rule in parse_line(spec, line.columns, line.where):
+            key = "…".join(fold_chars(p) for p in rule.pieces)
+            earlier = seen.get(key)
+            if earlier is None:
+                seen[key] = rule
+                rules.append(rule)
+                continue
+            wording = "…".join(rule.pieces)
+            # A family pattern may cover a phrase listed on its own: fine when both say the same.
+            if wording != rule.phrase and earlier.rule_id == rule.rule_id:
+                continue
+            of = "" if wording == rule.phrase else f" (a wording of {rule.phrase!r})"
+            raise LexiconError(
+                f"{line.where}: {wording!r}{of} is already listed at {earlier.where}"
+                + ("" if earlier.rule_id == rule.rule_id else f" as {earlier.rule_id}")
+            )
     if not rules:
         raise LexiconError(f"{Path(lexicon_dir) / spec.lexicon_file}: no phrases")
     # Longest first: where two phrases start at one place the regex takes the first alternative.
@@ -258,6 +180,18 @@ def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
     return {start, end} <= token_boundaries(book, text)
 
 
+def _excepted(exceptions: re.Pattern, codes: str, start: int, end: int, base: int) -> bool:
+    """Whether codes[start:end] lies inside a match of the rule's context patterns."""
+    window_start = max(base, start - 2 * MAX_GAP)
+    stop = codes.find("\n", end)
+    window_end = min(len(codes) if stop < 0 else stop, end + 2 * MAX_GAP)
+    for position in range(window_start, start + 1):
+        context = exceptions.match(codes, position, window_end)
+        if context is not None and context.end() >= end:
+            return True
+    return False
+
+
 def iter_matches(
     compiled: CompiledRules,
     joined: JoinedSegments,
@@ -289,6 +223,7 @@ def iter_matches(
         accepted = (
             (rule.pinyin or matched_by == "characters")
             and not any(text.endswith(prefix, base, start) for prefix in rule.unless)
+            and not (rule.exceptions and _excepted(rule.exceptions, codes, start, end, base))
             and not (
                 negation
                 and negation.negates(

@@ -4,8 +4,12 @@ Cues come from lexicons/negation_cues.txt, lines `kind cue`:
 - `before`: a cue in the same clause shortly before the match (or inside a … gap of a pattern)
   negates it (不, 没, 非, 哪有, 怎么可能 …);
 - `after`: a cue right after the match in the same clause negates it (…是不可能的, …千万不要);
-- `pseudo`: words that contain a cue but do not negate (不仅, 非常, 不用担心, 未来 …): they are
-  blanked out before the `before` cues are looked for, so 不用担心保本 still counts.
+- `pseudo`: words that contain a cue but do not negate (不仅, 非常, 不用担心, 未来 …) or open a
+  clause that only looks negated (不瞒您说, 不是我吹): they are blanked out before the `before`
+  cues are looked for, so 不用担心保本 and 不瞒您说这个保本 still count;
+- `break`: words that end a fronted negation's reach (我们, 但是, 可是, 而 …): in 别人家不保本我们保本
+  the 不 belongs to the other company's clause, and a cue before the last break does not
+  negate the match after it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pipeline.errors import LexiconError
 from pipeline.text.lexicon import read_lexicon
 
 NEGATION_FILE = "negation_cues.txt"
-KINDS = ("before", "after", "pseudo")
+KINDS = ("before", "after", "pseudo", "break")
 # A negation does not reach across a clause: commas, stops, pauses (spaces) and segment ends.
 _CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;、：:\s]")
 _CUE_CHARS = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+\Z")
@@ -31,6 +35,13 @@ class NegationCues:
     after: re.Pattern
     pseudo: re.Pattern | None
     longest_pseudo: int
+    breaks: re.Pattern | None = None
+
+    def _after_last_break(self, text: str) -> int:
+        """Where the part of `text` that a negation cue may still reach from starts."""
+        if self.breaks is None:
+            return 0
+        return max((m.end() for m in self.breaks.finditer(text)), default=0)
 
     def _blank_pseudo(self, text: str) -> str:
         if self.pseudo is None:
@@ -51,11 +62,13 @@ class NegationCues:
             # Read a little further back so a pseudo cue straddling the window edge is still seen.
             left = text[max(0, start - before_chars - self.longest_pseudo) : start]
             clause = self._blank_pseudo(_CLAUSE_BREAK.split(left)[-1])
+            reach = self._after_last_break(clause)
             window_start = len(clause) - before_chars
-            if any(m.end() > window_start for m in self.before.finditer(clause)):
+            if any(m.end() > window_start for m in self.before.finditer(clause, reach)):
                 return True
             for gap_start, gap_end in gaps:
-                if self.before.search(self._blank_pseudo(text[gap_start:gap_end])):
+                gap = self._blank_pseudo(text[gap_start:gap_end])
+                if self.before.search(gap, self._after_last_break(gap)):
                     return True
         if after_chars:
             right = _CLAUSE_BREAK.split(text[end : end + after_chars + 8], maxsplit=1)[0]
@@ -99,4 +112,5 @@ def load_negation_cues(lexicon_dir: str) -> NegationCues:
         after=_alternation(cues["after"]),
         pseudo=_alternation(cues["pseudo"]) if cues["pseudo"] else None,
         longest_pseudo=max((len(c) for c in cues["pseudo"]), default=0),
+        breaks=_alternation(cues["break"]) if cues["break"] else None,
     )

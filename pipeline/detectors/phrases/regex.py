@@ -41,6 +41,18 @@ def gap_splitter(rule: PhraseRule) -> re.Pattern | None:
     )
 
 
+def context_regex(wordings: tuple[tuple[str, ...], ...], gap: int) -> re.Pattern:
+    """The except= patterns of a rule as one regex over sound codes (homophones included, as
+    the rule's own match may have been heard by pinyin)."""
+    alternatives = [
+        f"(?:{GAP_BODY}{{0,{gap}}}?)".join(
+            "".join(_char_class(c, homophones=True) for c in piece) for piece in pieces
+        )
+        for pieces in wordings
+    ]
+    return re.compile("|".join(alternatives))
+
+
 def _unit_paths(rule: PhraseRule) -> list[tuple[str, ...]]:
     """The rule as sequences of pattern units, one per sound its first character may have."""
     rest: list[str] = [_char_class(c, rule.pinyin) for c in rule.pieces[0][1:]]

@@ -60,6 +60,8 @@ class PhraseRule:
     pinyin: bool
     gap: int
     where: str  # file:line, for error messages and finding details
+    # except= context patterns over sound codes: a match inside one of theirs does not count.
+    exceptions: re.Pattern | None = None
 
     @cached_property  # every finding of the rule shows it
     def lexicon_line(self) -> str:

@@ -1,0 +1,123 @@
+"""Precision and recall of the phrase rules on labelled utterances, per category.
+
+An utterance is one segment of its speaker; the detectors of the phrase categories run on it
+as on a call. A category listed for the utterance and found once is a true positive; every
+further finding of it in the utterance is a false positive (one event is one finding), as is
+any finding of a category not listed. Calls (for the response rules) count whether a
+script.response_missing finding was given.
+
+    .venv/bin/python -m tests.phrase_eval                 # the tuning set, with its errors
+    .venv/bin/python -m tests.phrase_eval heldout         # the held-out set: figures only
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import PROJECT_ROOT
+from pipeline.detectors.registry import call_context, run_detectors
+from pipeline.process import sort_findings
+from pipeline.types import AudioInfo, Segment, Transcript
+
+LEXICONS = PROJECT_ROOT / "lexicons"
+PHRASE_CATEGORIES = (
+    "phrase.forbidden",
+    "phrase.overpromise",
+    "phrase.credential_request",
+    "phrase.escalation",
+)
+PHRASE_DETECTORS = ("credential_request", "escalation", "forbidden_phrases", "overpromise")
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def transcript_of(name: str, turns: Iterable[tuple[str, str]]) -> Transcript:
+    segments, t = [], 0.5
+    for role, text in turns:
+        duration = max(1.0, len(text) / 4.0)
+        segments.append(Segment(t, t + duration, "ch0" if role == "agent" else "ch1", role, text))
+        t += duration + 0.6
+    return Transcript(name, tuple(segments), AudioInfo("x.wav", "0" * 64, t, 8000, 2), "eval")
+
+
+def utterance_counts(
+    utterances: Iterable[tuple[str, str, frozenset[str]]],
+    lexicon_dir: Path = LEXICONS,
+    detectors: tuple[str, ...] = PHRASE_DETECTORS,
+) -> tuple[dict[str, Counts], list[tuple[str, str, str, int]]]:
+    """(counts per category, the errors: (kind fp/fn, category, text, findings of it))."""
+    counts = {category: Counts() for category in PHRASE_CATEGORIES}
+    errors = []
+    for i, (role, text, labels) in enumerate(utterances):
+        call = call_context(transcript_of(f"u{i}", [(role, text)]), lexicon_dir, "eval")
+        found = Counter(f.category for f in sort_findings(run_detectors(call, detectors)))
+        for category in PHRASE_CATEGORIES:
+            n, wanted = found.get(category, 0), category in labels
+            tally = counts[category]
+            if wanted and n:
+                tally.tp += 1
+            elif wanted:
+                tally.fn += 1
+                errors.append(("fn", category, text, 0))
+            extra = n - (1 if wanted else 0)
+            if extra > 0:
+                tally.fp += extra
+                errors.append(("fp", category, text, n))
+    return counts, errors
+
+
+def total(counts: dict[str, Counts]) -> Counts:
+    return Counts(
+        sum(c.tp for c in counts.values()),
+        sum(c.fp for c in counts.values()),
+        sum(c.fn for c in counts.values()),
+    )
+
+
+def table(title: str, counts: dict[str, Counts]) -> str:
+    lines = [f"{title}", f"  {'category':28} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}"]
+    for category, c in [*counts.items(), ("all", total(counts))]:
+        n = c.tp + c.fn
+        lines.append(f"  {category:28} {n:>4} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Figures of the tuning sets with each error; of the held-out set (`heldout`) figures only,
+    since its errors are not to be looked at one by one."""
+    import sys
+
+    names = sys.argv[1:] or ["tuning"]
+    for name in names:
+        module = importlib.import_module(f"tests.phrase_{name}")
+        counts, errors = utterance_counts(module.UTTERANCES)
+        print(table(f"{name}: {len(module.UTTERANCES)} utterances", counts))
+        if name != "heldout":
+            for kind, category, text, n in errors:
+                print(f"    {kind} {category:26} {n} {text}")
+
+
+if __name__ == "__main__":
+    main()
