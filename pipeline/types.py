@@ -6,6 +6,7 @@ notebook can run any part of the chain by import, without Prefect or the CLI.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ CATEGORIES: frozenset[str] = frozenset(
         "phrase.escalation",
         "script.opening_missing",
         "script.closing_missing",
+        "script.response_missing",
         "silence.dead_air",
         "silence.hold",
         "speech_rate.fast",
@@ -40,6 +42,15 @@ CATEGORIES: frozenset[str] = frozenset(
         "roles.undetermined",
     }
 )
+# A site's own categories (lexicons/rules.txt): `custom.` and a dotted lower-case name.
+CUSTOM_CATEGORY = re.compile(r"custom\.[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\Z")
+
+
+def is_known_category(category: str) -> bool:
+    """A fixed category, or a site's `custom.` one."""
+    return category in CATEGORIES or CUSTOM_CATEGORY.match(category) is not None
+
+
 # Categories that say a call was not fully inspected (not that the agent did wrong): the call
 # is flagged, and it gets no score unless a red line failed it (pipeline.scoring.scorecard).
 NOT_FULLY_INSPECTED: frozenset[str] = frozenset({"roles.undetermined"})

@@ -88,6 +88,27 @@ def utterance_counts(
     return counts, errors
 
 
+def call_counts(
+    calls: Iterable[tuple[str, tuple[tuple[str, str], ...], bool]], lexicon_dir: Path = LEXICONS
+) -> tuple[Counts, list[str]]:
+    """script.response_missing on whole calls: (counts, names of the calls judged wrongly)."""
+    counts, wrong = Counts(), []
+    for name, turns, missing in calls:
+        call = call_context(transcript_of(name, turns), lexicon_dir, "eval")
+        found = any(
+            f.category == "script.response_missing" for f in run_detectors(call, ("rules",))
+        )
+        if found and missing:
+            counts.tp += 1
+        elif found:
+            counts.fp += 1
+            wrong.append(f"fp {name}")
+        elif missing:
+            counts.fn += 1
+            wrong.append(f"fn {name}")
+    return counts, wrong
+
+
 def total(counts: dict[str, Counts]) -> Counts:
     return Counts(
         sum(c.tp for c in counts.values()),
@@ -117,6 +138,13 @@ def main() -> None:
         if name != "heldout":
             for kind, category, text, n in errors:
                 print(f"    {kind} {category:26} {n} {text}")
+        calls = getattr(module, "CALLS", ())
+        if calls:
+            tally, wrong = call_counts(calls)
+            print(table(f"{name}: {len(calls)} calls", {"script.response_missing": tally}))
+            if name != "heldout":
+                for line in wrong:
+                    print(f"    {line}")
 
 
 if __name__ == "__main__":

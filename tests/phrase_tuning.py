@@ -86,3 +86,139 @@ UTTERANCES: list[tuple[str, str, frozenset[str]]] = [
     ("customer", "我也不知道怎么回事", N),
     ("customer", "验证码是多少来着我找一下", N),
 ]
+
+# (name, turns, whether the agent left out the risk disclosure the customer's question called for)
+CALLS: list[tuple[str, tuple[tuple[str, str], ...], bool]] = [
+    (
+        "asks-loss-disclosed",
+        (
+            ("agent", "您好，这款是我们的稳健型理财"),
+            ("customer", "这个会不会亏钱啊"),
+            ("agent", "理财非存款，产品有风险，这款风险等级是R2"),
+        ),
+        False,
+    ),
+    (
+        "asks-loss-not-disclosed",
+        (
+            ("customer", "买这个会不会亏本"),
+            ("agent", "您放心吧，大家都买的"),
+            ("customer", "那行吧"),
+            ("agent", "好的，我帮您登记一下"),
+        ),
+        True,
+    ),
+    (
+        "asks-safety-disclosed-on-third-turn",
+        (
+            ("customer", "这个理财安全吗"),
+            ("agent", "您稍等我查一下"),
+            ("customer", "好"),
+            ("agent", "查到了，是中低风险的"),
+            ("customer", "嗯"),
+            ("agent", "需要提醒您，过往业绩不代表未来表现"),
+        ),
+        False,
+    ),
+    (
+        "asks-safety-disclosed-too-late",
+        (
+            ("customer", "这个基金有没有风险"),
+            ("agent", "这个卖得很好"),
+            ("customer", "哦"),
+            ("agent", "很多人买"),
+            ("customer", "那好"),
+            ("agent", "收益也不错"),
+            ("customer", "嗯"),
+            ("agent", "对了，投资需谨慎"),
+        ),
+        True,
+    ),
+    (
+        "no-risk-question",
+        (
+            ("customer", "我想查一下信用卡账单"),
+            ("agent", "好的，您本月账单是三千二百元"),
+        ),
+        False,
+    ),
+    (
+        "worried-principal-not-disclosed",
+        (
+            ("customer", "我就担心本金"),
+            ("agent", "这个您放一百个心"),
+            ("customer", "真的吗"),
+            ("agent", "真的，我们好多老客户"),
+        ),
+        True,
+    ),
+    (
+        "asks-return-disclosed",
+        (
+            ("customer", "那这个收益大概多少"),
+            ("agent", "业绩比较基准是百分之三点二，但收益不确定，以实际为准"),
+        ),
+        False,
+    ),
+    (
+        "asks-return-not-disclosed",
+        (
+            ("customer", "年化能有多少啊"),
+            ("agent", "三个点左右吧"),
+            ("customer", "那还行"),
+            ("agent", "对，比存款高"),
+        ),
+        True,
+    ),
+    (
+        "asks-drop-reassured-not-disclosed",
+        (
+            ("customer", "要是跌了怎么办"),
+            ("agent", "不会的，这款没有风险"),
+            ("customer", "好吧"),
+        ),
+        True,
+    ),
+    (
+        "asks-guarantee-disclosed",
+        (
+            ("customer", "收益能保证吗"),
+            ("agent", "这个我们不能保证，理财产品有风险"),
+        ),
+        False,
+    ),
+    (
+        "asks-principal-loss-disclosed",
+        (
+            ("customer", "本金会不会损失"),
+            ("agent", "有亏损本金的可能，您要根据自己的情况考虑"),
+        ),
+        False,
+    ),
+    (
+        "asks-stable-not-disclosed",
+        (
+            ("customer", "这款稳不稳啊"),
+            ("agent", "很稳的，您放心"),
+            ("customer", "那我买五万"),
+            ("agent", "好的"),
+        ),
+        True,
+    ),
+    (
+        "logistics-no-question",
+        (
+            ("customer", "我的快递三天了还没到"),
+            ("agent", "我帮您催一下，今天会派送"),
+        ),
+        False,
+    ),
+    (
+        "insurance-asks-loss-disclosed",
+        (
+            ("customer", "这个保险退保会不会亏"),
+            ("agent", "提前退保只能退现金价值，会有损失的"),
+        ),
+        False,
+    ),
+]

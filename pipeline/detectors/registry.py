@@ -25,7 +25,10 @@ from pipeline.detectors.phrases.engine import check_lexicons
 from pipeline.detectors.phrases.spec import PhraseBook
 from pipeline.errors import ConfigError
 from pipeline.options import DETECTOR_ENTRY_POINTS, ScriptOptions
-from pipeline.types import CATEGORIES, Finding, Transcript
+from pipeline.types import CATEGORIES, Finding, Transcript, is_known_category
+
+# What a detector's `categories` lists when it may report a site's custom.* categories.
+CUSTOM_CATEGORIES = "custom.*"
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +48,7 @@ def registered() -> dict[str, DetectorSpec]:
             raise ConfigError(
                 f"entry point {point.name} = {point.value}: not the DetectorSpec of a detector named {point.name}"
             )
-        unknown = sorted(set(spec.categories) - CATEGORIES)
+        unknown = sorted(set(spec.categories) - CATEGORIES - {CUSTOM_CATEGORIES})
         if unknown:
             raise ConfigError(
                 f"detector {spec.name}: unknown finding categor(ies) {', '.join(unknown)}"
@@ -98,7 +101,9 @@ def run_detectors(call: CallContext, enabled: tuple[str, ...]) -> list[Finding]:
         spec = detector(name)
         produced = spec.detect(call)
         for finding in produced:
-            if finding.category not in spec.categories:
+            if finding.category not in spec.categories and not (
+                CUSTOM_CATEGORIES in spec.categories and is_known_category(finding.category)
+            ):
                 raise ValueError(
                     f"detector {name} produced category {finding.category!r}, not one it declares"
                 )

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from pipeline.errors import LexiconError
 from pipeline.types import (
-    CATEGORIES,
     NOT_FULLY_INSPECTED,
     SEVERITIES,
     CallScore,
     Finding,
     ItemScore,
+    is_known_category,
 )
 
 SCORECARD_FILE = "scorecard.toml"
@@ -75,7 +75,7 @@ def parse_scorecard(data: dict, where: str) -> Scorecard:
     flag_below = _number(where, data.get("flag_below", 80), "flag_below")
     always_flag = tuple(data.get("always_flag", ()))
     for category in always_flag:
-        if category not in CATEGORIES:
+        if not is_known_category(category):
             raise LexiconError(f"{where}: always_flag names unknown category {category!r}")
     items = []
     seen: set[str] = set()
@@ -104,7 +104,7 @@ def parse_scorecard(data: dict, where: str) -> Scorecard:
         if not isinstance(categories, list) or not categories:
             raise LexiconError(f"{item_where}: 'categories' must be a non-empty list")
         for category in categories:
-            if category not in CATEGORIES:
+            if not is_known_category(category):
                 raise LexiconError(f"{item_where}: unknown category {category!r}")
         role, min_severity = raw.get("role"), raw.get("min_severity")
         if role is not None and role not in ROLES:

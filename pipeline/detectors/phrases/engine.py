@@ -75,6 +75,12 @@ def load_rules(spec: PhraseCategory, lexicon_dir: str) -> CompiledRules:
             )
     if not rules:
         raise LexiconError(f"{Path(lexicon_dir) / spec.lexicon_file}: no phrases")
+    return compile_rules(spec, rules, lexicon_dir)
+
+
+def compile_rules(spec: PhraseCategory, rules: list[PhraseRule], lexicon_dir: str) -> CompiledRules:
+    """One category's parsed rules as one matcher (also for the patterns of the rule file)."""
+    rules = list(rules)
     # Longest first: where two phrases start at one place the regex takes the first alternative.
     rules.sort(key=lambda r: -sum(len(p) for p in r.pieces))
     matcher, rule_of_group = category_regex(tuple(rules))
