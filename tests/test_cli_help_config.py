@@ -36,6 +36,7 @@ HELP = {
     ("detect",): [
         "TRANSCRIPT.json",
         "--json",
+        "--explain",
         "no audio is read",
         "Registered detectors:",
         "script_compliance",

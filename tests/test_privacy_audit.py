@@ -113,6 +113,7 @@ def audit(tmp_path_factory, corpus, config):
         "rescore": [*CALLQA, "-v", "rescore"],
         "detect-table": [*CALLQA, "-v", "detect", str(root / "typed.json")],
         "detect-json": [*CALLQA, "-v", "detect", "--json", str(root / "typed.json")],
+        "detect-explain": [*CALLQA, "-v", "detect", "--explain", str(root / "typed.json")],
     }
     for name, command in commands.items():
         result = subprocess.run(

@@ -54,6 +54,14 @@ def cmd_detect(args: argparse.Namespace) -> int:
     if not findings:
         out.print(f"{transcript.call_id}: no findings")
         return 0
+    if args.explain:
+        from pipeline.detectors.explain import explain
+
+        for number, finding in enumerate(findings, 1):
+            out.print(f"[bold]{transcript.call_id} finding {number} of {len(findings)}[/bold]")
+            for label, text in explain(finding):
+                out.print(f"  {label:>10}  {text}", markup=False, highlight=False)
+        return 0
     table = Table(title=f"{transcript.call_id}: {len(findings)} finding(s)")
     for column in ("time", "category", "rule", "severity", "role"):
         table.add_column(column, no_wrap=True)
@@ -175,6 +183,13 @@ def add_detect(sub: argparse._SubParsersAction) -> None:
     det.add_argument("transcript", metavar="TRANSCRIPT.json")
     det.add_argument(
         "--json", action="store_true", help="print findings as a JSON array instead of a table"
+    )
+    det.add_argument(
+        "--explain",
+        action="store_true",
+        help="for each finding, show the rule (id, category, severity, role, root cause, lexicon "
+        "file and line), the pattern and the words that fired, every rule merged into the same "
+        "event, and for window and order rules the anchor and what was missing",
     )
     det.set_defaults(func=cmd_detect)
 

@@ -104,12 +104,21 @@ def _window_end(call: CallContext, rule: FileRule, anchor: PhraseMatch) -> float
     return end
 
 
+def _first_match(call: CallContext, pattern: Pattern) -> PhraseMatch | None:
+    """The earliest match of the pattern (matches come in text order, which is time order)."""
+    joined = engine.role_text(call.transcript, pattern.role)
+    return next(engine.iter_matches(pattern.compiled, joined, call.phrase_book), None)
+
+
 def _response_missing(call: CallContext, rule: FileRule) -> list[Finding]:
     assert rule.other is not None
+    anchors = _matches(call, rule.main)
+    if not anchors:  # most calls: the required words are not looked for at all
+        return []
     responses = [_span(m) for m in _matches(call, rule.other)]
     findings = []
     covered_until = float("-inf")
-    for anchor in _matches(call, rule.main):
+    for anchor in anchors:
         anchor_start, anchor_end = _span(anchor)
         if anchor_start < covered_until:
             continue  # asked again inside the window of the first asking
@@ -130,12 +139,10 @@ def _response_missing(call: CallContext, rule: FileRule) -> list[Finding]:
 
 def _forbidden_before(call: CallContext, rule: FileRule) -> list[Finding]:
     assert rule.other is not None
-    said = _matches(call, rule.main)
-    if not said:
+    first_said = _first_match(call, rule.main)
+    if first_said is None:
         return []
-    first_said = min(said, key=lambda m: _span(m)[0])
-    afterwards = [m for m in _matches(call, rule.other)]
-    first_other = min(afterwards, key=lambda m: _span(m)[0], default=None)
+    first_other = _first_match(call, rule.other)
     if first_other is not None and _span(first_other)[0] <= _span(first_said)[0]:
         return []
     details = {

@@ -1,0 +1,64 @@
+"""What `callqa detect --explain` says about a finding: which rule fired, on which words.
+
+Read from the finding alone (its details keep the rule's lexicon line, pattern and the words
+heard, masked), so a stored finding explains itself the same way as a fresh one.
+"""
+
+from __future__ import annotations
+
+from pipeline.types import Finding
+
+
+def _match_line(match: dict) -> str:
+    heard = match.get("heard")
+    said = f" heard {heard!r}" if heard is not None else ""
+    by = f" by {match['matched_by']}" if match.get("matched_by") else ""
+    where = f" ({match['lexicon']})" if match.get("lexicon") else ""
+    pattern = match.get("phrase") or match.get("pattern")
+    rule = f"{match['rule_id']} [{match['severity']}]" if "rule_id" in match else "matched"
+    span = ""
+    if "start_s" in match:
+        span = f" at {match['start_s']:.2f}–{match['end_s']:.2f} s"
+    return f"{rule}: {pattern!r}{said}{by}{span}{where}"
+
+
+def explain(finding: Finding) -> list[tuple[str, str]]:
+    """(label, text) rows: the finding's rule, category, severity, role, root cause, and the
+    pattern and words of every match it stands for."""
+    details = finding.details
+    rows = [
+        ("rule", finding.rule_id),
+        ("category", finding.category),
+        ("severity", finding.severity),
+        ("role", finding.role),
+        ("root cause", finding.root_cause or "—"),
+        ("time", f"{finding.start_s:.2f}–{finding.end_s:.2f} s"),
+    ]
+    if "lexicon" in details:
+        rows.append(("lexicon", str(details["lexicon"])))
+    if "phrase" in details or "pattern" in details:
+        rows.append(("fired", _match_line(details)))
+    for match in details.get("matches", ()):
+        rows.append(("same event", _match_line(match)))
+    if "anchor" in details:
+        rows.append(("anchor", _match_line(details["anchor"])))
+        window = details.get("window_s", ["?", "?"])
+        rows.append(
+            (
+                "missing",
+                f"{details['expected_role']} did not say {details['expected']!r} "
+                f"between {window[0]} and {window[1]} s",
+            )
+        )
+    if "said" in details:
+        rows.append(("said", _match_line(details["said"])))
+        before = details.get("before_heard")
+        rows.append(
+            (
+                "before",
+                f"{details['before']!r} "
+                + ("came only later: " + _match_line(before) if before else "was never said"),
+            )
+        )
+    rows.append(("evidence", finding.evidence))
+    return rows
