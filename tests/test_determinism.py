@@ -24,7 +24,7 @@ from tests.conftest import CORPUS
 CALLQA = [sys.executable, "-m", "pipeline.cli"]
 QUERIES = {
     "segments": "SELECT call_id, seg_index, speaker, role, start_s, end_s, text, confidence FROM segments ORDER BY ALL",
-    "findings": "SELECT call_id, category, rule_id, severity, role, start_s, end_s, evidence FROM findings ORDER BY ALL",
+    "findings": "SELECT call_id, category, rule_id, severity, role, start_s, end_s, evidence, details::VARCHAR, root_cause FROM findings ORDER BY ALL",
     "scores": "SELECT call_id, score, red_line_failed, flagged FROM scores ORDER BY ALL",
     "metrics": "SELECT call_id, overlap_s, max_gap_s FROM calls ORDER BY ALL",
 }
@@ -45,26 +45,34 @@ def archive(tmp_path_factory, corpus):
     return root
 
 
-def run_once(archive, folder) -> dict[str, list]:
-    folder.mkdir()
+def site_config(folder, lexicons=PROJECT_ROOT / "lexicons"):
     config = folder / "site.toml"
     config.write_text(
         f'[paths]\noutput_dir = "{folder / "out"}"\ndb = "{folder / "qa.duckdb"}"\n'
-        f'snapshot = "{folder / "qa-read.duckdb"}"\nlexicons = "{PROJECT_ROOT / "lexicons"}"\n'
+        f'snapshot = "{folder / "qa-read.duckdb"}"\nlexicons = "{lexicons}"\n'
         f'[models]\nwhisper = "{PROJECT_ROOT / "models" / "whisper-base"}"\n',
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [*CALLQA, "--config", str(config), "run", str(archive), "-q"],
-        capture_output=True,
-        text=True,
-    )
+    return config
+
+
+def callqa(config, *args):
+    done = subprocess.run([*CALLQA, "--config", str(config), *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def rows(folder) -> dict[str, list]:
     con = duckdb.connect(str(folder / "qa.duckdb"), read_only=True)
     try:
         return {name: con.execute(sql).fetchall() for name, sql in QUERIES.items()}
     finally:
         con.close()
+
+
+def run_once(archive, folder, lexicons=PROJECT_ROOT / "lexicons") -> dict[str, list]:
+    folder.mkdir()
+    callqa(site_config(folder, lexicons), "run", str(archive), "-q")
+    return rows(folder)
 
 
 def test_three_runs_give_identical_rows(archive, tmp_path):
@@ -90,3 +98,22 @@ def test_three_runs_give_identical_rows(archive, tmp_path):
     assert json.loads(models)["whisper"] == manifest["model_sha256"]
     assert json.loads(config_json)["asr"]["temperature_fallback"] is False
     assert ruleset
+
+
+def test_rescore_after_a_lexicon_change_equals_a_fresh_run(archive, tmp_path):
+    """A site adds a rule of its own category and changes a severity; rescoring the stored calls
+    gives the rows a fresh run with the new lexicons gives."""
+    before = run_once(archive, tmp_path / "stored")
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(PROJECT_ROOT / "lexicons", lexicons)
+    with open(lexicons / "rules.txt", "a", encoding="utf-8") as rules:
+        rules.write(
+            "greeting.any  custom.greeting  info  match=agent:[您好|你好|喂]  "
+            "cause=process_execution.greeting\n"
+        )
+    (lexicons / "VERSION").write_text("site-change\n", encoding="utf-8")
+    callqa(site_config(tmp_path / "stored", lexicons), "rescore")
+    rescored = rows(tmp_path / "stored")
+    fresh = run_once(archive, tmp_path / "fresh", lexicons)
+    assert rescored["findings"] == fresh["findings"] and rescored["scores"] == fresh["scores"]
+    assert rescored["findings"] != before["findings"]

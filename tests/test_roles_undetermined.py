@@ -20,7 +20,7 @@ import duckdb
 import pytest
 import soundfile
 
-from pipeline.asr.cache import SCHEMA, TranscriptCache, mask_transcript
+from pipeline.asr.cache import SCHEMA, TranscriptCache
 from pipeline.asr.transcript import transcript_from_dict, transcript_to_dict
 from pipeline.config import PROJECT_ROOT, load_config
 from pipeline.parties.diarize import Diarization
@@ -31,6 +31,7 @@ from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store.calls import write_call
 from pipeline.store.connection import connect
 from pipeline.testing.callbuilder import PlannedTurn, build_call
+from pipeline.text.masking import mask_transcript
 from pipeline.types import AudioInfo, PartyRoles, Segment, Transcript, Turn
 
 from .conftest import CORPUS

@@ -29,8 +29,8 @@ from pipeline.asr import whisper as asr
 from pipeline.asr.transcript import transcript_from_dict, transcript_to_dict
 from pipeline.config import Config
 from pipeline.parties.stereo import channel_party_roles
-from pipeline.text.masking import mask_segment_texts
-from pipeline.types import Finding, Recording, Segment, Transcript, Word
+from pipeline.text.masking import mask_transcript
+from pipeline.types import Finding, Recording, Transcript
 
 log = logging.getLogger("callqa")
 
@@ -78,34 +78,6 @@ def cache_key(config: Config) -> dict:
 
 def _key_digest(key: dict) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:16]
-
-
-def _mask_words(segment: Segment, masked_text: str) -> tuple[Word, ...]:
-    """The segment's words with the characters masked in its text masked in them too.
-
-    Words are placed in the text left to right; a word that cannot be placed (ASR wrote it
-    differently) means the words are dropped for this segment — detectors then use segment times.
-    """
-    if masked_text == segment.text:
-        return segment.words
-    words, cursor = [], 0
-    for word in segment.words:
-        at = segment.text.find(word.text, cursor)
-        if at < 0:
-            return ()
-        words.append(replace(word, text=masked_text[at : at + len(word.text)]))
-        cursor = at + len(word.text)
-    return tuple(words)
-
-
-def mask_transcript(transcript: Transcript) -> Transcript:
-    """The transcript with every long number masked in segment and word texts."""
-    masked_texts = mask_segment_texts(transcript.segments)
-    segments = tuple(
-        replace(segment, text=masked, words=_mask_words(segment, masked))
-        for segment, masked in zip(transcript.segments, masked_texts)
-    )
-    return replace(transcript, segments=segments)
 
 
 @dataclass(frozen=True)

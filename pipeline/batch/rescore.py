@@ -2,8 +2,8 @@
 
 No audio is read. The phrase and script detectors re-run on each successfully processed call,
 from its cached transcript (pipeline.asr.cache, under the current model and ASR options)
-or, when the cache has no entry for it, from the segments stored in DuckDB (masked text, no word
-times: detectors fall back to segment times). What needs the audio or the raw digits — the
+or, when the cache has no entry for it, from the segments stored in DuckDB (masked text and
+words, with their times: the findings land where a fresh run puts them). What needs the audio or the raw digits — the
 acoustic stage's findings and metrics, and PII findings (see pipeline.asr.cache) — is
 carried over as stored, with root causes mapped again. Calls are read, re-scored and rewritten
 a batch at a time, each batch in one transaction (a call is fully rewritten or untouched), with
@@ -33,7 +33,7 @@ from pipeline.provision.check import check_setup, model_checksums
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store import runs
-from pipeline.store.calls import stored_roles
+from pipeline.store.calls import stored_roles, words_of
 from pipeline.store.connection import queries
 from pipeline.store.runs import set_run_details, set_run_models
 from pipeline.store.writer import StoreWriter
@@ -101,7 +101,7 @@ def _batch_parameters(call_ids: list[str]) -> dict:
 
 def _stored_segments(writer: StoreWriter, call_ids: list[str]) -> dict[str, list[tuple]]:
     """Each call's stored segment rows (call_id, seg_index, start_s, end_s, speaker, role, text,
-    confidence) in order, read for the whole batch at once."""
+    confidence, words) in order, read for the whole batch at once."""
     frame = writer.frame(
         queries("incremental.sql")["segments_of_calls"], _batch_parameters(call_ids)
     )
@@ -116,8 +116,8 @@ def _stored_segments(writer: StoreWriter, call_ids: list[str]) -> dict[str, list
 def _stored_transcript(row: dict, segment_rows: list[tuple]) -> Transcript:
     segments = tuple(
         # Positional: a quarter faster than by keyword, for millions of segments in a large rescore.
-        Segment(start, end, speaker, role, text, (), confidence)
-        for _, _, start, end, speaker, role, text, confidence in segment_rows
+        Segment(start, end, speaker, role, text, words_of(words), confidence)
+        for _, _, start, end, speaker, role, text, confidence, words in segment_rows
     )
     return Transcript(
         call_id=row["call_id"],

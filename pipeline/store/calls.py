@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 
 from pipeline.store.connection import SqlConnection, queries, transaction
-from pipeline.text.masking import mask_segment_texts
-from pipeline.types import CallResult, PartyRoles
+from pipeline.text.masking import mask_segment_texts, mask_words
+from pipeline.types import CallResult, PartyRoles, Word
 
 
 def insert_rows(con: SqlConnection, insert_sql: str, rows: list[list] | list[tuple]) -> None:
@@ -110,7 +110,17 @@ def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
     segments = transcript.segments if transcript else ()
     # Masked across segments: a number read in pieces is masked as the whole it is.
     segment_rows = [
-        (rec.call_id, i, s.start, s.end, s.speaker, s.role, masked, s.confidence)
+        (
+            rec.call_id,
+            i,
+            s.start,
+            s.end,
+            s.speaker,
+            s.role,
+            masked,
+            s.confidence,
+            word_rows(mask_words(s, masked)),
+        )
         for i, (s, masked) in enumerate(zip(segments, mask_segment_texts(segments)))
     ]
     finding_rows = [
@@ -250,6 +260,17 @@ _METRIC_COLUMNS = {
         "agent_syllables_per_min",
     )
 }
+
+
+def word_rows(words: tuple[Word, ...]) -> list[dict]:
+    """segments.words as DuckDB returns it (so stored and new rows compare equal)."""
+    return [{"text": w.text, "start_s": w.start, "end_s": w.end} for w in words]
+
+
+def words_of(rows: list[dict] | None) -> tuple[Word, ...]:
+    return tuple(Word(start=r["start_s"], end=r["end_s"], text=r["text"]) for r in rows or ())
+
+
 _SEGMENT_COLUMNS = {
     "call_id": pl.String,
     "seg_index": pl.Int32,
@@ -259,6 +280,7 @@ _SEGMENT_COLUMNS = {
     "role": pl.String,
     "text": pl.String,
     "confidence": pl.Float64,
+    "words": pl.List(pl.Struct({"text": pl.String, "start_s": pl.Float64, "end_s": pl.Float64})),
 }
 _FINDING_COLUMNS = {
     "call_id": pl.String,

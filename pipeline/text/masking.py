@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pipeline.text.digits import (
     JOIN_GAP_S,
@@ -20,7 +21,7 @@ from pipeline.text.digits import (
     join_same_speaker,
 )
 from pipeline.text.joined import JoinedSegments
-from pipeline.types import Segment
+from pipeline.types import Segment, Transcript, Word
 
 MIN_MASKED_DIGITS = 7
 MASK = "*"
@@ -130,3 +131,31 @@ class MaskedSpeech:
             masked[offset : offset + len(segment.text)]
             for segment, offset in zip(segments, self.joined.offsets)
         ]
+
+
+def mask_words(segment: Segment, masked_text: str) -> tuple[Word, ...]:
+    """The segment's words with the characters masked in its text masked in them too.
+
+    Words are placed in the text left to right; a word that cannot be placed (ASR wrote it
+    differently) means the words are dropped for this segment — detectors then use segment times.
+    """
+    if masked_text == segment.text:
+        return segment.words
+    words, cursor = [], 0
+    for word in segment.words:
+        at = segment.text.find(word.text, cursor)
+        if at < 0:
+            return ()
+        words.append(replace(word, text=masked_text[at : at + len(word.text)]))
+        cursor = at + len(word.text)
+    return tuple(words)
+
+
+def mask_transcript(transcript: Transcript) -> Transcript:
+    """The transcript with every long number masked in segment and word texts."""
+    masked_texts = mask_segment_texts(transcript.segments)
+    segments = tuple(
+        replace(segment, text=masked, words=mask_words(segment, masked))
+        for segment, masked in zip(transcript.segments, masked_texts)
+    )
+    return replace(transcript, segments=segments)

@@ -29,7 +29,7 @@ ORDER BY c.call_id;
 
 -- name: segments_of_calls
 -- A batch of calls' segments, in the column order of insert_segment (rescore compares them with what it would write).
-SELECT call_id, seg_index, start_s, end_s, speaker, role, text, confidence
+SELECT call_id, seg_index, start_s, end_s, speaker, role, text, confidence, words
 FROM segments WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT unnest($call_ids))
 ORDER BY call_id, seg_index;
 

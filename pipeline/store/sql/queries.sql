@@ -45,8 +45,8 @@ INSERT INTO score_items (call_id, item_id, item_group, item_name, n_findings, de
 VALUES (?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert_segment
-INSERT INTO segments (call_id, seg_index, start_s, end_s, speaker, role, text, confidence)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?);
+INSERT INTO segments (call_id, seg_index, start_s, end_s, speaker, role, text, confidence, words)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert_finding
 INSERT INTO findings (call_id, finding_index, category, rule_id, severity, role, start_s, end_s,
@@ -119,8 +119,8 @@ DELETE FROM segments USING new_calls c
 WHERE segments.call_id BETWEEN $first AND $last AND segments.call_id = c.call_id AND segments.seg_index >= c.n_segments;
 
 -- name: upsert_batch_segments
-INSERT OR REPLACE INTO segments (call_id, seg_index, start_s, end_s, speaker, role, text, confidence)
-SELECT call_id, seg_index, start_s, end_s, speaker, role, text, confidence FROM new_segments;
+INSERT OR REPLACE INTO segments (call_id, seg_index, start_s, end_s, speaker, role, text, confidence, words)
+SELECT call_id, seg_index, start_s, end_s, speaker, role, text, confidence, words FROM new_segments;
 
 -- name: delete_batch_extra_findings
 -- Findings past a call's new count (new_calls.n_findings).
