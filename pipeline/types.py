@@ -26,6 +26,7 @@ CATEGORIES: frozenset[str] = frozenset(
         "pii.id_card",
         "pii.bank_card",
         "pii.phone",
+        "pii.credential",
         "phrase.forbidden",
         "phrase.overpromise",
         "phrase.credential_request",

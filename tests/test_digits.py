@@ -230,7 +230,8 @@ MASKING = [
         "***********，*******5678",
     ),
     ("7-10 digits keep the last 2", "订单号12345678", "订单号******78"),
-    ("short numbers stay", "验证码123456", "验证码123456"),
+    ("short numbers stay", "订单尾号123456", "订单尾号123456"),
+    ("a secret after its cue keeps nothing", "验证码123456", "验证码******"),
     ("amounts stay", "一万两千三百块，2000元", "一万两千三百块，2000元"),
     ("dates and times stay", "2024年10月5日下午3点", "2024年10月5日下午3点"),
 ]

@@ -275,7 +275,8 @@ CALLS = [
 
 @pytest.mark.parametrize("label,segments,expected", CALLS, ids=[case[0] for case in CALLS])
 def test_calls(label, segments, expected):
-    findings = detect(*segments)
+    # Numbers only: a code after 验证码 is a secret, pii.credential (tests/test_secrets.py).
+    findings = [f for f in detect(*segments) if f.category != "pii.credential"]
     assert summary(findings) == expected
     for finding in findings:
         assert finding.details["role"] in ("agent", "customer", "unknown")

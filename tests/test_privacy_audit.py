@@ -30,6 +30,10 @@ CUSTOMER_CLIPS = [
 AGENT_CLIPS = ["aishellsample_BAC009S0252W0122.wav", "aishellsample_BAC009S0252W0251.wav"]
 # Written into a hand-made transcript (synthetic numbers with valid check digits).
 RAW_ID, RAW_CARD, RAW_MOBILE = "110101199003074514", "6222020200112233445", "13912345678"
+# Secrets: digits that occur nowhere else in a run's files (a 3-digit code only in words).
+SMS_CODE_SPOKEN, SMS_CODE = "幺九七五三八", "197538"
+CVV_SPOKEN = "八四七"
+PIN = "902461"
 TRANSCRIPT = {
     "schema": "callqa.transcript/1",
     "call_id": "typed-1",
@@ -48,6 +52,12 @@ TRANSCRIPT = {
         },
         {"start": 8.5, "end": 9.5, "role": "customer", "text": "手机号是一三九"},
         {"start": 9.8, "end": 11.0, "role": "customer", "text": "一二三四五六七八"},
+        # Secrets (issue 16): after a cue, split over segments, and read when the agent asked.
+        {"start": 12.0, "end": 13.5, "role": "customer", "text": f"验证码是{SMS_CODE_SPOKEN[:3]}"},
+        {"start": 13.7, "end": 14.5, "role": "customer", "text": SMS_CODE_SPOKEN[3:]},
+        {"start": 15.0, "end": 17.0, "role": "agent", "text": "麻烦把卡背面的三位数报给我"},
+        {"start": 17.5, "end": 18.5, "role": "customer", "text": CVV_SPOKEN},
+        {"start": 19.0, "end": 21.0, "role": "customer", "text": f"取款密码是{PIN}"},
     ],
 }
 
@@ -89,6 +99,11 @@ def audit(tmp_path_factory, corpus, config):
         RAW_CARD,
         RAW_MOBILE,
         "幺三九幺二三四五六七八",
+        SMS_CODE_SPOKEN,
+        SMS_CODE,
+        SMS_CODE_SPOKEN[3:],  # the piece read in its own segment
+        CVV_SPOKEN,
+        PIN,
     }
     planted |= _forms(" ".join(s.text for s in raw.segments))
     assert len(planted) > 9, "ASR heard no number: the audit would prove nothing"
@@ -160,7 +175,12 @@ def test_the_pipeline_did_see_the_numbers(audit):
     assert categories.count("pii.phone") >= 2
     detect = json.loads((root / "logs" / "detect-json.out").read_text(encoding="utf-8"))
     kinds = {f["category"] for f in detect}
-    assert {"pii.id_card", "pii.bank_card", "pii.phone"} <= kinds
+    assert {"pii.id_card", "pii.bank_card", "pii.phone", "pii.credential"} <= kinds
+    secrets = [f for f in detect if f["category"] == "pii.credential"]
+    # The code and the CVV join into one run (the customer's pieces around the agent's question).
+    assert len(secrets) >= 2 and {"customer_asked", "customer_unasked"} <= {
+        f["rule_id"].rsplit(".", 1)[1] for f in secrets
+    }
     assert any(f["severity"] == "critical" for f in detect)  # the agent read the ID back
     assert (root / "out" / "cache").is_dir() and any((root / "out" / "cache").rglob("*.json"))
     assert any((root / "prefect-home").rglob("*")), (

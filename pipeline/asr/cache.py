@@ -30,6 +30,7 @@ from pipeline.asr.transcript import transcript_from_dict, transcript_to_dict
 from pipeline.config import Config
 from pipeline.parties.stereo import channel_party_roles
 from pipeline.text.masking import mask_transcript
+from pipeline.text.secrets import load_secret_cues
 from pipeline.types import Finding, Recording, Transcript
 
 log = logging.getLogger("callqa")
@@ -153,7 +154,8 @@ class TranscriptCache:
         self, raw: Transcript, pii_findings: list[Finding], pii_detected: bool, config: Config
     ) -> CachedTranscript:
         """Mask `raw` and write it with its PII findings; returns what was written."""
-        entry = CachedTranscript(mask_transcript(raw), tuple(pii_findings), pii_detected)
+        cues = load_secret_cues(str(config.paths.lexicons))
+        entry = CachedTranscript(mask_transcript(raw, cues), tuple(pii_findings), pii_detected)
         path = self.path_for(raw.audio.sha256, config)
         path.parent.mkdir(parents=True, exist_ok=True)
         document = {

@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.detectors.phrases.spec import PhraseBook, PhraseCategory
 from pipeline.options import ScriptOptions
 from pipeline.text.masking import MaskedSpeech, mask_numbers
+from pipeline.text.secrets import load_secret_cues
 from pipeline.types import Finding, Segment, Transcript
 
 
@@ -32,7 +33,9 @@ class CallContext:
     def speech(self) -> MaskedSpeech:
         """The call's speech joined per speaker, its long digit runs and its masked text:
         built once and shared by the PII detector and every detector's evidence."""
-        return MaskedSpeech.of(self.transcript.segments)
+        return MaskedSpeech.of(
+            self.transcript.segments, secret_cues=load_secret_cues(str(self.lexicon_dir))
+        )
 
     @cached_property
     def _speech_offsets(self) -> dict[int, int]:

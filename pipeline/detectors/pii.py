@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
 from pipeline.detectors.pii_recognizers import Recognition, recognitions
+from pipeline.detectors.pii_secrets import secret_findings
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
@@ -284,8 +285,9 @@ def finding_kind(number: SpokenNumber) -> str:
 def detect(call: CallContext) -> list[Finding]:
     segments = call.transcript.segments
     numbers = spoken_numbers(segments, load_context_words(str(call.lexicon_dir)), call.speech)
+    secrets = secret_findings(call)
     if not numbers:
-        return []
+        return secrets
     mark_read_backs(numbers)
     # A weak reading of a number that is reported elsewhere in the call is the same number.
     reported = {
@@ -333,12 +335,12 @@ def detect(call: CallContext) -> list[Finding]:
                 ruleset_version=call.ruleset_version,
             )
         )
-    return findings
+    return findings + secrets
 
 
 DETECTOR = DetectorSpec(
     name="pii",
     detect=detect,
     check_setup=load_context_words,
-    categories=("pii.id_card", "pii.bank_card", "pii.phone"),
+    categories=("pii.id_card", "pii.bank_card", "pii.phone", "pii.credential"),
 )

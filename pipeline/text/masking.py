@@ -5,7 +5,9 @@ for a detector to classify a number: every digit run of seven or more digits —
 spoken (一三八, 幺, 洞, 两 …), with spaces, dashes or pauses between the pieces, found as in
 pipeline.text.digits — is masked. What stays visible is at most what a masked receipt shows:
 the first 6 and last 4 digits of an ID or card (region / issuer and tail), the first 3 and
-last 4 of a mobile. Masking replaces characters one for one, so offsets into the text stay valid.
+last 4 of a mobile. Secrets — a code, password, PIN, CVV or expiry date read out after a cue
+or when the agent asked for it (pipeline.text.secrets) — keep no digit at all, however short.
+Masking replaces characters one for one, so offsets into the text stay valid.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from pipeline.text.digits import (
     join_same_speaker,
 )
 from pipeline.text.joined import JoinedSegments
+from pipeline.text.secrets import (
+    SecretCues,
+    SecretRun,
+    find_secret_runs,
+    load_secret_cues,
+    secret_spans,
+)
 from pipeline.types import Segment, Transcript, Word
 
 MIN_MASKED_DIGITS = 7
@@ -52,10 +61,26 @@ def mask_digits(digits: str, keep_head: int, keep_tail: int) -> str:
 
 
 def mask_numbers(text: str) -> str:
-    """Mask every long digit run in `text`; the result has the same length."""
+    """Mask every long digit run in `text`, and every secret after a cue completely; the
+    result has the same length."""
     if not text:
         return text
-    return mask_runs(text, find_digit_runs(text, min_digits=MIN_MASKED_DIGITS))
+    masked = mask_runs(text, find_digit_runs(text, min_digits=MIN_MASKED_DIGITS))
+    return _blank(masked, secret_spans(text))
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = MASK * (end - start)
+    return "".join(chars)
+
+
+def mask_secrets(text: str, secrets: Sequence[SecretRun]) -> str:
+    """`text` with every digit of the secrets masked (their runs index into `text`)."""
+    return _blank(text, [span for secret in secrets for span in secret.run.digit_spans()])
 
 
 def mask_runs(text: str, runs: Sequence[DigitRun]) -> str:
@@ -90,13 +115,18 @@ def _digit_char_spans(run: DigitRun, first: int, stop: int) -> list[tuple[int, i
     return spans
 
 
-def mask_segment_texts(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> list[str]:
+def mask_segment_texts(
+    segments: Sequence[Segment],
+    max_gap_s: float = JOIN_GAP_S,
+    secret_cues: SecretCues | None = None,
+) -> list[str]:
     """The masked text of each segment, masking numbers spread over segments as whole numbers.
 
     A caller who reads 一三八一二 and, a second later, 三四五六七八 leaves two short runs that
     mask_numbers alone would keep; joined as the PII detector joins them, they are one mobile.
+    Secrets (pipeline.text.secrets) are masked completely, also when split over segments.
     """
-    return MaskedSpeech.of(segments, max_gap_s).segment_texts(segments)
+    return MaskedSpeech.of(segments, max_gap_s, secret_cues).segment_texts(segments)
 
 
 class MaskedSpeech:
@@ -109,19 +139,34 @@ class MaskedSpeech:
     alone as inside the whole text, since no run crosses SPEAKER_BREAK.
     """
 
-    def __init__(self, joined: JoinedSegments):
+    def __init__(self, joined: JoinedSegments, secret_cues: SecretCues | None = None):
         self.joined = joined
         self.runs = find_digit_runs(joined.text, min_digits=MIN_MASKED_DIGITS)
+        self._cues = secret_cues
+        self._secrets: list[SecretRun] | None = None
         self._masked: str | None = None
 
     @classmethod
-    def of(cls, segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S) -> MaskedSpeech:
-        return cls(join_same_speaker(segments, max_gap_s))
+    def of(
+        cls,
+        segments: Sequence[Segment],
+        max_gap_s: float = JOIN_GAP_S,
+        secret_cues: SecretCues | None = None,
+    ) -> MaskedSpeech:
+        """`secret_cues`: those of the site's lexicons (None: the shipped ones)."""
+        return cls(join_same_speaker(segments, max_gap_s), secret_cues)
+
+    @property
+    def secrets(self) -> list[SecretRun]:
+        """The secrets read out (codes, passwords, CVVs): masked completely."""
+        if self._secrets is None:
+            self._secrets = find_secret_runs(self.joined, self._cues or load_secret_cues())
+        return self._secrets
 
     @property
     def masked(self) -> str:
         if self._masked is None:
-            self._masked = mask_runs(self.joined.text, self.runs)
+            self._masked = mask_secrets(mask_runs(self.joined.text, self.runs), self.secrets)
         return self._masked
 
     def segment_texts(self, segments: Sequence[Segment]) -> list[str]:
@@ -151,9 +196,9 @@ def mask_words(segment: Segment, masked_text: str) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def mask_transcript(transcript: Transcript) -> Transcript:
-    """The transcript with every long number masked in segment and word texts."""
-    masked_texts = mask_segment_texts(transcript.segments)
+def mask_transcript(transcript: Transcript, secret_cues: SecretCues | None = None) -> Transcript:
+    """The transcript with every long number and every secret masked in segment and word texts."""
+    masked_texts = mask_segment_texts(transcript.segments, secret_cues=secret_cues)
     segments = tuple(
         replace(segment, text=masked, words=mask_words(segment, masked))
         for segment, masked in zip(transcript.segments, masked_texts)

@@ -1,0 +1,136 @@
+"""Secrets read out in a call: verification codes, passwords, PINs, CVVs, expiry dates.
+
+Masking keeps the head and tail of a long number (pipeline.text.masking); a secret keeps
+nothing, however short. A digit run of SECRET_MIN_DIGITS or more is a secret when a cue of
+lexicons/secret_cues.txt comes shortly before it in the same speaker's stretch of speech
+(验证码是幺二三四五六), or when a customer reads it soon after the agent said a cue or an ask
+word (the agent asked for the code). Runs are those of pipeline.text.digits, so 幺/两/洞 forms,
+pauses and numbers split over segments are covered, and amounts (三百块) are not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import LexiconError
+from pipeline.text.digits import DigitRun, find_digit_runs
+from pipeline.text.joined import JoinedSegments
+from pipeline.text.lexicon import read_lexicon
+
+SECRET_CUES_FILE = "secret_cues.txt"
+SHIPPED_LEXICONS = Path(__file__).resolve().parents[2] / "lexicons"
+SECRET_MIN_DIGITS = 3
+CUE_WINDOW_CHARS = 12  # from the end of a cue to the first digit
+ASK_WINDOW_S = 30.0  # from the end of the agent's asking segment to the customer's digits
+# Read out unprompted by a cue, only a code-sized run counts as asked for: a mobile number the
+# customer gives after the agent's warning about codes is a phone number (masked as one).
+MAX_ASKED_DIGITS = 8
+_WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+\Z")
+# A cue does not reach over a sentence end, or into another speaker's stretch (digits.SPEAKER_BREAK).
+_SENTENCE_END = re.compile(r"[。！？!?；;\n\x00]")
+
+
+@dataclass(frozen=True, eq=False)
+class SecretCues:
+    cue: re.Pattern  # before a number in the same speech, or in the agent's asking
+    ask: re.Pattern  # only in the agent's asking (六位数字, 背面 …)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRun:
+    run: DigitRun  # offsets into the joined text it was found in
+    cue: str  # the cue word that made it a secret
+    asked: bool  # the agent asked for it (a cue or ask word in the agent's speech before)
+
+
+def _alternation(words: list[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=8)
+def load_secret_cues(lexicon_dir: str | Path = SHIPPED_LEXICONS) -> SecretCues:
+    """The cues of `lexicon_dir`; the shipped file when the folder has none of its own."""
+    path = Path(lexicon_dir) / SECRET_CUES_FILE
+    if not path.is_file():
+        path = SHIPPED_LEXICONS / SECRET_CUES_FILE
+    words: dict[str, list[str]] = {"cue": [], "ask": []}
+    for line in read_lexicon(path, min_columns=2, max_columns=2):
+        kind, word = line.columns
+        if kind not in words:
+            raise LexiconError(f"{line.where}: unknown kind {kind!r}; known: cue, ask")
+        if not _WORD.match(word):
+            raise LexiconError(f"{line.where}: {word!r} may hold only characters, letters, digits")
+        words[kind].append(word)
+    if not words["cue"]:
+        raise LexiconError(f"{path}: no cue words: secrets would never be masked")
+    return SecretCues(_alternation(words["cue"]), _alternation(words["cue"] + words["ask"]))
+
+
+def _runs_after_cues(text: str, cues: SecretCues) -> list[DigitRun]:
+    """The digit runs of `text` with its cue words blanked out first (same length): 有效期零九二八
+    is an expiry date, not the amount-like 期零九 the digit view would leave out, and the 2 of
+    CVV2 is not a digit of the code."""
+    blanked = cues.cue.sub(lambda m: "_" * len(m.group(0)), text)
+    return find_digit_runs(blanked, min_digits=SECRET_MIN_DIGITS)
+
+
+def _cue_before(text: str, start: int, cues: SecretCues) -> str | None:
+    """The cue ending at most CUE_WINDOW_CHARS before `start`, in the same sentence."""
+    window = text[max(0, start - CUE_WINDOW_CHARS - 8) : start]
+    window = _SENTENCE_END.split(window)[-1]
+    found = None
+    for match in cues.cue.finditer(window):
+        if len(window) - match.end() <= CUE_WINDOW_CHARS:
+            found = match.group(0)
+    return found
+
+
+def _asking_ends(joined: JoinedSegments, cues: SecretCues) -> list[tuple[float, str]]:
+    """(end time, word) of each agent segment holding a cue or ask word, in time order."""
+    asks = []
+    for segment in joined.segments:
+        if segment.role == "agent" and segment.text:
+            match = cues.ask.search(segment.text)
+            if match:
+                asks.append((segment.end, match.group(0)))
+    return sorted(asks)
+
+
+def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun]:
+    """The secrets read out in `joined` (pipeline.text.digits.join_same_speaker's text)."""
+    text = joined.text
+    runs = _runs_after_cues(text, cues)
+    if not runs:
+        return []
+    asks = _asking_ends(joined, cues)
+    ask_times = [end for end, _ in asks]
+    secrets = []
+    for run in runs:
+        if len(run.digits) < SECRET_MIN_DIGITS:
+            continue
+        segment = joined.segments[joined.order[bisect.bisect_right(joined.starts, run.start) - 1]]
+        asked_by = None
+        if segment.role == "customer" and asks and len(run.digits) <= MAX_ASKED_DIGITS:
+            # the latest asking that ended before the customer started this segment, if recent
+            at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
+            if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
+                asked_by = asks[at][1]
+        cue = _cue_before(text, run.start, cues)
+        if cue is not None or asked_by is not None:
+            # asked: the agent asked, whether or not the customer also named the code
+            secrets.append(SecretRun(run, cue or asked_by or "", asked_by is not None))
+    return secrets
+
+
+def secret_spans(text: str, cues: SecretCues | None = None) -> list[tuple[int, int]]:
+    """Character spans of the secrets' digits in one text on its own (no speakers, no asking)."""
+    cues = cues or load_secret_cues()
+    spans = []
+    for run in _runs_after_cues(text, cues):
+        if _cue_before(text, run.start, cues) is not None:
+            spans.extend(run.digit_spans())
+    return spans
