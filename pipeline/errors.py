@@ -43,3 +43,46 @@ class LexiconError(CallqaError):
 
 class TranscriptFormatError(CallqaError):
     """A transcript JSON file does not follow callqa.transcript/1."""
+
+
+class CallNotFoundError(CallqaError):
+    """No call with this id is stored in the database."""
+
+    def __init__(self, call_id: str, db_path: Path | str):
+        self.call_id = call_id
+        self.db_path = printable(db_path)
+        super().__init__(f"no call with id {call_id!r} in {self.db_path}")
+
+
+class CallNotProcessedError(CallqaError):
+    """A stored call failed processing: nothing was inspected, so nothing is known about it."""
+
+    def __init__(self, call_id: str, reason: str):
+        self.call_id = call_id
+        self.reason = reason
+        super().__init__(
+            f"call {call_id!r} failed processing, so it was never inspected for personal data "
+            f"({reason})"
+        )
+
+
+class RecordingNotFoundError(CallqaError):
+    """The recording of a stored call is no longer where the call was processed from."""
+
+    def __init__(self, call_id: str, path: Path | str, reason: str = "is not there"):
+        self.call_id = call_id
+        self.path = printable(path)
+        super().__init__(
+            f"call {call_id!r}: its recording {self.path} {reason} "
+            "(moved or deleted since the call was processed?)"
+        )
+
+
+class RecordingChangedError(CallqaError):
+    """The recording of a stored call holds other bytes than those that were processed."""
+
+    def __init__(self, call_id: str, path: Path | str, reason: str):
+        self.call_id = call_id
+        self.path = printable(path)
+        self.reason = reason
+        super().__init__(f"call {call_id!r}: its recording {self.path} {reason}")

@@ -26,6 +26,9 @@ class PathOptions:
     db: Path = Path("out/callqa.duckdb")
     snapshot: Path = Path("out/callqa-read.duckdb")
     lexicons: Path = Path("lexicons")
+    # The site's secret for call ids made from file names that hold a number
+    # (pipeline.batch.names), created on first use.
+    id_key: Path = Path("out/callqa-id.key")
 
 
 @dataclass(frozen=True)

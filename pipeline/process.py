@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -226,22 +227,27 @@ def process_call(
     except transient_errors:
         raise
     except CallqaError as exc:
-        log.warning("%s", exc)
+        message = recording.as_shown(str(exc))
+        log.warning("%s", message)
         return CallResult(
             recording=recording,
             status="failed",
-            error=str(exc),
+            error=message,
             error_kind=type(exc).__name__,
             audio_sha256=sha256_if_readable(recording.path),
             wall_s=time.perf_counter() - started,
         )
     # A bug or an unforeseen input: keep the batch going, keep the evidence.
     except Exception as exc:
-        log.exception("%s: unexpected error", recording.shown_path)
+        message = recording.as_shown(
+            f"{recording.shown_path}: unexpected error ({type(exc).__name__}: {exc})"
+        )
+        # The frames, not the message again: it may hold the file's raw path.
+        log.error("%s\n%s", message, "".join(traceback.format_tb(exc.__traceback__)))
         return CallResult(
             recording=recording,
             status="failed",
-            error=f"{recording.shown_path}: unexpected error ({type(exc).__name__}: {exc})",
+            error=message,
             error_kind="InternalError",
             audio_sha256=sha256_if_readable(recording.path),
             wall_s=time.perf_counter() - started,

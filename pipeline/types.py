@@ -72,6 +72,13 @@ class Recording:
     def shown_path(self) -> str:
         return self.display_path or str(self.path)
 
+    def as_shown(self, text: str) -> str:
+        """`text` (an error message) with the recording's own path written as shown: a raw
+        number in the file name (pipeline.batch.names) stays out of what is stored and logged."""
+        if self.display_path is None:
+            return text
+        return text.replace(str(self.path), self.display_path)
+
 
 @dataclass(frozen=True, eq=False)
 class Audio:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,16 +76,34 @@ IN_MEMORY_MAX_S = 600.0
 _DECODE_BLOCK_S = 30.0
 
 
+# The dtype libsndfile reads each sample format in so that writing the samples back in that
+# format gives the same values (open_source); other formats are read as float32.
+NATIVE_DTYPES = {
+    "PCM_U8": "int16",
+    "PCM_S8": "int16",
+    "PCM_16": "int16",
+    "PCM_24": "int32",
+    "PCM_32": "int32",
+    "FLOAT": "float32",
+    "DOUBLE": "float64",
+    "ULAW": "int16",
+    "ALAW": "int16",
+}
+
+
 @dataclass
 class _Decoder:
     rate: int
     n_channels: int
-    blocks: Iterator[np.ndarray]  # (channels, samples) float32 at `rate`, in file order
+    blocks: Iterator[np.ndarray]  # (channels, samples) at `rate` (float32 unless native), in order
     close: Callable[[], None]
+    format: str | None = None  # libsndfile's container and sample format; None from PyAV
+    subtype: str | None = None
 
 
-def _soundfile_blocks(path: Path) -> _Decoder:
-    """Blocks read by libsndfile (wav, flac, ogg, mp3), which tells truncation apart from garbage."""
+def _soundfile_blocks(path: Path, native: bool = False) -> _Decoder:
+    """Blocks read by libsndfile (wav, flac, ogg, mp3), which tells truncation apart from garbage;
+    `native`: in the sample format's NATIVE_DTYPES instead of float32."""
     import soundfile
 
     # Through a Python file object: libsndfile cannot open names that are not valid UTF-8.
@@ -95,11 +114,13 @@ def _soundfile_blocks(path: Path) -> _Decoder:
         handle.close()
         raise
 
+    dtype = NATIVE_DTYPES.get(sound.subtype, "float32") if native else "float32"
+
     def blocks():
         size = max(1, int(_DECODE_BLOCK_S * sound.samplerate))
         while True:
             try:
-                data = sound.read(size, dtype="float32", always_2d=True)
+                data = sound.read(size, dtype=dtype, always_2d=True)
             except soundfile.LibsndfileError as exc:
                 raise AudioDecodeError(path, f"the audio data cannot be decoded ({exc})") from None
             if len(data) == 0:
@@ -110,7 +131,9 @@ def _soundfile_blocks(path: Path) -> _Decoder:
         sound.close()
         handle.close()
 
-    return _Decoder(int(sound.samplerate), int(sound.channels), blocks(), close)
+    return _Decoder(
+        int(sound.samplerate), int(sound.channels), blocks(), close, sound.format, sound.subtype
+    )
 
 
 def _pyav_blocks(path: Path) -> _Decoder:
@@ -153,11 +176,11 @@ def _pyav_blocks(path: Path) -> _Decoder:
     return _Decoder(int(stream.rate or 0), int(stream.channels or 0), blocks(), close)
 
 
-def _open_decoder(path: Path) -> _Decoder:
+def _open_decoder(path: Path, native: bool = False) -> _Decoder:
     import soundfile
 
     try:
-        return _soundfile_blocks(path)
+        return _soundfile_blocks(path, native)
     except soundfile.LibsndfileError as sndfile_error:
         first_reason = str(sndfile_error).split(": ", 1)[-1].strip() or "unknown format"
     except RuntimeError as exc:  # older soundfile raise RuntimeError
@@ -177,6 +200,55 @@ def load_audio(path: Path | str, *, in_memory_max_s: float | None = None) -> Aud
     (pipeline.audio.spool) instead of arrays: same length and slicing, read from disk window by window.
     """
     path = Path(path)
+    _check_file(path)
+    decoder = _open_decoder(path)
+    try:
+        limit = IN_MEMORY_MAX_S if in_memory_max_s is None else in_memory_max_s
+        channels, n_samples = _decode_channels(path, decoder, limit)
+    finally:
+        decoder.close()
+    return Audio(
+        channels=channels,
+        sample_rate=TARGET_SAMPLE_RATE,
+        duration_s=round(n_samples / decoder.rate, 3),
+        sha256=file_sha256(path),
+        source_sample_rate=decoder.rate,
+        source_channels=decoder.n_channels,
+    )
+
+
+@dataclass
+class SourceAudio:
+    """A recording at its own sample rate and channels, read block by block (`open_source`)."""
+
+    sample_rate: int
+    n_channels: int
+    format: str | None  # libsndfile's container (WAV, WAVEX, FLAC …); None when PyAV decodes it
+    subtype: str | None  # libsndfile's sample format (PCM_16, ULAW …)
+    blocks: Iterator[np.ndarray]  # (channels, samples), about 30 s each, in file order
+
+
+@contextmanager
+def open_source(path: Path | str) -> Iterator[SourceAudio]:
+    """The recording as stored, for writing a changed copy of it (`callqa redact`): not
+    resampled, and the samples of PCM, float, μ-law and A-law files in the dtype that writes
+    back to the same values (NATIVE_DTYPES), other formats' as float32. Raises AudioDecodeError
+    naming the file and the reason, as `load_audio` does."""
+    path = Path(path)
+    _check_file(path)
+    decoder = _open_decoder(path, native=True)
+    try:
+        if decoder.rate <= 0 or decoder.n_channels <= 0:
+            raise AudioDecodeError(path, "the audio stream declares no sample rate or no channels")
+        yield SourceAudio(
+            decoder.rate, decoder.n_channels, decoder.format, decoder.subtype, decoder.blocks
+        )
+    finally:
+        decoder.close()
+
+
+def _check_file(path: Path) -> None:
+    """Raise AudioDecodeError when `path` is not there, cannot be read, is empty or is a cut-off WAV."""
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
@@ -192,21 +264,6 @@ def load_audio(path: Path | str, *, in_memory_max_s: float | None = None) -> Aud
     if size == 0:
         raise AudioDecodeError(path, "empty file (0 bytes)")
     _check_wav_complete(path, head, size)
-
-    decoder = _open_decoder(path)
-    try:
-        limit = IN_MEMORY_MAX_S if in_memory_max_s is None else in_memory_max_s
-        channels, n_samples = _decode_channels(path, decoder, limit)
-    finally:
-        decoder.close()
-    return Audio(
-        channels=channels,
-        sample_rate=TARGET_SAMPLE_RATE,
-        duration_s=round(n_samples / decoder.rate, 3),
-        sha256=file_sha256(path),
-        source_sample_rate=decoder.rate,
-        source_channels=decoder.n_channels,
-    )
 
 
 def _decode_channels(path: Path, decoder: _Decoder, in_memory_max_s: float) -> tuple[tuple, int]:

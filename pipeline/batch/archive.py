@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.batch.names import is_private, private_part, private_path
 from pipeline.errors import printable
 from pipeline.types import Recording
 
@@ -139,8 +140,14 @@ def read_agents(
     return agents
 
 
-def scan_archive(root: Path | str, timezone: str = "Asia/Shanghai") -> Archive:
-    """Every recording under `root` (recursively) with its call_id and metadata."""
+def scan_archive(
+    root: Path | str, timezone: str = "Asia/Shanghai", id_key: bytes | None = None
+) -> Archive:
+    """Every recording under `root` (recursively) with its call_id and metadata.
+
+    With the site's `id_key`, a phone, ID or card number in a file or folder name is masked in
+    the recording's shown path and call id (pipeline.batch.names); None leaves names as they are
+    (tests of other things, and tools that only read)."""
     root = Path(root)
     warnings: list[str] = []
     by_path, by_id = read_call_metadata(root, timezone, warnings)
@@ -158,6 +165,8 @@ def scan_archive(root: Path | str, timezone: str = "Asia/Shanghai") -> Archive:
                 if stem_counts[file.stem] == 1
                 else relative.rsplit(".", 1)[0].replace("/", "_")
             )
+        if id_key is not None:
+            call_id, relative = private_part(call_id, id_key), private_path(relative, id_key)
         recordings.append(
             Recording(
                 path=file,
@@ -170,3 +179,15 @@ def scan_archive(root: Path | str, timezone: str = "Asia/Shanghai") -> Archive:
     return Archive(
         root=root, recordings=recordings, agents=read_agents(root, warnings), warnings=warnings
     )
+
+
+def locate(root: Path | str, shown: str, key: bytes) -> Path | None:
+    """The file under the archive `root` whose shown path is `shown` (None when none is)."""
+    root = Path(root)
+    if not is_private(shown):
+        candidate = root / shown
+        return candidate if candidate.exists() else None
+    for file in find_audio_files(root):
+        if private_path(file.relative_to(root).as_posix(), key) == shown:
+            return file
+    return None

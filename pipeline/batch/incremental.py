@@ -100,13 +100,21 @@ def call_day(recording: Recording, timezone: str) -> date | None:
     return folder_date(recording.shown_path)
 
 
-def discover(root: Path | str, timezone: str) -> tuple[list[Recording], list, list[str]]:
-    """Every recording under `root` with calls.csv and sidecar metadata; (recordings, agents, warnings)."""
-    archive = scan_archive(Path(root), timezone)
+def discover(
+    root: Path | str, timezone: str, id_key: bytes | None = None
+) -> tuple[list[Recording], list, list[str]]:
+    """Every recording under `root` with calls.csv and sidecar metadata; (recordings, agents,
+    warnings). `id_key`: see scan_archive."""
+    archive = scan_archive(Path(root), timezone, id_key)
     warnings = list(archive.warnings)
     recordings = []
     for recording in archive.recordings:
-        sidecar = read_sidecar(recording.path, timezone, warnings)
+        said: list[str] = []
+        sidecar = read_sidecar(recording.path, timezone, said)
+        # A sidecar is named like its recording: warnings name it as the recording is shown.
+        raw_stem, shown_stem = str(recording.path.with_suffix("")), recording.shown_path
+        shown_stem = shown_stem.rsplit(".", 1)[0] if "." in shown_stem else shown_stem
+        warnings += [line.replace(raw_stem, shown_stem) for line in said]
         recordings.append(replace(recording, **sidecar) if sidecar else recording)
     seen: dict[str, str] = {}
     for recording in recordings:
@@ -137,6 +145,7 @@ def plan_run(
     date_from: date | None = None,
     date_to: date | None = None,
     follow_symlinks_outside: bool = False,
+    id_key: bytes | None = None,
 ) -> RunPlan:
     """Split the archive's recordings into those to process and those unchanged since last time.
 
@@ -147,7 +156,7 @@ def plan_run(
     it as failed) unless `follow_symlinks_outside`.
     """
     root = Path(root).resolve()
-    recordings, agents, warnings = discover(root, timezone)
+    recordings, agents, warnings = discover(root, timezone, id_key)
     plan = RunPlan(root=root, agents=agents, warnings=warnings)
     q = queries("incremental.sql")
     processed = {

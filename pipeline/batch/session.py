@@ -24,6 +24,7 @@ from pipeline.asr.whisper import model_name
 from pipeline.audio.decode import sha256_if_readable
 from pipeline.batch.archive import outside_link
 from pipeline.batch.incremental import RunPlan, discover, mark_processed, plan_run
+from pipeline.batch.names import load_or_create_key
 from pipeline.batch.summary import RunSummary
 from pipeline.config import Config, check_date_range
 from pipeline.errors import CallqaError
@@ -103,7 +104,9 @@ def lost_result(recording: Recording, exc: BaseException, tries: int) -> CallRes
     return CallResult(
         recording=recording,
         status="failed",
-        error=f"{recording.shown_path}: {type(exc).__name__}: {exc} (failed {tries} time(s); tried again next run)",
+        error=recording.as_shown(
+            f"{recording.shown_path}: {type(exc).__name__}: {exc} (failed {tries} time(s); tried again next run)"
+        ),
         error_kind=type(exc).__name__,
     )
 
@@ -184,6 +187,7 @@ class RunSession:
         """Which recordings this run processes; starts the run's row in the store."""
         timezone = self.config.archive.timezone
         follow = self.config.archive.follow_symlinks_outside
+        id_key = load_or_create_key(self.config.paths.id_key)
         if self.incremental:
             plan = plan_run(
                 self.store,
@@ -194,9 +198,10 @@ class RunSession:
                 date_from=self.date_from,
                 date_to=self.date_to,
                 follow_symlinks_outside=follow,
+                id_key=id_key,
             )
         else:
-            recordings, agents, warnings = discover(self.root, timezone)
+            recordings, agents, warnings = discover(self.root, timezone, id_key)
             plan = RunPlan(
                 root=self.root.resolve(), to_process=recordings, agents=agents, warnings=warnings
             )

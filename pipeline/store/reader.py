@@ -34,3 +34,19 @@ def connect_reader(
                     f"{db_path}: held by a running callqa process and no snapshot is published yet ({exc})"
                 ) from None
             time.sleep(0.2)
+
+
+def connect_current(db_path: Path, snapshot_path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the DB itself, for the latest rows; while a running callqa
+    process holds it, to its published snapshot (`snapshot_path`) when there is one."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise CallqaError(f"{db_path}: no callqa database here; run `callqa run ARCHIVE_DIR` first")
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.IOException as exc:
+        if snapshot_path is not None and Path(snapshot_path).is_file():
+            return duckdb.connect(str(snapshot_path), read_only=True)
+        raise CallqaError(
+            f"{db_path}: held by a running callqa process and no snapshot is published yet ({exc})"
+        ) from None
