@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,8 @@ CUSTOMER_CLIPS = [
 AGENT_CLIPS = ["aishellsample_BAC009S0252W0122.wav", "aishellsample_BAC009S0252W0251.wav"]
 # Written into a hand-made transcript (synthetic numbers with valid check digits).
 RAW_ID, RAW_CARD, RAW_MOBILE = "110101199003074514", "6222020200112233445", "13912345678"
+# File and folder names holding numbers (issue 16): never in the store, reports or logs.
+FILE_MOBILE, FOLDER_MOBILE = "13573829164", "15927364810"
 # Secrets: digits that occur nowhere else in a run's files (a 3-digit code only in words).
 SMS_CODE_SPOKEN, SMS_CODE = "幺九七五三八", "197538"
 CVV_SPOKEN = "八四七"
@@ -84,11 +87,15 @@ def audit(tmp_path_factory, corpus, config):
     turns.append(PlannedTurn(corpus_path(CUSTOMER_CLIPS[2]), 1, 0.8))
     samples, _ = build_call(turns, sample_rate=16000)
     archive.mkdir()
-    soundfile.write(str(archive / "pii-call.wav"), samples.T, 16000)
+    # Named by the caller's number, as recorders do, and filed in a folder named by another.
+    (archive / FOLDER_MOBILE).mkdir()
+    soundfile.write(str(archive / FOLDER_MOBILE / f"{FILE_MOBILE}_20261121.wav"), samples.T, 16000)
     (root / "typed.json").write_text(json.dumps(TRANSCRIPT, ensure_ascii=False), encoding="utf-8")
 
     # What the numbers look like in the raw transcript: computed here, in memory, never written.
-    raw = transcribe_recording(Recording(archive / "pii-call.wav", "pii-call"), config)
+    raw = transcribe_recording(
+        Recording(archive / FOLDER_MOBILE / f"{FILE_MOBILE}_20261121.wav", "raw"), config
+    )
     planted = {
         "13473821368",
         "一三四七三八二幺三六八",
@@ -104,6 +111,8 @@ def audit(tmp_path_factory, corpus, config):
         SMS_CODE_SPOKEN[3:],  # the piece read in its own segment
         CVV_SPOKEN,
         PIN,
+        FILE_MOBILE,
+        FOLDER_MOBILE,
     }
     planted |= _forms(" ".join(s.text for s in raw.segments))
     assert len(planted) > 9, "ASR heard no number: the audit would prove nothing"
@@ -137,7 +146,14 @@ def audit(tmp_path_factory, corpus, config):
         (logs / f"{name}.out").write_text(result.stdout, encoding="utf-8")
         (logs / f"{name}.err").write_text(result.stderr, encoding="utf-8")
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
-    return root, planted
+    # What was said, as 4-character pieces of the raw transcript: none may be in a log.
+    said = {
+        text[i : i + 4]
+        for segment in raw.segments
+        for text in re.findall(r"[\u4e00-\u9fff]{4,}", segment.text)
+        for i in range(len(text) - 3)
+    }
+    return root, planted, said
 
 
 def corpus_path(name):
@@ -147,7 +163,7 @@ def corpus_path(name):
 
 
 def test_no_planted_number_in_any_file_written(audit):
-    root, planted = audit
+    root, planted, _ = audit
     scanned, hits = 0, []
     for path in root.rglob("*"):
         if not path.is_file() or path.suffix == ".wav" or path.name in ("typed.json", "site.toml"):
@@ -163,7 +179,7 @@ def test_no_planted_number_in_any_file_written(audit):
 
 def test_the_pipeline_did_see_the_numbers(audit):
     """The scan is meaningful only if the numbers were found and stored masked."""
-    root, _ = audit
+    root, _, _ = audit
     import duckdb
 
     con = duckdb.connect(str(root / "out" / "callqa-read.duckdb"), read_only=True)
@@ -186,3 +202,27 @@ def test_the_pipeline_did_see_the_numbers(audit):
     assert any((root / "prefect-home").rglob("*")), (
         "Prefect wrote its own files: they were scanned too"
     )
+
+
+def test_no_speech_in_the_logs_at_debug(audit):
+    """Logs say what happened, never what was said: not at DEBUG either (Prefect's and callqa's)."""
+    root, _, said = audit
+    assert said, "the transcript had no speech: the check would prove nothing"
+    logs = [
+        root / "logs" / f"{name}.{kind}"
+        for name in ("nightly", "report", "rescore")
+        for kind in ("out", "err")
+    ]
+    logs += [
+        p
+        for p in (root / "prefect-home").rglob("*")
+        if p.is_file() and p.suffix in (".log", ".txt", "")
+    ]
+    leaked = [
+        (path.name, piece)
+        for path in logs
+        if path.is_file()
+        for piece in said
+        if piece in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert leaked == []
