@@ -11,11 +11,7 @@ neutrally, fronted clauses that only look negated, and trigger words in an unrel
 
 from __future__ import annotations
 
-N: frozenset[str] = frozenset()
-F = frozenset({"phrase.forbidden"})
-O = frozenset({"phrase.overpromise"})  # noqa: E741 (a letter per category keeps rows short)
-C = frozenset({"phrase.credential_request"})
-E = frozenset({"phrase.escalation"})
+from tests.phrase_tuning import C, E, F, N, O
 
 UTTERANCES: list[tuple[str, str, frozenset[str]]] = [
     # 推诿 / refusal: 做不了主, 没辙, 帮不上忙, 爱莫能助, 我能有什么办法

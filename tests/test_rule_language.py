@@ -19,7 +19,7 @@ from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.detectors.rule_file import load_file_rules
 from pipeline.errors import LexiconError
 from pipeline.scoring.scorecard import load_scorecard, score_call
-from tests import phrase_heldout, phrase_tuning, phrase_tuning_more
+from tests import phrase_heldout, phrase_tuning, phrase_tuning_more, phrase_tuning_third
 from tests.phrase_eval import call_counts, total, transcript_of, utterance_counts
 
 LEXICONS = PROJECT_ROOT / "lexicons"
@@ -347,18 +347,21 @@ def test_a_malformed_rule_stops_the_run_before_any_audio(tmp_path):
 # Floors: the tuning sets are what the lexicons were extended against; the held-out set was
 # written before the changes and never tuned on (figures in the issue 15 note).
 def test_tuning_set_floor():
-    counts, errors = utterance_counts(phrase_tuning.UTTERANCES + phrase_tuning_more.UTTERANCES)
+    utterances = (
+        phrase_tuning.UTTERANCES + phrase_tuning_more.UTTERANCES + phrase_tuning_third.UTTERANCES
+    )
+    counts, errors = utterance_counts(utterances)
     assert total(counts).f1 >= 0.97, errors
-    calls, wrong = call_counts(phrase_tuning.CALLS)
+    calls, wrong = call_counts(phrase_tuning.CALLS + phrase_tuning_third.CALLS)
     assert calls.f1 >= 0.95, wrong
 
 
 def test_heldout_set_floor():
     counts, _ = utterance_counts(phrase_heldout.UTTERANCES)
     overall = total(counts)
-    assert overall.precision >= 0.88 and overall.recall >= 0.80, overall
+    assert overall.precision >= 0.89 and overall.recall >= 0.82, overall
     calls, _ = call_counts(phrase_heldout.CALLS)
-    assert calls.f1 >= 0.65, calls
+    assert calls.f1 >= 0.68, calls
 
 
 def test_detect_explain_names_rule_line_and_words(tmp_path):
