@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.asr import whisper as asr
-from pipeline.asr.cache import PII_DETECTOR
+from pipeline.asr.cache import PII_DETECTOR, NoCache
 from pipeline.audio.decode import file_sha256, load_audio, sha256_if_readable
 from pipeline.config import Config
 from pipeline.detectors.registry import call_context, run_detectors
@@ -202,8 +202,9 @@ def process_call(
 ) -> CallResult:
     """Never raises for a bad recording: the failure is returned with its reason.
 
-    `transcripts`: a transcript cache (pipeline.asr.cache) — transcribe only on a miss; the
-    transcript in the result then has its numbers masked. `transient_errors`: exception types that
+    `transcripts`: a transcript cache (pipeline.asr.cache) — transcribe only on a miss; None
+    keeps nothing. Either way the transcript in the result has its numbers, secrets, names and
+    addresses masked, and the detectors ran on that (PII on the raw words). `transient_errors`: exception types that
     propagate instead of failing the call, so a caller can retry them (the nightly flow: OSError).
     `rate_baseline`: the agent's usual speech rate from the store, once there is enough history.
     """
@@ -211,13 +212,9 @@ def process_call(
     try:
         # Decoded even on a cache hit: the acoustic stage needs the signal, and it proves the file is audio.
         audio = load_audio(recording.path)
-        if transcripts is None:
-            transcript = transcribe_audio(recording, audio, config)
-            findings = detect(transcript, config)
-        else:
-            transcript, findings = transcribe_and_detect(
-                recording, config, transcripts, audio=audio
-            )
+        transcript, findings = transcribe_and_detect(
+            recording, config, transcripts or NoCache(), audio=audio
+        )
         acoustic = analyse_acoustics(recording, audio, transcript, config, rate_baseline)
         del audio  # the largest object of the call; not needed past this point
         findings = sorted(

@@ -30,6 +30,7 @@ from pipeline.asr.transcript import transcript_from_dict, transcript_to_dict
 from pipeline.config import Config
 from pipeline.parties.stereo import channel_party_roles
 from pipeline.text.masking import mask_transcript
+from pipeline.text.personal import load_personal
 from pipeline.text.secrets import load_secret_cues
 from pipeline.types import Finding, Recording, Transcript
 
@@ -101,6 +102,15 @@ class CachedTranscript:
         return transcript, findings
 
 
+def masked_entry(
+    raw: Transcript, pii_findings: list[Finding], pii_detected: bool, config: Config
+) -> CachedTranscript:
+    """What a cache entry holds: the transcript with numbers, secrets, names and addresses masked."""
+    lexicons = str(config.paths.lexicons)
+    masked = mask_transcript(raw, load_secret_cues(lexicons), load_personal(lexicons))
+    return CachedTranscript(masked, tuple(pii_findings), pii_detected)
+
+
 class TranscriptCache:
     """A folder of cached, masked transcripts. `refresh` ignores (and overwrites) existing entries."""
 
@@ -154,8 +164,7 @@ class TranscriptCache:
         self, raw: Transcript, pii_findings: list[Finding], pii_detected: bool, config: Config
     ) -> CachedTranscript:
         """Mask `raw` and write it with its PII findings; returns what was written."""
-        cues = load_secret_cues(str(config.paths.lexicons))
-        entry = CachedTranscript(mask_transcript(raw, cues), tuple(pii_findings), pii_detected)
+        entry = masked_entry(raw, pii_findings, pii_detected, config)
         path = self.path_for(raw.audio.sha256, config)
         path.parent.mkdir(parents=True, exist_ok=True)
         document = {
@@ -171,3 +180,19 @@ class TranscriptCache:
         partial.write_text(json.dumps(document, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(partial, path)
         return entry
+
+
+class NoCache(TranscriptCache):
+    """A cache that keeps nothing (`callqa run`): every call is transcribed, and masked exactly
+    as a cached one is, so a run and a nightly run give the same rows."""
+
+    def __init__(self) -> None:
+        super().__init__(Path("/nonexistent-callqa-cache"))
+
+    def lookup(self, audio_sha256: str, config: Config) -> CachedTranscript | None:
+        return None
+
+    def store(
+        self, raw: Transcript, pii_findings: list[Finding], pii_detected: bool, config: Config
+    ) -> CachedTranscript:
+        return masked_entry(raw, pii_findings, pii_detected, config)

@@ -23,6 +23,7 @@ from pipeline.text.digits import (
     join_same_speaker,
 )
 from pipeline.text.joined import JoinedSegments
+from pipeline.text.personal import PersonalLexicon, personal_spans
 from pipeline.text.secrets import (
     SecretCues,
     SecretRun,
@@ -196,9 +197,21 @@ def mask_words(segment: Segment, masked_text: str) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def mask_transcript(transcript: Transcript, secret_cues: SecretCues | None = None) -> Transcript:
-    """The transcript with every long number and every secret masked in segment and word texts."""
+def mask_transcript(
+    transcript: Transcript,
+    secret_cues: SecretCues | None = None,
+    personal: PersonalLexicon | None = None,
+) -> Transcript:
+    """The transcript with every long number and every secret masked in segment and word texts,
+    and with `personal` (pipeline.text.personal) names and addresses too: 张伟 → 张*, an address
+    after its city. Done once per call where a transcript is made (the cache and the run), so
+    what every detector, evidence and stored row sees is already masked."""
     masked_texts = mask_segment_texts(transcript.segments, secret_cues=secret_cues)
+    if personal is not None:
+        masked_texts = [
+            _blank(text, [(start, end) for start, end, _kind in personal_spans(text, personal)])
+            for text in masked_texts
+        ]
     segments = tuple(
         replace(segment, text=masked, words=mask_words(segment, masked))
         for segment, masked in zip(transcript.segments, masked_texts)
