@@ -25,24 +25,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.text.personal import ADDRESS, NAME, personal_spans
+from tests.phrase_eval import Counts  # the same tallies as the phrase rules' figures
 
 KINDS = (NAME, ADDRESS)
 MARKS = {"*": NAME, "#": ADDRESS}
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass
