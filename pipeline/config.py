@@ -188,6 +188,7 @@ def _validate(config: Config, where: str) -> None:
         raise ConfigError(
             f"{where}: [review] sample_percent must be 0..100, got {config.review.sample_percent}"
         )
+    _validate_review(config, where)
     if zone_problem := timezone_problem(config.archive.timezone):
         raise ConfigError(f"{where}: [archive] timezone {config.archive.timezone!r} {zone_problem}")
     for key in ("opening_window_s", "closing_window_s"):
@@ -208,6 +209,26 @@ def _validate(config: Config, where: str) -> None:
             f"{where}: [detectors] enabled names unknown detector(s) {', '.join(unknown)}; "
             f"known: {', '.join(sorted(known)) or 'none (is callqa installed? pip install -e .)'}"
         )
+
+
+REVIEW_LEVELS = ("verdict", "decision", "signoff")
+
+
+def _validate_review(config: Config, where: str) -> None:
+    review = config.review
+    if not review.store.strip():
+        raise ConfigError(f"{where}: [review] store must name a file or a postgresql:// URL")
+    unknown = [level for level in review.levels if level not in REVIEW_LEVELS]
+    if unknown or not review.levels:
+        raise ConfigError(
+            f"{where}: [review] levels must list some of {', '.join(REVIEW_LEVELS)}, "
+            f"got {list(review.levels)}"
+        )
+    for key in ("appeal_days", "recheck_calls"):
+        if getattr(review, key) < 0:
+            raise ConfigError(
+                f"{where}: [review] {key} must be 0 or more, got {getattr(review, key)}"
+            )
 
 
 def _validate_diarization(options: DiarizationOptions, where: str) -> None:

@@ -86,3 +86,47 @@ class RecordingChangedError(CallqaError):
         self.path = printable(path)
         self.reason = reason
         super().__init__(f"call {call_id!r}: its recording {self.path} {reason}")
+
+
+class ReviewStoreError(CallqaError):
+    """The review store (users, verdicts, appeals …) cannot be opened or refuses a record."""
+
+
+class ReviewInputError(ReviewStoreError):
+    """A review record names an invalid value (an unknown role, verdict or decision …)."""
+
+
+class UnknownUser(ReviewStoreError):
+    """No user of this name is in the review store."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"no user named {name!r} in the review store")
+
+
+class UserExists(ReviewStoreError):
+    """A user of this name is already in the review store."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"a user named {name!r} already exists in the review store")
+
+
+class UnknownAppeal(ReviewStoreError):
+    """No appeal with this id is in the review store."""
+
+    def __init__(self, appeal_id: int):
+        self.appeal_id = appeal_id
+        super().__init__(f"no appeal with id {appeal_id} in the review store")
+
+
+class AppealClosed(ReviewStoreError):
+    """An appeal that was already decided cannot be decided again."""
+
+    def __init__(self, appeal_id: int, decision: str, decided_by: str):
+        self.appeal_id = appeal_id
+        super().__init__(f"appeal {appeal_id} was already decided ({decision} by {decided_by})")
+
+
+class ReviewPermissionError(ReviewStoreError):
+    """The user's role (or disabled account) does not allow this review record."""

@@ -87,6 +87,15 @@ class ReviewOptions:
     sample_percent: int = 20
     # The Pareto views and charts count findings of this severity and above (info: all).
     pareto_min_severity: str = "minor"
+    # The review workbench's store: a SQLite file (relative paths are read from the config
+    # file's folder) or a postgresql:// URL for sites with many reviewers.
+    store: str = "out/callqa-review.sqlite3"
+    # Days after a call during which its agent may appeal (申诉) a finding or the score.
+    appeal_days: int = 7
+    # The review levels a site uses: reviewers' verdicts, seniors' decisions, leads' sign-offs.
+    levels: tuple[str, ...] = ("verdict", "decision", "signoff")
+    # An agent put under coaching gets this many of their next calls queued for re-check (复检).
+    recheck_calls: int = 5
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pipeline.acoustics",
         "pipeline.scoring",
         "pipeline.reporting",
+        "pipeline.review",
         "pipeline.testing",
     ),
     ("pipeline.store", "pipeline.provision"),
