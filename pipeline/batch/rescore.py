@@ -30,6 +30,7 @@ from pipeline.asr.whisper import model_name
 from pipeline.config import Config
 from pipeline.process import detect, sort_findings
 from pipeline.provision.check import check_setup, model_checksums
+from pipeline.review.publish import review_publisher
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store import runs
@@ -284,7 +285,11 @@ def rescore(
     summary = RescoreSummary()
     cache = TranscriptCache(cache_dir)
     with StoreWriter(
-        Path(db_path), snapshot_path, config.store.publish_every_s, config.archive.timezone
+        Path(db_path),
+        snapshot_path,
+        config.store.publish_every_s,
+        config.archive.timezone,
+        before_publish=review_publisher(config),
     ) as writer:
         calls = writer.frame(queries("incremental.sql")["calls_to_rescore"])
         summary.n_flagged_before = writer.execute(

@@ -31,6 +31,7 @@ from pipeline.errors import CallqaError
 from pipeline.process import process_call
 from pipeline.provision.check import check_setup, model_checksums
 from pipeline.reporting.report import write_report
+from pipeline.review.publish import review_publisher
 from pipeline.store import runs
 from pipeline.store.retention import purge
 from pipeline.store.writer import StoreWriter
@@ -160,7 +161,11 @@ class RunSession:
     def __enter__(self) -> RunSession:
         store = self.config.store
         self.writer = StoreWriter(
-            self.db_path, self.snapshot_path, store.publish_every_s, self.config.archive.timezone
+            self.db_path,
+            self.snapshot_path,
+            store.publish_every_s,
+            self.config.archive.timezone,
+            before_publish=review_publisher(self.config),
         )
         return self
 

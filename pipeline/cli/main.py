@@ -10,7 +10,14 @@ from rich.logging import RichHandler
 from rich.markup import escape
 
 from pipeline import __version__
-from pipeline.cli import admin_commands, call_commands, flow_commands, redact_commands, run_commands
+from pipeline.cli import (
+    admin_commands,
+    call_commands,
+    flow_commands,
+    redact_commands,
+    review_commands,
+    run_commands,
+)
 from pipeline.cli.output import console
 from pipeline.config import DEFAULT_CONFIG_PATH
 from pipeline.errors import CallqaError
@@ -36,6 +43,7 @@ examples:
   callqa detect call.json --json     re-run the text detectors on a transcript
   callqa diarize mono.wav -o mono.rttm   who spoke when in a mono recording
   callqa redact CALL_ID -o call.wav  a copy of a call's recording with the PII spans toned out
+  callqa users add ann --role reviewer   a workbench user (the password is asked for)
 
 configuration: callqa.toml (documented defaults) or --config FILE / CALLQA_CONFIG=FILE."""
 
@@ -50,6 +58,7 @@ COMMANDS = (
     call_commands.add_detect,
     admin_commands.add_report,
     redact_commands.add_redact,
+    review_commands.add_users,
     call_commands.add_diarize,
     admin_commands.add_purge,
     admin_commands.add_models,

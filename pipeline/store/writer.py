@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,14 @@ class StoreWriter:
         snapshot_path: Path | None,
         publish_every_s: float = 60,
         timezone: str = "Asia/Shanghai",
+        before_publish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     ):
         self.db_path = Path(db_path)
         self.snapshot_path = Path(snapshot_path) if snapshot_path else None
         self.publish_every_s = publish_every_s
         self.timezone = timezone
+        # Refreshes tables copied from elsewhere (the review store) into each snapshot.
+        self.before_publish = before_publish
         # Calls may finish on several threads; DuckDB connections are not for concurrent use.
         self._lock = threading.RLock()
         self.con: duckdb.DuckDBPyConnection | None = connect(self.db_path)  # None once closed
@@ -92,6 +95,8 @@ class StoreWriter:
             return None
         with self._lock:
             con = self._open_con()
+            if self.before_publish is not None:
+                self.before_publish(con)
             con.execute("CHECKPOINT")
             con.close()
             try:

@@ -49,9 +49,13 @@ INSERT INTO segments (call_id, seg_index, start_s, end_s, speaker, role, text, c
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert_finding
+-- finding_id: the stable id (macro finding_id_of, migration 010). Ends in one VALUES tuple, which
+-- pipeline.store.calls.insert_rows repeats for many rows.
 INSERT INTO findings (call_id, finding_index, category, rule_id, severity, role, start_s, end_s,
-                      evidence, details, root_cause, ruleset_version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                      evidence, details, root_cause, ruleset_version, finding_id)
+SELECT col0, col1, col2, col3, col4, col5, col6, col7, col8, col9, col10, col11,
+       finding_id_of(col0, col2, col5, col6)
+FROM VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: insert_run
 INSERT INTO runs (run_id, started_at, callqa_version, archive, config_hash, config, asr_model, ruleset_version)
@@ -129,9 +133,9 @@ WHERE findings.call_id BETWEEN $first AND $last AND findings.call_id = c.call_id
 
 -- name: upsert_batch_findings
 INSERT OR REPLACE INTO findings (call_id, finding_index, category, rule_id, severity, role, start_s, end_s,
-                                 evidence, details, root_cause, ruleset_version)
+                                 evidence, details, root_cause, ruleset_version, finding_id)
 SELECT call_id, finding_index, category, rule_id, severity, role, start_s, end_s,
-       evidence, details, root_cause, ruleset_version
+       evidence, details, root_cause, ruleset_version, finding_id_of(call_id, category, role, start_s)
 FROM new_findings;
 
 -- name: delete_batch_dropped_scores
