@@ -30,14 +30,16 @@ $(STAMP): pyproject.toml Makefile | $(PY)
 $(MODEL): | $(STAMP)
 	$(CALLQA) models install
 
-# Debian's Chromium and CJK fonts: the report is checked in a real headless browser.
+# Debian's Chromium and CJK fonts: the report is checked in a real headless browser;
+# PostgreSQL: the review store's tests start a real server (initdb + pg_ctl, no service).
 # Installed only when missing; without root the browser test skips with its reason.
 SYSTEM := $(VENV)/.system-packages
 $(SYSTEM): | $(PY)
-	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK" \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "note: chromium / fonts-noto-cjk missing and not root: the browser test will skip"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql >/dev/null; \
+	else echo "note: chromium / fonts-noto-cjk / postgresql missing and not root: the browser and PostgreSQL tests will skip"; fi
 	touch $@
 
 setup: $(STAMP) $(MODEL) $(SYSTEM)
