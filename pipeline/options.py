@@ -96,6 +96,9 @@ class ReviewOptions:
     levels: tuple[str, ...] = ("verdict", "decision", "signoff")
     # An agent put under coaching gets this many of their next calls queued for re-check (复检).
     recheck_calls: int = 5
+    # Where staff open the workbench (e.g. https://qa.example.cn): reports link each call to
+    # <base_url>/calls/<call_id>; empty: no links.
+    base_url: str = ""
 
 
 @dataclass(frozen=True)

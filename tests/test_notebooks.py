@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
 
 import nbformat
 import pytest
@@ -12,10 +11,9 @@ from nbclient import NotebookClient
 from pipeline.config import PROJECT_ROOT
 from pipeline.scoring.scorecard import load_scorecard
 from pipeline.store.connection import connect
-from pipeline.store.runs import write_agents
 from pipeline.store.writer import StoreWriter
 
-from .factories import blank_run, call_result, finding
+from .history import write_history
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
@@ -63,45 +61,7 @@ def history_db(tmp_path_factory):
     """Five weeks of calls for four agents in two teams; A4 is a new hire whose dead air jumps."""
     db = tmp_path_factory.mktemp("history") / "h.duckdb"
     with StoreWriter(db, None) as writer:
-        write_agents(
-            writer.con,
-            [
-                ("A1", "王丽", "金融一组", "2023-03-01"),
-                ("A2", "陈强", "金融一组", "2024-05-01"),
-                ("A3", "刘洋", "信用卡二组", "2022-01-10"),
-                ("A4", "赵敏", "信用卡二组", "2026-10-20"),
-            ],
-        )
-        run_id = blank_run(writer.con)
-        first = date(2026, 10, 19)
-        n = 0
-        for day_index in range(35):
-            day = (first + timedelta(days=day_index)).isoformat()
-            for agent in ("A1", "A2", "A3", "A4"):
-                n += 1
-                call_id = f"{agent}-{n:04d}"
-                spec = [("phrase.forbidden", "service_attitude.refusal")] * (n % 3) + [
-                    ("script.closing_missing", "process_execution.closing")
-                ] * (n % 2)
-                if agent == "A4" and day_index >= 28:
-                    spec += [("silence.dead_air", "communication.dead_air")] * 3
-                findings = [
-                    finding(call_id, cat, root_cause=cause, start_s=float(i))
-                    for i, (cat, cause) in enumerate(spec)
-                ]
-                if n % 10 == 0:  # a call whose roles could not be decided: no score
-                    findings.append(
-                        finding(
-                            call_id,
-                            "roles.undetermined",
-                            severity="major",
-                            role="both",
-                            root_cause="inspection_gap.roles_undetermined",
-                        )
-                    )
-                writer.write_call(
-                    call_result(call_id, findings, SCORECARD, agent_id=agent, day=day), run_id
-                )
+        write_history(writer, SCORECARD)
     return db
 
 

@@ -4,6 +4,7 @@ list."""
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 from pipeline.cli.arguments import add_db_option
@@ -16,6 +17,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.reporting.report import write_report
     from pipeline.store.reader import connect_reader
 
+    if args.output is None:
+        raise CallqaError("callqa report needs -o DIR: the folder to write the report into")
     config = load_config(args.config)
     day = parse_day(args.date, "--date") if args.date else None
     db = args.db or config.paths.db
@@ -148,10 +151,14 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def add_report(sub: argparse._SubParsersAction) -> None:
+    from pipeline.cli.report_commands import KINDS_HELP, add_report_kinds
+
     rep = sub.add_parser(
         "report",
-        help="write the flagged-call list (HTML + CSV) and the review queue",
-        description="Write DIR/flagged_calls.html (self-contained: flagged calls worst first with "
+        help="write the flagged-call list, a coaching report (agent) or a trend report (trends)",
+        epilog=KINDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Without KIND: write DIR/flagged_calls.html (self-contained: flagged calls worst first with "
         "masked evidence and links that open the recording at the second, a Pareto chart of root "
         "causes, a heat map of agents × categories, the review queue), DIR/flagged_calls.csv (one row "
         "per finding of a flagged call) and DIR/review_queue.csv. Covers the latest run unless "
@@ -160,11 +167,12 @@ def add_report(sub: argparse._SubParsersAction) -> None:
     which = rep.add_mutually_exclusive_group()
     which.add_argument("--date", metavar="YYYY-MM-DD", help="the calls of this (local) day")
     which.add_argument("--run", metavar="RUN_ID", help="the calls of this run (runs.run_id)")
-    rep.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into"
-    )
+    rep.description = textwrap.fill(rep.description or "", 88)
+    # Not required here: `callqa report agent …` / `trends …` take their own -o after the kind.
+    rep.add_argument("-o", "--output", type=Path, metavar="DIR", help="folder to write into")
     add_db_option(rep, help="DuckDB file given to `callqa run --db` (default: the config's)")
     rep.set_defaults(func=cmd_report)
+    add_report_kinds(rep)
 
 
 def add_purge(sub: argparse._SubParsersAction) -> None:
