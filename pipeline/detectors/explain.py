@@ -19,7 +19,40 @@ def _match_line(match: dict) -> str:
     span = ""
     if "start_s" in match:
         span = f" at {match['start_s']:.2f}–{match['end_s']:.2f} s"
-    return f"{rule}: {pattern!r}{said}{by}{span}{where}"
+    weight = ""
+    if "weight" in match:  # an emotion word: its weight after the intensifiers around it
+        by_word = f" by {match['intensifier']}" if match.get("intensifier") else ""
+        weight = f" weight {match['weight']}{by_word}"
+    return f"{rule}: {pattern!r}{said}{by}{weight}{span}{where}"
+
+
+def _emotion_rows(details: dict) -> list[tuple[str, str]]:
+    """The emotion detector's own figures (pipeline/detectors/emotion.py)."""
+    rows = []
+    if "scores" in details:
+        voice = details.get("raised_voice")
+        loud = ""
+        if voice:
+            loud = "; raised voice at " + ", ".join(f"{v['start_s']:.2f} s" for v in voice)
+        rows.append(
+            (
+                "emotion",
+                f"{details['emotion']} ({details.get('emotion_zh', '')}), weights {details['scores']}, "
+                f"peak {details['peak']} in {details['utterances']} utterance(s){loud}",
+            )
+        )
+    if "soothed" in details:
+        rows.append(
+            (
+                "soothing",
+                f"{'soothed' if details['soothed'] else 'not soothed'}: "
+                f"{details['negative_utterances']} negative utterance(s) up to "
+                f"{details['last_negative_end_s']:.2f} s, then {details['customer_utterances_after']} "
+                f"calm one(s){', accepting or thanking' if details['calm_cue_after'] else ''}"
+                + ("; raised voice after" if details.get("raised_voice_after") else ""),
+            )
+        )
+    return rows
 
 
 def explain(finding: Finding) -> list[tuple[str, str]]:
@@ -38,8 +71,9 @@ def explain(finding: Finding) -> list[tuple[str, str]]:
         rows.append(("lexicon", str(details["lexicon"])))
     if "phrase" in details or "pattern" in details:
         rows.append(("fired", _match_line(details)))
+    rows.extend(_emotion_rows(details))
     for match in details.get("matches", ()):
-        rows.append(("same event", _match_line(match)))
+        rows.append(("word" if "weight" in match else "same event", _match_line(match)))
     if "anchor" in details:
         rows.append(("anchor", _match_line(details["anchor"])))
         window = details.get("window_s", ["?", "?"])

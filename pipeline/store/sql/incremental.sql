@@ -35,10 +35,11 @@ ORDER BY call_id, seg_index;
 
 -- name: kept_findings_of_calls
 -- What rescoring cannot redo without audio or raw digits: PII and the acoustic stage's findings.
+-- Customer emotion is re-detected from the text (and joined with the kept raised voice again).
 SELECT call_id, category, rule_id, severity, role, start_s, end_s, evidence, details, root_cause, ruleset_version
 FROM findings
 WHERE call_id BETWEEN $first AND $last AND call_id IN (SELECT unnest($call_ids))
-  AND category NOT LIKE 'phrase.%' AND category NOT LIKE 'script.%'
+  AND category NOT LIKE 'phrase.%' AND category NOT LIKE 'script.%' AND category NOT LIKE 'emotion.%'
 ORDER BY call_id, finding_index;
 
 -- name: count_flagged
