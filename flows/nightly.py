@@ -77,6 +77,7 @@ def run_incremental(
         date_from=date_from,
         date_to=date_to,
         flow_run_id=flow_run.id,
+        alert=kind == "nightly",
         log=logger.info,
         warn=logger.warning,
     )

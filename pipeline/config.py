@@ -21,11 +21,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.errors import ConfigError
 from pipeline.options import (
     AcousticOptions,
+    AlertOptions,
     ArchiveOptions,
     AsrOptions,
     ChannelOptions,
     DetectorOptions,
     DiarizationOptions,
+    MetricsOptions,
     ModelOptions,
     NightlyOptions,
     PathOptions,
@@ -33,6 +35,7 @@ from pipeline.options import (
     ReviewOptions,
     ScriptOptions,
     StoreOptions,
+    masked_url,
     registered_detector_names,
 )
 from pipeline.types import SEVERITIES
@@ -56,12 +59,16 @@ class Config:
     nightly: NightlyOptions = field(default_factory=NightlyOptions)
     diarization: DiarizationOptions = field(default_factory=DiarizationOptions)
     acoustics: AcousticOptions = field(default_factory=AcousticOptions)
+    metrics: MetricsOptions = field(default_factory=MetricsOptions)
+    alerts: AlertOptions = field(default_factory=AlertOptions)
     source: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able echo of the options (stored with each run)."""
         out = dataclasses.asdict(self)
         out.pop("source")
+        # Webhook URLs carry their tokens: what is stored with a run must not.
+        out["alerts"]["urls"] = [masked_url(url) for url in self.alerts.urls]
         return json.loads(json.dumps(out, default=str))
 
     def snapshot_for(self, db_path: Path | str) -> Path:
@@ -90,6 +97,8 @@ _SECTIONS = {
     "nightly": NightlyOptions,
     "diarization": DiarizationOptions,
     "acoustics": AcousticOptions,
+    "metrics": MetricsOptions,
+    "alerts": AlertOptions,
 }
 
 
@@ -175,6 +184,10 @@ def _validate(config: Config, where: str) -> None:
         )
     for problem in config.acoustics.problems():
         raise ConfigError(f"{where}: [acoustics] {problem}")
+    for problem in config.metrics.problems():
+        raise ConfigError(f"{where}: [metrics] {problem}")
+    for problem in config.alerts.problems():
+        raise ConfigError(f"{where}: [alerts] {problem}")
     if config.retention.days < 0:
         raise ConfigError(
             f"{where}: [retention] days must be 0 (keep everything) or more, got {config.retention.days}"

@@ -277,3 +277,79 @@ class AcousticOptions:
             ("raised_voice_min_turns", self.raised_voice_min_turns >= 2, "must be at least 2"),
         ]
         return [f"{key}: {reason}" for key, ok, reason in checks if not ok]
+
+
+@dataclass(frozen=True)
+class MetricsOptions:
+    """Operational metrics per call (pipeline.acoustics.operational) and repeat calls."""
+
+    # Abnormal hang-up (after_customer): the call ends this many seconds or less after the
+    # customer's last words, the customer spoke last, and the agent said no closing.
+    hangup_after_customer_s: float = 3.0
+    # Abnormal hang-up (on_hold): the recording ends in hold music at least this long, or in a
+    # silence at least [acoustics] hold_s long.
+    hangup_hold_music_s: float = 3.0
+    # A caller who calls again within this many days made a repeat call (v_repeat_calls).
+    repeat_days: int = 7
+
+    def problems(self) -> list[str]:
+        checks = [
+            ("hangup_after_customer_s", self.hangup_after_customer_s >= 0, "must be 0 or more"),
+            ("hangup_hold_music_s", self.hangup_hold_music_s > 0, "must be > 0"),
+            ("repeat_days", self.repeat_days >= 1, "must be at least 1"),
+        ]
+        return [f"{key}: {reason}" for key, ok, reason in checks if not ok]
+
+
+@dataclass(frozen=True)
+class AlertOptions:
+    """Alerts after a nightly run (pipeline.reporting.alerts), sent through Apprise."""
+
+    # Apprise URLs the run's alert goes to; empty: no alerts.
+    urls: tuple[str, ...] = ()
+    # The worst calls listed in the message (the count covers all of them).
+    max_calls: int = 10
+    # Findings of the worst calls listed per call, with their masked evidence.
+    max_evidence: int = 2
+    # Base URL of the review workbench; each listed call links to <base>/calls/<call_id>.
+    review_url: str = ""
+    # Seconds an alert may take to send, per URL.
+    timeout_s: int = 20
+
+    def problems(self) -> list[str]:
+        checks = [
+            ("max_calls", self.max_calls >= 1, "must be at least 1"),
+            ("max_evidence", self.max_evidence >= 0, "must be 0 or more"),
+            ("timeout_s", self.timeout_s >= 1, "must be at least 1"),
+        ]
+        return [f"{key}: {reason}" for key, ok, reason in checks if not ok]
+
+
+def masked_url(url: str) -> str:
+    """An Apprise URL safe to log or store: the scheme, host names and ports kept (where it went),
+    every other part (tokens, keys, users, passwords, query values) cut to its first two
+    characters and `***` — webhook URLs carry their secret in the path or the host position."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "***"
+    rest, _, query = rest.partition("?")
+    userinfo, at, location = rest.rpartition("@")
+    host, slash, path = location.partition("/")
+
+    def hide(part: str) -> str:
+        return part[:2] + "***" if part else part
+
+    def hide_host(part: str) -> str:
+        name, colon, port = part.partition(":")
+        # Host names (with dots) and addresses are where the message went, not secrets.
+        shown = name if "." in name or name == "localhost" else hide(name)
+        return shown + colon + (port if port.isdigit() else hide(port))
+
+    shown = scheme + "://"
+    if at:
+        shown += ":".join(hide(p) for p in userinfo.split(":")) + "@"
+    shown += hide_host(host) + slash + "/".join(hide(p) for p in path.split("/"))
+    if query:
+        pairs = [p.partition("=") for p in query.split("&")]
+        shown += "?" + "&".join(key + eq + hide(value) for key, eq, value in pairs)
+    return shown

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from pipeline.text.lexicon import ruleset_version
 from pipeline.types import (
     Audio,
     AudioInfo,
+    CallMetrics,
     CallResult,
     Finding,
     RateBaseline,
@@ -192,6 +194,15 @@ def analyse_acoustics(
     )
 
 
+def call_hangup(metrics: CallMetrics, findings: Sequence[Finding], config: Config) -> CallMetrics:
+    """The abnormal hang-up verdict of a call (pipeline.acoustics.operational.hangup), from its
+    measured tail and its findings; `callqa rescore` decides it again the same way."""
+    from pipeline.acoustics.operational import hangup  # late: signal-processing imports
+
+    closing_checked = "script_compliance" in config.detectors.enabled
+    return hangup(metrics, findings, config.metrics, config.acoustics.hold_s, closing_checked)
+
+
 def process_call(
     recording: Recording,
     config: Config,
@@ -220,6 +231,7 @@ def process_call(
         findings = sorted(
             [*findings, *acoustic.findings], key=lambda f: (f.start_s, f.category, f.rule_id)
         )
+        metrics = call_hangup(acoustic.metrics, findings, config)
         score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
     except transient_errors:
         raise
@@ -255,6 +267,6 @@ def process_call(
         transcript=transcript,
         findings=tuple(findings),
         score=score,
-        metrics=acoustic.metrics,
+        metrics=metrics,
         wall_s=time.perf_counter() - started,
     )

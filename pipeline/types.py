@@ -67,6 +67,8 @@ class Recording:
     started_at: datetime | None = None
     # Path as written into transcripts and the DB: relative to the archive root when known.
     display_path: str | None = None
+    # The caller's number as a keyed hash (pipeline.batch.names.caller_hash), never the number.
+    caller_hash: str | None = None
 
     @property
     def shown_path(self) -> str:
@@ -263,6 +265,20 @@ class CallMetrics:
     music_s: float
     agent_chars_per_min: float | None  # over the agent's rate-eligible turns (voiced-time weighted)
     agent_syllables_per_min: float | None
+    # Operational metrics (pipeline.acoustics.operational; None for calls stored before them or
+    # when the party they need never spoke).
+    first_response_s: float | None = None  # call start -> the agent's first speech
+    first_response_after_customer_s: float | None = None  # customer's first turn -> agent
+    response_latency_median_s: float | None = None  # customer turn end -> agent's next turn
+    response_latency_max_s: float | None = None
+    n_responses: int | None = None  # customer turns the agent answered (latencies measured)
+    handling_s: float | None = None  # call start -> the last words
+    hold_share: float | None = None  # hold_s / handling_s
+    last_role: str | None = None  # who said the last words
+    tail_s: float | None = None  # last words -> end of the recording
+    tail_music_s: float | None = None  # hold music in that tail
+    abnormal_hangup: bool | None = None  # see pipeline.acoustics.operational.hangup
+    hangup_reason: str | None = None  # after_customer | on_hold
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -30,6 +30,7 @@ from pipeline.acoustics.activity import (
 )
 from pipeline.acoustics.features import channel_features, to_analysis_rate
 from pipeline.acoustics.findings import acoustic_findings
+from pipeline.acoustics.operational import timing_metrics
 from pipeline.acoustics.results import AcousticResult, Gap, GapKind, Overlap, PartyActivity
 from pipeline.acoustics.turns import (
     TurnMeasure,
@@ -246,6 +247,8 @@ def _metrics(
     rated = [t for t in turns if t.role == "agent" and rate_eligible(t, options)]
     voiced = sum(t.voiced_s for t in rated)
     with_text = [t for t in rated if t.chars is not None]
+    hold_s = round(sum(g.duration for g in gaps if g.kind.endswith("_hold")), 3)
+    speech = [(party.role, span) for party in parties for span in party.speech]
     return CallMetrics(
         duration_s=round(duration_s, 3),
         agent_talk_s=round(talk["agent"], 3),
@@ -260,7 +263,7 @@ def _metrics(
         agent_customer_talk_ratio=round(talk["agent"] / talk["customer"], 3)
         if talk["customer"] > 0
         else None,
-        hold_s=round(sum(g.duration for g in gaps if g.kind.endswith("_hold")), 3),
+        hold_s=hold_s,
         music_s=round(total(music), 3),
         agent_chars_per_min=(
             round(
@@ -275,4 +278,5 @@ def _metrics(
         agent_syllables_per_min=round(60 * sum(t.syllables for t in rated) / voiced, 1)
         if voiced > 0
         else None,
+        **timing_metrics(duration_s, speech, turns, music, hold_s),
     )

@@ -1,7 +1,9 @@
 """Finding recordings under an archive folder and what calls.csv / agents.csv say about them.
 
-calls.csv (archive root): call_id, agent_id, started_at[, path]. Rows are matched to files by
-`path` (relative to the root) when the column is there, else by file stem == call_id.
+calls.csv (archive root): call_id, agent_id, started_at[, path][, caller]. Rows are matched to
+files by `path` (relative to the root) when the column is there, else by file stem == call_id.
+`caller` (the caller's number) is kept only as a keyed hash (pipeline.batch.names.caller_hash),
+and only when the run has the site's key.
 agents.csv (archive root): agent_id, name, team, hire_date.
 Problems in these files are reported as warnings naming file and line; they never stop a run.
 """
@@ -15,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.batch.names import is_private, private_part, private_path
+from pipeline.batch.names import caller_hash, is_private, private_part, private_path
 from pipeline.errors import printable
 from pipeline.types import Recording
 
@@ -99,6 +101,10 @@ def read_call_metadata(
                 warnings.append(
                     f"{path}:{line_no}: started_at {started!r} is not an ISO 8601 time; left empty"
                 )
+        caller = (row.get("caller") or "").strip()
+        if caller:
+            # Raw until scan_archive hashes it: never stored, logged or put in a message.
+            meta["caller"] = (caller, f"{path}:{line_no}")
         if call_id in by_id:
             warnings.append(
                 f"{path}:{line_no}: call_id {call_id} listed twice; the first row is used"
@@ -165,8 +171,15 @@ def scan_archive(
                 if stem_counts[file.stem] == 1
                 else relative.rsplit(".", 1)[0].replace("/", "_")
             )
+        hashed = None
         if id_key is not None:
             call_id, relative = private_part(call_id, id_key), private_path(relative, id_key)
+            if "caller" in meta:
+                hashed = caller_hash(meta["caller"][0], id_key)
+                if hashed is None:
+                    warnings.append(
+                        f"{meta['caller'][1]}: caller is not a phone number; left empty"
+                    )
         recordings.append(
             Recording(
                 path=file,
@@ -174,6 +187,7 @@ def scan_archive(
                 agent_id=meta.get("agent_id"),
                 started_at=meta.get("started_at"),
                 display_path=relative,
+                caller_hash=hashed,
             )
         )
     return Archive(

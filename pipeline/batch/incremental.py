@@ -8,7 +8,8 @@ hashed and only processed when its bytes changed (a copy or `touch` keeps its id
 
 Per-call metadata comes from the archive's calls.csv (pipeline.batch.archive) and, overriding it
 key by key, from a sidecar JSON next to the recording: `<file name>.json` (call.wav.json) or
-`<file stem>.json` (call.json), with keys call_id, agent_id, started_at.
+`<file stem>.json` (call.json), with keys call_id, agent_id, started_at and caller (the caller's
+number, kept only as a keyed hash: pipeline.batch.names.caller_hash).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.audio.decode import sha256_if_readable
 from pipeline.batch.archive import outside_link, parse_started_at, scan_archive
+from pipeline.batch.names import caller_hash
 from pipeline.store.connection import SqlConnection, queries
 from pipeline.types import CallResult, Recording
 
@@ -67,10 +69,13 @@ def read_sidecar(audio: Path, timezone: str, warnings: list[str]) -> dict:
                 f"{candidate}: the top level must be a JSON object; the sidecar is ignored"
             )
             return {}
-        meta: dict[str, str | datetime] = {}
+        meta: dict[str, str | datetime | None] = {}
         for key in ("call_id", "agent_id"):
             if isinstance(data.get(key), (str, int)) and str(data[key]).strip():
                 meta[key] = str(data[key]).strip()
+        caller = data.get("caller")
+        if isinstance(caller, (str, int)) and str(caller).strip():
+            meta["caller"] = str(caller)  # raw: discover hashes it and drops the number
         started = data.get("started_at")
         if isinstance(started, str) and started.strip():
             try:
@@ -114,6 +119,12 @@ def discover(
         # A sidecar is named like its recording: warnings name it as the recording is shown.
         raw_stem, shown_stem = str(recording.path.with_suffix("")), recording.shown_path
         shown_stem = shown_stem.rsplit(".", 1)[0] if "." in shown_stem else shown_stem
+        caller = sidecar.pop("caller", None)
+        if caller is not None and id_key is not None:
+            hashed = caller_hash(caller, id_key)
+            if hashed is None:
+                said.append(f"{raw_stem}.json: caller is not a phone number; left empty")
+            sidecar["caller_hash"] = hashed
         warnings += [line.replace(raw_stem, shown_stem) for line in said]
         recordings.append(replace(recording, **sidecar) if sidecar else recording)
     seen: dict[str, str] = {}

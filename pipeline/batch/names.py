@@ -89,3 +89,25 @@ def private_path(relative: str, key: bytes) -> str:
 def is_private(shown: str) -> bool:
     """Whether a shown path or call id had a number masked out of it."""
     return HASH_MARK in shown and MASK in shown
+
+
+# A caller's number as archives write it: digits with spaces, dashes, dots, brackets or a
+# leading +; the country code 86 of mainland China is dropped so +86 138…, 0086138… and 138…
+# are one caller.
+_CALLER_SEPARATORS = frozenset(" -.()+")
+
+
+def caller_hash(value: str, key: bytes) -> str | None:
+    """The caller column of calls.csv or a sidecar as HMAC-SHA256 under the site's key (hex), or
+    None when it holds no number (the value is never echoed: callers are told by line only)."""
+    text = value.strip()
+    if not text or any(not (c.isdigit() or c in _CALLER_SEPARATORS) for c in text):
+        return None
+    digits = "".join(c for c in text if c.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            digits = digits[len(prefix) :]
+    if len(digits) < 3:
+        return None
+    # A label keeps these hashes apart from the file-name hashes made with the same key.
+    return hmac.new(key, b"caller:" + digits.encode("ascii"), hashlib.sha256).hexdigest()

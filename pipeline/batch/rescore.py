@@ -28,7 +28,7 @@ from pipeline import __version__
 from pipeline.asr.cache import PII_DETECTOR, CachedTranscript, TranscriptCache
 from pipeline.asr.whisper import model_name
 from pipeline.config import Config
-from pipeline.process import detect, sort_findings
+from pipeline.process import call_hangup, detect, sort_findings
 from pipeline.provision.check import check_setup, model_checksums
 from pipeline.review.publish import review_publisher
 from pipeline.scoring.root_causes import root_cause_for
@@ -73,6 +73,7 @@ def _recording(row: dict) -> Recording:
         agent_id=row["agent_id"],
         started_at=row["started_at"],
         display_path=row["audio_path"],
+        caller_hash=row.get("caller_hash"),
     )
 
 
@@ -208,13 +209,18 @@ def rescore_call(
     ]
     findings = sort_findings(detect(transcript, config, detectors=text_detectors) + kept)
     score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
+    metrics = _stored_metrics(row)
+    # The measured tail is carried over; whether the call ended abnormally depends on the
+    # closing (re-detected here) and the [metrics] options, so it is decided again.
+    if metrics is not None:
+        metrics = call_hangup(metrics, findings, config)
     return CallResult(
         recording=recording,
         status="ok",
         transcript=transcript,
         findings=tuple(findings),
         score=score,
-        metrics=_stored_metrics(row),
+        metrics=metrics,
         wall_s=row["wall_s"] or 0.0,
     )
 

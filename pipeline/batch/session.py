@@ -30,9 +30,11 @@ from pipeline.config import Config, check_date_range
 from pipeline.errors import CallqaError
 from pipeline.process import process_call
 from pipeline.provision.check import check_setup, model_checksums
+from pipeline.reporting.alerts import send_run_alert
 from pipeline.reporting.report import write_report
 from pipeline.review.publish import review_publisher
 from pipeline.store import runs
+from pipeline.store.operational import set_metric_settings
 from pipeline.store.retention import purge
 from pipeline.store.writer import StoreWriter
 from pipeline.text.lexicon import ruleset_version
@@ -118,7 +120,9 @@ class RunSession:
     `kind` is what the run is recorded as; `incremental` plans only recordings new or changed
     since they were last processed (else every recording under `archive`); `cache` keeps
     transcripts on disk so a re-run does not transcribe again; `report` writes the run's
-    flagged-call report when calls were processed. `log` and `warn` receive progress lines.
+    flagged-call report when calls were processed; `alert` sends the run's red-line and
+    escalation calls to [alerts] urls at the end (pipeline.reporting.alerts; a failed send is
+    a warning). `log` and `warn` receive progress lines.
     """
 
     def __init__(
@@ -136,6 +140,7 @@ class RunSession:
         date_from: date | None = None,
         date_to: date | None = None,
         flow_run_id: str | None = None,
+        alert: bool = False,
         log: Callable[[str], None] = _quiet,
         warn: Callable[[str], None] = _quiet,
     ):
@@ -150,6 +155,7 @@ class RunSession:
         self.kind, self.incremental, self.cache, self.report = kind, incremental, cache, report
         self.refresh, self.retry_failed = refresh, retry_failed
         self.date_from, self.date_to, self.flow_run_id = date_from, date_to, flow_run_id
+        self.alert = alert
         self.log, self.warn = log, warn
         self.started = time.perf_counter()
         self.writer: StoreWriter | None = None
@@ -224,6 +230,7 @@ class RunSession:
             ruleset_version=ruleset_version(config.paths.lexicons),
         )
         runs.set_run_models(self.store, run_id, model_checksums(config))
+        set_metric_settings(self.store, config.metrics.repeat_days)
         if self.kind != "run":  # runs of `callqa run` keep kind NULL (the schema says so)
             runs.set_run_details(
                 self.store,
@@ -326,6 +333,8 @@ class RunSession:
                 timezone=config.archive.timezone,
                 pareto_min_severity=config.review.pareto_min_severity,
             )
+        if self.alert:
+            send_run_alert(self.store, summary.run_id, config.alerts, self.log, self.warn)
         return summary
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ import polars as pl
 
 from pipeline.store.connection import SqlConnection, queries, transaction
 from pipeline.text.masking import mask_segment_texts, mask_words
-from pipeline.types import CallResult, PartyRoles, Word
+from pipeline.types import CallMetrics, CallResult, PartyRoles, Word
 
 
 def insert_rows(con: SqlConnection, insert_sql: str, rows: list[list] | list[tuple]) -> None:
@@ -106,6 +106,7 @@ def call_rows(result: CallResult, run_id: str, timezone: str) -> CallRows:
         call_date(result, timezone),
         sample_bucket(rec.call_id),
         *_role_columns(transcript.roles if transcript else None),
+        rec.caller_hash,
     ]
     segments = transcript.segments if transcript else ()
     # Masked across segments: a number read in pieces is masked as the whole it is.
@@ -239,26 +240,22 @@ _CALL_COLUMNS = {
     "agent_speaker": pl.String,
     "roles_confidence": pl.Float64,
     "role_cues": pl.List(pl.String),
+    "caller_hash": pl.String,
 }
-# The acoustic columns of calls (migration 004), as update_call_metrics sets them.
+# The acoustic columns of calls (migrations 004, 011), as update_call_metrics sets them: every
+# CallMetrics field but duration_s (the audio's, already in the row), Float64 unless named here.
+_METRIC_TYPES: dict[str, pl.DataType] = {
+    "gaps_over_5s": pl.Int32(),
+    "gaps_over_10s": pl.Int32(),
+    "n_responses": pl.Int32(),
+    "last_role": pl.String(),
+    "abnormal_hangup": pl.Boolean(),
+    "hangup_reason": pl.String(),
+}
 _METRIC_COLUMNS = {
-    name: pl.Int32 if name.startswith("gaps_over_") else pl.Float64
-    for name in (
-        "agent_talk_s",
-        "customer_talk_s",
-        "unknown_talk_s",
-        "non_talk_s",
-        "non_talk_share",
-        "max_gap_s",
-        "gaps_over_5s",
-        "gaps_over_10s",
-        "overlap_s",
-        "agent_customer_talk_ratio",
-        "hold_s",
-        "music_s",
-        "agent_chars_per_min",
-        "agent_syllables_per_min",
-    )
+    f.name: _METRIC_TYPES.get(f.name, pl.Float64())
+    for f in fields(CallMetrics)
+    if f.name != "duration_s"
 }
 
 

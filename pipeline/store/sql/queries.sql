@@ -19,15 +19,20 @@ DELETE FROM scores WHERE call_id = ?;
 INSERT INTO calls (call_id, agent_id, started_at, audio_path, audio_sha256, duration_s, sample_rate,
                    channels, status, error_kind, error, asr_model, n_segments, n_findings, run_id,
                    processed_at, wall_s, call_date, sample_bucket, roles_method, n_speakers,
-                   agent_speaker, roles_confidence, role_cues)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?);
+                   agent_speaker, roles_confidence, role_cues, caller_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: update_call_metrics
 UPDATE calls SET agent_talk_s = $agent_talk_s, customer_talk_s = $customer_talk_s, unknown_talk_s = $unknown_talk_s,
        non_talk_s = $non_talk_s, non_talk_share = $non_talk_share, max_gap_s = $max_gap_s,
        gaps_over_5s = $gaps_over_5s, gaps_over_10s = $gaps_over_10s, overlap_s = $overlap_s,
        agent_customer_talk_ratio = $agent_customer_talk_ratio, hold_s = $hold_s, music_s = $music_s,
-       agent_chars_per_min = $agent_chars_per_min, agent_syllables_per_min = $agent_syllables_per_min
+       agent_chars_per_min = $agent_chars_per_min, agent_syllables_per_min = $agent_syllables_per_min,
+       first_response_s = $first_response_s, first_response_after_customer_s = $first_response_after_customer_s,
+       response_latency_median_s = $response_latency_median_s, response_latency_max_s = $response_latency_max_s,
+       n_responses = $n_responses, handling_s = $handling_s, hold_share = $hold_share, last_role = $last_role,
+       tail_s = $tail_s, tail_music_s = $tail_music_s, abnormal_hangup = $abnormal_hangup,
+       hangup_reason = $hangup_reason
 WHERE call_id = $call_id;
 
 -- name: agent_rate_history
@@ -107,14 +112,20 @@ INSERT OR REPLACE INTO calls (call_id, agent_id, started_at, audio_path, audio_s
                               unknown_talk_s, non_talk_s, non_talk_share, max_gap_s, gaps_over_5s, gaps_over_10s,
                               overlap_s, agent_customer_talk_ratio, hold_s, music_s, agent_chars_per_min,
                               agent_syllables_per_min, purged_at, roles_method, n_speakers, agent_speaker,
-                              roles_confidence, role_cues)
+                              roles_confidence, role_cues, caller_hash, first_response_s,
+                              first_response_after_customer_s, response_latency_median_s,
+                              response_latency_max_s, n_responses, handling_s, hold_share, last_role,
+                              tail_s, tail_music_s, abnormal_hangup, hangup_reason)
 SELECT call_id, agent_id, started_at, audio_path, audio_sha256, duration_s, sample_rate,
        channels, status, error_kind, error, asr_model, n_segments, n_findings, run_id,
        now(), wall_s, call_date, sample_bucket, agent_talk_s, customer_talk_s,
        unknown_talk_s, non_talk_s, non_talk_share, max_gap_s, gaps_over_5s, gaps_over_10s,
        overlap_s, agent_customer_talk_ratio, hold_s, music_s, agent_chars_per_min,
        agent_syllables_per_min, NULL, roles_method, n_speakers, agent_speaker,
-       roles_confidence, role_cues
+       roles_confidence, role_cues, caller_hash, first_response_s,
+       first_response_after_customer_s, response_latency_median_s,
+       response_latency_max_s, n_responses, handling_s, hold_share, last_role,
+       tail_s, tail_music_s, abnormal_hangup, hangup_reason
 FROM new_calls;
 
 -- name: delete_batch_extra_segments
