@@ -105,12 +105,17 @@ def coaching(con):
 
 
 @pytest.fixture(scope="module")
-def pages(history, coaching, con):
+def pages(history, reviewed, con):
+    """The coaching page of the history with review data (every section shown), the trend page."""
     out = history / "pages"
-    trends = trends_data(con, "week")
+    reviewed_con = connect_reader(reviewed)
+    try:
+        coaching = coaching_data(reviewed_con, "A4", *PERIOD, base_url="http://qa.example.cn/")
+    finally:
+        reviewed_con.close()
     return (
         write_coaching_report(out, coaching, "Asia/Shanghai"),
-        write_trends_report(out, trends, "Asia/Shanghai"),
+        write_trends_report(out, trends_data(con, "week"), "Asia/Shanghai"),
     )
 
 
@@ -126,6 +131,7 @@ def test_coaching_finds_what_the_history_makes_a4_worse_and_better_at(coaching):
     assert "script.closing_missing" in [c.category for c in coaching.better]
     assert "pii.phone" in [c.category for c in coaching.worse]  # the read-back number
     assert 3 <= len(coaching.evidence) <= 5
+    assert not {e.category for e in coaching.evidence} & {c.category for c in coaching.better}
     assert coaching.evidence[0].category == "silence.dead_air"
     assert len({(e.call_id, e.category) for e in coaching.evidence}) == len(coaching.evidence)
     assert all(e.link == f"http://qa.example.cn/calls/{e.call_id}" for e in coaching.evidence)

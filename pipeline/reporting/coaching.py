@@ -148,11 +148,16 @@ def _categories(con, params: dict) -> list[CategoryRate]:
     ]
 
 
-def _evidence(con, params: dict, first: list[str], base_url: str) -> list[Evidence]:
+def _evidence(
+    con, params: dict, first: list[str], strengths: set[str], base_url: str
+) -> list[Evidence]:
+    """Snippets of the categories to improve first; never of a strength (it would contradict it)."""
     rows = _rows(con, "evidence", categories=first, **params)
     picked: list[Evidence] = []
     per_category: dict[str, int] = {}
     for r in rows.iter_rows(named=True):
+        if r["category"] in strengths:
+            continue
         # at most two snippets of a category, from different calls: the coach hears a pattern
         if per_category.get(r["category"], 0) >= PER_CATEGORY_EVIDENCE or any(
             e.call_id == r["call_id"] and e.category == r["category"] for e in picked
@@ -205,7 +210,11 @@ def coaching_data(
         key=lambda c: (c.difference, c.category),
     )
     evidence = _evidence(
-        con, {**params, "min_severity": min_severity}, [c.category for c in worse], base_url
+        con,
+        {**params, "min_severity": min_severity},
+        [c.category for c in worse],
+        {c.category for c in better},
+        base_url,
     )
     return Coaching(
         agent_id=agent_id,
