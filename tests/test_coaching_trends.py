@@ -303,6 +303,12 @@ def test_cli_errors_are_sentences(history, tmp_path, capsys):
         str(tmp_path),
     )
     assert code == 2 and "no inspected calls dated 2025-01-01 … 2025-03-31" in text
+    code, text = _cli(
+        capsys, "--date", "2026-11-20", "agent", "A4", "--db", db, "-o", str(tmp_path)
+    )
+    assert code == 2 and "`callqa report agent` takes --from and --to" in text
+    code, text = _cli(capsys, "--db", db)
+    assert code == 2 and "callqa report needs -o DIR" in text
     assert list(tmp_path.iterdir()) == []
 
 

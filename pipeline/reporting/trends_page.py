@@ -16,7 +16,7 @@ from pipeline.reporting.trend_charts import CHART_CSS, Series, bar_chart, box_ch
 from pipeline.reporting.trends import Trends
 
 PERIOD_ZH = {"week": "周", "month": "月", "quarter": "季度"}
-WIDE_CSS = "body { max-width: 1000px; } .pair { display: flex; flex-wrap: wrap; gap: 1em; } .pair > div { flex: 1 1 440px; }"
+WIDE_CSS = "body { max-width: 1000px; } .pair { display: flex; flex-wrap: wrap; gap: 1em; } .pair > div { flex: 1 1 420px; overflow-x: auto; }"
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -75,9 +75,9 @@ def _pareto(data: Trends) -> str:
         f"<h2>三、帕累托：本期（{escape(pareto.current_label)}）对比上期（{escape(pareto.previous_label)}）</h2>"
         '<p class="note">深色柱为累计占 80% 的“关键少数”根因。</p>'
         f'<div class="pair"><div class="current"><h3>本期 {escape(pareto.current_label)}</h3>'
-        f"{pareto_svg(pareto.current, 'root_cause', width=460, height=340)}</div>"
+        f"{pareto_svg(pareto.current, 'root_cause', width=420, height=320)}</div>"
         f'<div class="previous"><h3>上期 {escape(pareto.previous_label)}</h3>'
-        f"{pareto_svg(pareto.previous, 'root_cause', width=460, height=340)}</div></div>{table}"
+        f"{pareto_svg(pareto.previous, 'root_cause', width=420, height=320)}</div></div>{table}"
     )
 
 
