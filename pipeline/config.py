@@ -242,6 +242,12 @@ def _validate_review(config: Config, where: str) -> None:
             raise ConfigError(
                 f"{where}: [review] {key} must be 0 or more, got {getattr(review, key)}"
             )
+    if not 1 <= review.port <= 65535:
+        raise ConfigError(f"{where}: [review] port must be 1..65535, got {review.port}")
+    if review.session_idle_minutes < 1:
+        raise ConfigError(
+            f"{where}: [review] session_idle_minutes must be at least 1, got {review.session_idle_minutes}"
+        )
 
 
 def _validate_diarization(options: DiarizationOptions, where: str) -> None:

@@ -99,6 +99,15 @@ class ReviewOptions:
     # Where staff open the workbench (e.g. https://qa.example.cn): reports link each call to
     # <base_url>/calls/<call_id>; empty: no links.
     base_url: str = ""
+    # `callqa review`: the web workbench's address (127.0.0.1: this machine only), and whether
+    # its session cookie is Secure (set true behind an HTTPS reverse proxy).
+    host: str = "127.0.0.1"
+    port: int = 8765
+    cookie_secure: bool = False
+    # A session ends after this many idle minutes (sessions live in the server's memory).
+    session_idle_minutes: int = 30
+    # Where the redacted copies agents hear are cached (pipeline.batch.redaction).
+    audio_cache: Path = Path("out/review-audio")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pipeline.cli import (
     flow_commands,
     redact_commands,
     review_commands,
+    review_server_commands,
     run_commands,
 )
 from pipeline.cli.output import console
@@ -43,6 +44,7 @@ examples:
   callqa detect call.json --json     re-run the text detectors on a transcript
   callqa diarize mono.wav -o mono.rttm   who spoke when in a mono recording
   callqa redact CALL_ID -o call.wav  a copy of a call's recording with the PII spans toned out
+  callqa review                      the review workbench on http://127.0.0.1:8765/
   callqa users add ann --role reviewer   a workbench user (the password is asked for)
 
 configuration: callqa.toml (documented defaults) or --config FILE / CALLQA_CONFIG=FILE."""
@@ -58,6 +60,7 @@ COMMANDS = (
     call_commands.add_detect,
     admin_commands.add_report,
     redact_commands.add_redact,
+    review_server_commands.add_review,
     review_commands.add_users,
     call_commands.add_diarize,
     admin_commands.add_purge,
