@@ -39,7 +39,7 @@ RAW_ID = "110101199003074514"
 # Callers: X twice within 7 days (the second time written another way), Y twice 24 days apart,
 # Z once, and one row whose caller is not a number.
 X, X_WRITTEN, Y, Z = "13912345678", "+86 139-1234-5678", "13822223333", "13700001111"
-PLANTED = (RAW_ID, X, Y, Z, "139-1234-5678", "1234-5678")
+PLANTED = (RAW_ID, X, Y, Z, "139-1234-5678", "1234-5678", "2222 3333")
 
 
 def agent(number: str) -> Path:
@@ -182,6 +182,10 @@ def build_archive(root: Path, config) -> None:
             roles=channel_party_roles(2, config.channels.agent_channel),
         )
         cache.store(raw, detect(raw, config, detectors=(PII_DETECTOR,)), True, config)
+        if call_id == "c5":  # this one says its caller in a sidecar JSON, written with spaces
+            sidecar = {"caller": "138 2222 3333"}
+            (archive / f"{call_id}.wav.json").write_text(json.dumps(sidecar), encoding="utf-8")
+            caller = ""
         rows.append(
             {"call_id": call_id, "agent_id": agent_id, "started_at": started, "caller": caller}
         )
@@ -309,6 +313,7 @@ def test_no_caller_number_in_the_database_the_snapshot_or_the_logs(nightly):
     logged = "\n".join(lines)
     for number in PLANTED:
         assert number not in stored and number not in logged
+    assert "hooksecret123456" not in stored  # the alert URLs in the run's config are masked
 
 
 def test_rescore_keeps_the_metrics_and_decides_the_hangup_again(nightly):
