@@ -171,8 +171,21 @@ def test_trends_mark_versions_and_the_new_dead_air(con):
     assert dead_air.values == [0, 0, 0, 0, pytest.approx(2100 / 30)]
     pareto = {cause: (now, before) for cause, now, before, *_ in trends.pareto.rows}
     assert pareto["communication.dead_air"] == (21, 0)
-    assert trends.pareto.current_label == "11-16周" and trends.pareto.previous_label == "11-09周"
+    assert trends.pareto.current_label == "11-16周（11-16 至 11-22）"
+    assert trends.pareto.previous_label == "11-09周（11-09 至 11-15）"
+    # a range that starts inside its one week: that part of the week against the whole week before
+    part = trends_data(con, "week", date_from=date(2026, 11, 10), date_to=date(2026, 11, 12))
+    assert part.labels == ["11-09周"] and part.n_calls == [12]
+    assert part.pareto.current_label == "11-09周（11-10 至 11-12）"
+    assert part.pareto.previous_label == "11-02周（11-02 至 11-08）"
+    assert sum(now for _, now, *_ in part.pareto.rows) < sum(b for _, _, b, *_ in part.pareto.rows)
     assert [t.team for t in trends.team_latest] == ["信用卡二组", "金融一组"]
+    # 信用卡二组's last week: A3 (calls 115 … 139) 7 forbidden + 7 closings; A4 (116 … 140) 8
+    # forbidden, 21 dead airs, 2 undetermined; A4-x1's read-back number (the customers' own
+    # numbers are info): 46 findings in 16 calls
+    card_team = trends.team_latest[0]
+    assert (card_team.n_agents, card_team.n_calls) == (2, 16)
+    assert card_team.findings_per_100_calls == pytest.approx(4600 / 16)
     team = trends_data(con, "month", team="信用卡二组")
     assert team.labels == ["2026-10", "2026-11"] and sum(team.n_calls) == 72
     pareto = {cause: (now, before) for cause, now, before, *_ in team.pareto.rows}

@@ -134,7 +134,7 @@ def _improvement(data: Coaching, zone: ZoneInfo) -> str:
         peer_name=f"{data.peer_label}中位数",
     )
     evidence = "".join(_evidence_html(e, zone) for e in data.evidence) or (
-        '<p class="empty">本期没有可展示的证据片段（已按保留期限清除，或没有扣分项）。</p>'
+        '<p class="empty">本期没有可展示的证据片段（没有需要改进的类别，或证据已按保留期限清除）。</p>'
     )
     return (
         f'<section class="improve"><h2>二、需要改进的地方</h2><ul>{items}</ul>'

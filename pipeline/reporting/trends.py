@@ -174,9 +174,12 @@ def _changes(con, params: dict, buckets: list[date]) -> list[VersionChange]:
 
 
 def _pareto(
-    con, team: str | None, current: date, end: date, period: str, min_severity: str
+    con, team: str | None, bucket: date, start: date, end: date, period: str, min_severity: str
 ) -> ParetoComparison:
-    before = previous_start(current, period)
+    """The latest period (`bucket`, from `start` when the range begins inside it) against the
+    whole period before it."""
+    current = max(bucket, start)
+    before = previous_start(bucket, period)
 
     def table(date_from: date, date_to: date) -> pl.DataFrame:
         if team is None:
@@ -186,7 +189,7 @@ def _pareto(
         findings = _rows(con, "team_findings", date_from=date_from, date_to=date_to, team=team)
         return pareto_table(findings, "root_cause", min_severity)
 
-    now, then = table(current, end), table(before, current - timedelta(days=1))
+    now, then = table(current, end), table(before, bucket - timedelta(days=1))
     counts_now = dict(zip(now["root_cause"].to_list(), now["n"].to_list()))
     counts_then = dict(zip(then["root_cause"].to_list(), then["n"].to_list()))
     rank_now = {cause: i + 1 for i, cause in enumerate(now["root_cause"].to_list())}
@@ -206,7 +209,11 @@ def _pareto(
         for c in causes
     ]
     return ParetoComparison(
-        period_label(current, period), period_label(before, period), now, then, rows
+        f"{period_label(bucket, period)}（{current:%m-%d} 至 {end:%m-%d}）",
+        f"{period_label(before, period)}（{before:%m-%d} 至 {bucket - timedelta(days=1):%m-%d}）",
+        now,
+        then,
+        rows,
     )
 
 
@@ -281,7 +288,7 @@ def trends_data(
         flagged_percent=_per_bucket(scores, buckets, "flagged_share", 100.0),
         categories=categories,
         changes=_changes(con, params, buckets),
-        pareto=_pareto(con, team, max(buckets[-1], start), end, period, min_severity),
+        pareto=_pareto(con, team, buckets[-1], start, end, period, min_severity),
         team_names=team_names,
         team_scores=[
             Series(t, _per_bucket(teams.filter(pl.col("team") == t), buckets, "mean_score"))

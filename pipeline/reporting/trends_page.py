@@ -66,13 +66,13 @@ def _pareto(data: Trends) -> str:
     )
     table = (
         '<table class="pareto-compare"><thead><tr><th>根因</th>'
-        f"<th>{escape(pareto.current_label)}</th><th>{escape(pareto.previous_label)}</th><th>变化</th>"
+        "<th>本期</th><th>上期</th><th>变化</th>"
         f"<th>本期排名</th><th>上期排名</th></tr></thead><tbody>{rows}</tbody></table>"
         if rows
         else '<p class="empty">两期都没有质检结果。</p>'
     )
     return (
-        f"<h2>三、帕累托：本期（{escape(pareto.current_label)}）对比上期（{escape(pareto.previous_label)}）</h2>"
+        "<h2>三、帕累托：本期对比上期</h2>"
         '<p class="note">深色柱为累计占 80% 的“关键少数”根因。</p>'
         f'<div class="pair"><div class="current"><h3>本期 {escape(pareto.current_label)}</h3>'
         f"{pareto_svg(pareto.current, 'root_cause', width=420, height=320)}</div>"

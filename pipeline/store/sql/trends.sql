@@ -81,13 +81,18 @@ WHERE c.call_date BETWEEN $date_from AND $date_to AND coalesce(a.team, 'unknown'
 
 -- name: teams_by_period
 -- Per period and team: agents, calls, mean score, flagged share, findings ($min_severity and up) per 100 calls.
-WITH per_call AS (
+WITH finding_counts AS (
+    SELECT f.call_id, count(*) AS n
+    FROM findings f JOIN calls c USING (call_id)
+    WHERE c.call_date BETWEEN $date_from AND $date_to
+      AND list_position(['info', 'minor', 'major', 'critical'], f.severity)
+          >= list_position(['info', 'minor', 'major', 'critical'], $min_severity)
+    GROUP BY f.call_id
+), per_call AS (
     SELECT c.call_id, c.agent_id, date_trunc($period, c.call_date)::DATE AS bucket,
-           coalesce(a.team, 'unknown') AS team, s.score, s.flagged,
-           (SELECT count(*) FROM findings f WHERE f.call_id = c.call_id
-              AND list_position(['info', 'minor', 'major', 'critical'], f.severity)
-                  >= list_position(['info', 'minor', 'major', 'critical'], $min_severity)) AS n_findings
+           coalesce(a.team, 'unknown') AS team, s.score, s.flagged, coalesce(fc.n, 0) AS n_findings
     FROM calls c JOIN scores s USING (call_id) LEFT JOIN agents a USING (agent_id)
+    LEFT JOIN finding_counts fc USING (call_id)
     WHERE c.status = 'ok' AND c.call_date BETWEEN $date_from AND $date_to
 )
 SELECT bucket, team, count(DISTINCT agent_id) AS n_agents, count(*) AS n_calls, avg(score) AS mean_score,
