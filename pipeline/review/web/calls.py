@@ -170,15 +170,13 @@ def call_json(
         and moment <= deadline
     )
     started = call["started_at"]
+    zone = ZoneInfo(config.archive.timezone)  # times shown as the site lives them
     return {
         "call": {
             "call_id": call_id,
             "call_date": call["call_date"].isoformat() if call["call_date"] else None,
             "started_at": started.isoformat() if started else None,
-            # as the site lives it ([archive] timezone)
-            "started_local": started.astimezone(ZoneInfo(config.archive.timezone)).strftime(
-                "%Y-%m-%d %H:%M"
-            )
+            "started_local": started.astimezone(zone).strftime("%Y-%m-%d %H:%M")
             if started
             else None,
             "agent_id": call["agent_id"],
@@ -220,5 +218,8 @@ def call_json(
             "appeal": may_appeal,
             "decide": user.role in MAY_DECIDE and "decision" in levels,
             "appeal_until": deadline.isoformat() if deadline else None,
+            "appeal_until_local": deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if deadline
+            else None,
         },
     }
