@@ -320,8 +320,6 @@ class AlertOptions:
     max_calls: int = 10
     # Findings of the worst calls listed per call, with their masked evidence.
     max_evidence: int = 2
-    # Base URL of the review workbench; each listed call links to <base>/calls/<call_id>.
-    review_url: str = ""
     # Seconds an alert may take to send, per URL.
     timeout_s: int = 20
 

@@ -215,6 +215,7 @@ def nightly(tmp_path_factory, config, corpus):
             id_key=root / "out/id.key",
         ),
         alerts=AlertOptions(urls=(good, bad), max_calls=5, timeout_s=5),
+        review=replace(config.review, base_url="https://qa.example.cn/"),
     )
     build_archive(root, cfg)
     lines: list[str] = []
@@ -257,6 +258,7 @@ def test_the_run_succeeds_and_sends_one_alert_with_the_worst_calls(nightly):
     assert first < second
     assert "坐席 A017 王丽（金融一组）" in body and "phrase.escalation" in body
     assert "110101********4514" in body  # the masked evidence of the red line
+    assert "https://qa.example.cn/calls/c1\n" in body + "\n"  # into the review workbench
     for number in PLANTED:
         assert number not in body
     # No transcript text beyond the evidence: the greeting is no finding's evidence.

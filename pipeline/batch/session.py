@@ -334,7 +334,14 @@ class RunSession:
                 pareto_min_severity=config.review.pareto_min_severity,
             )
         if self.alert:
-            send_run_alert(self.store, summary.run_id, config.alerts, self.log, self.warn)
+            send_run_alert(
+                self.store,
+                summary.run_id,
+                config.alerts,
+                self.log,
+                self.warn,
+                review_url=config.review.base_url,
+            )
         return summary
 
 

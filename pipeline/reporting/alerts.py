@@ -4,7 +4,7 @@ One message per run to every URL of `[alerts] urls` (WeCom, DingTalk, Feishu rob
 HTTP endpoint): how many calls failed a red line or had the customer escalate, and the worst of
 them with their agent, score, finding categories and masked evidence (the evidence the store
 keeps, numbers already masked; no other transcript text), with a link into the review workbench
-when `review_url` is set. No message when there is no such call.
+when `[review] base_url` is set. No message when there is no such call.
 
 Sending never fails the run: a URL Apprise cannot use or that does not accept the message is
 logged as a warning naming the URL with its tokens and passwords masked (options.masked_url),
@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from pipeline.options import AlertOptions, masked_url
 from pipeline.store.connection import SqlConnection
@@ -48,7 +49,7 @@ def _call_lines(index: int, call: AlertCall, review_url: str) -> list[str]:
         severity = _SEVERITY_WORDS.get(item.severity, item.severity)
         lines.append(f"   - [{severity}] {item.category} @{item.start_s:.1f}s: {item.evidence}")
     if review_url:
-        lines.append(f"   复核: {review_url.rstrip('/')}/calls/{call.call_id}")
+        lines.append(f"   复核: {review_url.rstrip('/')}/calls/{quote(call.call_id, safe='')}")
     return lines
 
 
@@ -111,9 +112,11 @@ def send_run_alert(
     options: AlertOptions,
     log: Callable[[str], None],
     warn: Callable[[str], None],
+    review_url: str = "",
 ) -> AlertOutcome:
-    """Send the run's alert to every configured URL; returns what was sent. Never raises for
-    a failed send (a store error reading the run's calls does propagate: that is a bug)."""
+    """Send the run's alert to every configured URL; returns what was sent. `review_url`: the
+    review workbench's address ([review] base_url), for a link per call. Never raises for a
+    failed send (a store error reading the run's calls does propagate: that is a bug)."""
     outcome = AlertOutcome()
     if not options.urls:
         return outcome
@@ -122,7 +125,7 @@ def send_run_alert(
     if not calls.n_calls:
         log(f"alerts: no red-line or escalation call in run {run_id}; nothing sent")
         return outcome
-    title, body = compose(run_id, calls, options.review_url)
+    title, body = compose(run_id, calls, review_url)
     for url in options.urls:
         shown = masked_url(url)
         problem = _notify(url, title, body, options.timeout_s)
