@@ -267,3 +267,20 @@ def test_wilson_interval():
     assert low == pytest.approx(0.490, abs=0.001) and high == pytest.approx(0.943, abs=0.001)
     assert wilson_interval(0, 0) is None
     assert wilson_interval(5, 5)[1] == pytest.approx(1.0)
+
+
+def test_every_page_renders_for_those_who_may_see_it(bench):
+    pages = ["/queue", "/queue?flagged=&sampled=true", "/calls/rv-1", "/rules", "/recheck"]
+    with bench.client("admin1") as admin:
+        for path in [*pages, "/access-log", "/api/docs"]:
+            answer = admin.get(path)
+            assert answer.status_code == 200, path
+            assert answer.headers["content-type"].startswith("text/html")
+            assert '<meta name="csrf-token" content="' in answer.text
+            assert "http://" not in answer.text and "https://" not in answer.text  # no CDN
+        assert admin.get("/").status_code == 303
+    with bench.client("agent1") as agent:
+        assert agent.get("/queue").status_code == 200
+        assert agent.get("/calls/rv-1").status_code == 200
+        for path in ("/rules", "/recheck", "/access-log"):
+            assert agent.get(path).status_code == 403, path
