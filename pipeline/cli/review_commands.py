@@ -99,10 +99,11 @@ def since(text: str) -> date | datetime:
 def cmd_access_log(args: argparse.Namespace) -> int:
     with _store(args) as store:
         entries = store.access_log(args.user, args.call, since(args.since) if args.since else None)
+    # Tab-separated and unstyled (rich would expand the tabs): for grep, cut and spreadsheets.
     for e in entries:
-        at = e.at.isoformat(timespec="seconds")
-        line = f"{at}\t{e.user_name}\t{e.action}\t{e.call_id or '-'}\t{e.detail}"
-        out.print(escape(line), highlight=False)
+        fields = [e.at.isoformat(timespec="seconds"), e.user_name, e.action, e.call_id or "-"]
+        fields.append(" ".join(e.detail.split()))
+        print("\t".join(fields))
     return 0
 
 
