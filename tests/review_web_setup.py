@@ -143,12 +143,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build_snapshot(root: Path, config) -> None:
+def write_calls(
+    root: Path, config, calls: dict, findings: list, agents: list | None = None
+) -> None:
+    """Write `calls` (as CALLS) with their `findings` (as FINDINGS) into the DB under `root`,
+    each over a copy of the real recording, and publish the snapshot."""
     archive = root / "archive"
-    archive.mkdir()
+    archive.mkdir(exist_ok=True)
     scorecard = load_scorecard(str(PROJECT_ROOT / "lexicons"))
-    db = root / "callqa.duckdb"
-    with StoreWriter(db, root / "callqa-read.duckdb", 3600) as writer:
+    with StoreWriter(root / "callqa.duckdb", root / "callqa-read.duckdb", 3600) as writer:
         run_id = start_run(
             writer.con,
             version="t",
@@ -158,27 +161,27 @@ def build_snapshot(root: Path, config) -> None:
             asr_model="t",
             ruleset_version="t",
         )
-        for call_id, (agent_id, day, texts) in CALLS.items():
+        for call_id, (agent_id, day, texts) in calls.items():
             shown = f"{call_id}.wav"
             shutil.copyfile(RECORDING, archive / shown)
             sha = hashlib.sha256((archive / shown).read_bytes()).hexdigest()
             skeleton = call_result(call_id, [], scorecard, agent_id, day, texts, path=shown)
             transcript = replace(skeleton.transcript, audio=AudioInfo(shown, sha, 18.362, 16000, 2))
-            findings = [
+            found = [
                 finding(cid, category, rule, severity, role, None, start, evidence)
-                for cid, category, rule, severity, role, start, evidence in FINDINGS
+                for cid, category, rule, severity, role, start, evidence in findings
                 if cid == call_id
             ]
             writer.write_call(
                 replace(
                     skeleton,
                     transcript=transcript,
-                    findings=tuple(findings),
-                    score=score_call(findings, scorecard),
+                    findings=tuple(found),
+                    score=score_call(found, scorecard),
                 ),
                 run_id,
             )
-        for row in AGENTS:
+        for row in agents or []:
             writer.execute(
                 "INSERT OR REPLACE INTO agents (agent_id, name, team, hire_date) VALUES (?, ?, ?, ?)",
                 list(row),
@@ -206,7 +209,7 @@ levels = [{levels_toml}]
         encoding="utf-8",
     )
     config = load_config(config_path)
-    build_snapshot(root, config)
+    write_calls(root, config, CALLS, FINDINGS, AGENTS)
     with open_review_store(config) as store:
         for name, (role, agent_id, team) in USERS.items():
             store.add_user(name, role, PASSWORD, agent_id=agent_id, team=team)

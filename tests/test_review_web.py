@@ -4,6 +4,7 @@ privilege, CSRF, throttling, range requests, and the review loop through the JSO
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from fastapi.routing import APIRoute
@@ -12,9 +13,17 @@ from starlette.routing import Mount
 from pipeline.config import load_config
 from pipeline.review.store import open_review_store
 from pipeline.review.web.app import PUBLIC, create_app
+from pipeline.review.web.sessions import SessionStore, csrf_matches
 from pipeline.review.web.stats import wilson_interval
 
-from .review_web_setup import PASSWORD, RAW_MOBILE, start_workbench, stop_workbench
+from .review_web_setup import (
+    PASSWORD,
+    RAW_MOBILE,
+    TODAY,
+    start_workbench,
+    stop_workbench,
+    write_calls,
+)
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +293,49 @@ def test_every_page_renders_for_those_who_may_see_it(bench):
         assert agent.get("/calls/rv-1").status_code == 200
         for path in ("/rules", "/recheck", "/access-log"):
             assert agent.get(path).status_code == 403, path
+
+
+def test_a_new_snapshot_is_served_once_published(bench):
+    """The run publishes while the server runs: the next requests start building the new queue
+    in the background and go on answering from the old one; then the new call is listed."""
+    config = load_config(bench.config_path)
+    new_call = {
+        "rv-new": ("A1", TODAY, [("agent", "废话"), ("agent", "没办法"), ("agent", "废话")])
+    }
+    found = [
+        ("rv-new", "phrase.forbidden", "forbidden.rude", "major", "agent", s, "【废话】")
+        for s in (0.0, 2.0, 4.0)
+    ]
+    write_calls(bench.root, config, new_call, found)
+    with bench.client("reviewer1") as reviewer:
+        deadline = time.monotonic() + 60
+        while True:
+            listed = reviewer.get("/api/calls", params={"flagged": "true"})
+            assert listed.status_code == 200  # never an error while the new queue is built
+            if "rv-new" in {c["call_id"] for c in listed.json()["calls"]}:
+                break
+            assert time.monotonic() < deadline, "the new snapshot was never served"
+            time.sleep(0.2)
+        assert reviewer.get("/api/calls/rv-new").status_code == 200
+
+
+def test_a_disabled_user_is_logged_out_at_once(bench):
+    with bench.client("agent2") as agent:
+        assert agent.get("/api/calls").status_code == 200
+        with open_review_store(load_config(bench.config_path)) as store:
+            store.disable_user("agent2")
+        assert agent.get("/api/calls").status_code == 401
+        again = agent.post("/api/login", json={"username": "agent2", "password": PASSWORD})
+        assert again.status_code == 401
+
+
+def test_sessions_end_after_the_idle_time():
+    sessions = SessionStore(idle_s=0.2)
+    session = sessions.create("someone")
+    assert sessions.get(session.token) is session
+    time.sleep(0.1)
+    assert sessions.get(session.token) is session  # a request restarts the idle clock
+    time.sleep(0.3)
+    assert sessions.get(session.token) is None
+    assert sessions.get("forged") is None
+    assert not csrf_matches(sessions.create("x"), None)
