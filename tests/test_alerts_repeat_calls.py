@@ -329,3 +329,31 @@ def test_rescore_keeps_the_metrics_and_decides_the_hangup_again(nightly):
     rescore(strict, cfg.paths.db, cfg.paths.snapshot, cache_dir(cfg))
     found = rows(cfg, "SELECT call_id FROM calls WHERE abnormal_hangup ORDER BY call_id")
     assert found == [("c6",)]
+
+
+@pytest.mark.parametrize(
+    "url, secrets, kept",
+    [
+        ("wecombot://a1b2c3d4-botkey", ["a1b2c3d4-botkey"], "wecombot://"),
+        (
+            "dingtalk://SECsignsecret@accesstoken123/",
+            ["SECsignsecret", "accesstoken123"],
+            "dingtalk://",
+        ),
+        ("feishu://feishutoken99/", ["feishutoken99"], "feishu://"),
+        (
+            "mailtos://qa:pa55word@mail.example.com?to=lead@example.com",
+            ["pa55word", "lead@"],
+            "mail.example.com",
+        ),
+        ("json://127.0.0.1:8080/hook/s3cr3tpath", ["s3cr3tpath"], "127.0.0.1:8080"),
+    ],
+)
+def test_alert_urls_are_shown_without_their_secrets(url, secrets, kept):
+    import apprise
+
+    assert apprise.Apprise().add(url), "the documented example must be a URL Apprise accepts"
+    shown = masked_url(url)
+    assert kept in shown
+    for secret in secrets:
+        assert secret not in shown

@@ -115,12 +115,16 @@ def send_run_alert(
     review_url: str = "",
 ) -> AlertOutcome:
     """Send the run's alert to every configured URL; returns what was sent. `review_url`: the
-    review workbench's address ([review] base_url), for a link per call. Never raises for a
-    failed send (a store error reading the run's calls does propagate: that is a bug)."""
+    review workbench's address ([review] base_url), for a link per call. Never raises: the run
+    is done and stored whatever happens to its alert."""
     outcome = AlertOutcome()
     if not options.urls:
         return outcome
-    calls = alert_calls(con, run_id, options.max_calls, options.max_evidence)
+    try:
+        calls = alert_calls(con, run_id, options.max_calls, options.max_evidence)
+    except Exception as exc:  # a bug, but the run's calls are stored: say so and go on
+        warn(f"alerts: the calls of run {run_id} could not be read ({type(exc).__name__}: {exc})")
+        return outcome
     outcome.n_calls = calls.n_calls
     if not calls.n_calls:
         log(f"alerts: no red-line or escalation call in run {run_id}; nothing sent")
