@@ -30,12 +30,21 @@ def adjusted_score(
     scorecard: Scorecard,
     whole_call_overturned: bool = False,
 ) -> AdjustedScore:
-    """`findings`: (finding_id, Finding) of one call. With nothing overturned the adjusted score
-    is the machine score itself (even if the scorecard changed since the run); otherwise the
-    remaining findings are scored again with `scorecard`."""
+    """`findings`: (finding_id, Finding) of one call. The adjusted score is the machine score
+    plus what the overturned findings deduct under `scorecard` (the difference of scoring the
+    call's findings with and without them): a score made with an older card then moves by what
+    these findings cost, not by the card's other changes. A red line they caused no longer
+    fails the call. Nothing overturned: the machine score itself. The same figure as the
+    snapshot's adjusted_scores (pipeline.review.publish)."""
     overturned = tuple(fid for fid, _ in findings if fid in overturned_ids)
     if not overturned and not whole_call_overturned:
         return AdjustedScore(machine, machine, (), False, None)
     kept = [] if whole_call_overturned else [f for fid, f in findings if fid not in overturned_ids]
-    rescored = score_call(kept, scorecard)
-    return AdjustedScore(machine, rescored.score, overturned, whole_call_overturned, rescored)
+    before = score_call([f for _, f in findings], scorecard)
+    after = score_call(kept, scorecard)
+    adjusted = machine
+    if machine is not None and before.score is not None and after.score is not None:
+        adjusted = min(100.0, max(0.0, machine + after.score - before.score))
+    elif machine is None and after.score is not None:
+        adjusted = after.score  # e.g. the overturned finding was what left the call unscored
+    return AdjustedScore(machine, adjusted, overturned, whole_call_overturned, after)
