@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import duckdb
 import pytest
 
-from pipeline.config import load_config
+from pipeline.config import PROJECT_ROOT, load_config
 from pipeline.review.publish import publish_review_state, review_publisher
 from pipeline.review.store import open_review_store
 from pipeline.scoring.scorecard import load_scorecard, score_call
@@ -235,3 +236,24 @@ def test_the_migration_backfills_finding_ids(tmp_path, monkeypatch):
         (finding_id("old", "pii.phone", "customer", 12.25),)
     ]
     con.close()
+
+
+def test_the_analysts_guide_review_queries_run(world):
+    f1 = world["calls"]["c1"][0]
+    world["store"].add_verdict(_fid(f1), "c1", f1.rule_id, f1.category, "rejected", "",
+                               world["users"]["rui"])  # fmt: skip
+    appeal = world["store"].add_appeal("c3", None, "评分有误", world["users"]["bo"])
+    world["store"].decide_appeal(appeal.appeal_id, "upheld", "维持", world["users"]["sen"])
+    world["writer"].publish()
+    guide = (PROJECT_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    section = guide.split("## Review results", 1)[1].split("\n## ", 1)[0]
+    statements = [
+        statement
+        for block in re.findall(r"```sql\n(.*?)```", section, flags=re.S)
+        for statement in block.split(";")
+        if statement.strip()
+    ]
+    assert len(statements) == 6
+    with _snapshot(world["snapshot"]) as con:
+        results = [con.execute(statement).fetchall() for statement in statements]
+    assert results[3][0][1:4] == (1, 0, 0)  # one appeal, not overturned, answered

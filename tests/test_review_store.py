@@ -204,3 +204,19 @@ def test_an_unreachable_postgresql_store_is_a_sentence_without_the_password(tmp_
     message = str(caught.value)
     assert "cannot open the review store" in message and "qa:***@127.0.0.1:1" in message
     assert "s3cret" not in message
+
+
+def test_postgresql_reconnects_after_its_connection_is_cut(pg_server, tmp_path):
+    import psycopg
+
+    url = fresh_database(pg_server)
+    with ReviewStore(open_backend(url, tmp_path)) as store:
+        rui = store.add_user("rui", "reviewer", PASSWORD)
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [store.backend.con.info.backend_pid])
+        # The request that meets the cut fails with a sentence (nothing half-written) …
+        with pytest.raises(ReviewStoreError, match="review store"):
+            store.add_verdict("f1", "c1", "r", "c", "confirmed", "", rui)
+        # … and the next one opens a new connection.
+        verdict = store.add_verdict("f1", "c1", "r", "c", "confirmed", "", rui)
+        assert store.verdicts() == [verdict]

@@ -142,9 +142,11 @@ class PostgresBackend(Backend):
         import psycopg  # only sites with a PostgreSQL URL need the driver loaded
 
         self.psycopg = psycopg
+        self.url = url
         self.where = shown_url(url)
+        self.in_write = False
         try:
-            self.con = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self.con = self._connect()
             with self.write():
                 # Two processes creating the tables at once would race on the catalogue.
                 self.con.execute("SELECT pg_advisory_xact_lock(7217)")
@@ -155,9 +157,25 @@ class PostgresBackend(Backend):
                 f"{self.where}: cannot open the review store ({reason})"
             ) from None
 
+    def _connect(self) -> Any:
+        return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+
+    def _reconnect_if_lost(self) -> None:
+        """A server restart breaks the connection: the next request opens a new one (the request
+        that met the break failed with a sentence; none is retried, so none is written twice)."""
+        if self.con.closed or self.con.broken:
+            try:
+                self.con = self._connect()
+            except self.psycopg.Error as exc:
+                raise ReviewStoreError(
+                    f"{self.where}: the review store is unreachable ({exc})"
+                ) from None
+
     def rows(self, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         query = _pyformat(review_queries()[name])
         with self.lock:
+            if not self.in_write:  # inside a transaction a new connection would lose it
+                self._reconnect_if_lost()
             try:
                 cursor = self.con.execute(query, params)
                 return cursor.fetchall() if cursor.description else []
@@ -168,8 +186,16 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def write(self) -> Iterator[Backend]:
-        with self.lock, self.con.transaction():
-            yield self
+        with self.lock:
+            self._reconnect_if_lost()
+            try:
+                with self.con.transaction():
+                    self.in_write = True
+                    yield self
+            except self.psycopg.Error as exc:
+                raise ReviewStoreError(f"{self.where}: the review store failed ({exc})") from None
+            finally:
+                self.in_write = False
 
     def close(self) -> None:
         with self.lock:
