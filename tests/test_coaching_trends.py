@@ -283,6 +283,7 @@ def test_cli_errors_are_sentences(history, tmp_path, capsys):
         str(tmp_path),
     )
     assert code == 2 and "agent 'A4' has no inspected calls dated 2026-12-01 … 2026-12-31" in text
+    assert "their calls are dated 2026-10-19 … 2026-11-22" in text
     code, text = _cli(
         capsys,
         "agent",

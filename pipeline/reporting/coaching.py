@@ -110,9 +110,14 @@ def _agent(con, agent_id: str, date_from: date, date_to: date) -> dict:
             f"no agent {agent_id!r} in the database: no call names it and agents.csv does not list it"
         )
     if agent["n_calls"] == 0:
+        known = (
+            f"their calls are dated {agent['first_day']} … {agent['last_day']}"
+            if agent["first_day"]
+            else "none of their calls was inspected"
+        )
         raise CallqaError(
             f"agent {agent_id!r} has no inspected calls dated {date_from} … {date_to}: "
-            "nothing to report for this period (try other --from / --to dates)"
+            f"nothing to report for this period ({known})"
         )
     return agent
 

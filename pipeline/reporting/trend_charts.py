@@ -14,6 +14,7 @@ PALETTE = ("#c0392b", "#2c3e50", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
 
 CHART_CSS = """
+svg.chart { max-width: 100%; height: auto; }
 svg.chart text { font-size: 11px; fill: #333; } svg.chart .axisline { stroke: #555; }
 svg.chart .grid { stroke: #e5e5e5; } svg.chart .mark { stroke: #e67e22; stroke-dasharray: 4 3; }
 svg.chart .mark-label { fill: #d35400; font-size: 10px; } svg.chart .box { fill: #d6eaf8; stroke: #2c3e50; }

@@ -7,6 +7,8 @@
 -- name: agent
 SELECT $agent_id AS agent_id, a.name, a.team, a.hire_date,
        (SELECT count(*) FROM calls WHERE agent_id = $agent_id) AS n_calls_ever,
+       (SELECT min(call_date) FROM calls WHERE agent_id = $agent_id AND status = 'ok') AS first_day,
+       (SELECT max(call_date) FROM calls WHERE agent_id = $agent_id AND status = 'ok') AS last_day,
        (SELECT count(*) FROM calls WHERE agent_id = $agent_id AND status = 'ok'
           AND call_date BETWEEN $date_from AND $date_to) AS n_calls
 FROM (SELECT 1) AS one LEFT JOIN agents a ON a.agent_id = $agent_id;
