@@ -44,6 +44,9 @@ examples:
   callqa detect call.json --json     re-run the text detectors on a transcript
   callqa diarize mono.wav -o mono.rttm   who spoke when in a mono recording
   callqa redact CALL_ID -o call.wav  a copy of a call's recording with the PII spans toned out
+  callqa report agent A017 --from 2026-11-01 --to 2026-11-30 -o out/coaching
+                                     a coaching report (个性化质检报告) for one agent
+  callqa report trends --period month -o out/trends   a trend report (质检趋势报告)
   callqa review                      the review workbench on http://127.0.0.1:8765/
   callqa users add ann --role reviewer   a workbench user (the password is asked for)
 
