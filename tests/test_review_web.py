@@ -293,6 +293,9 @@ def test_every_page_renders_for_those_who_may_see_it(bench):
         assert agent.get("/calls/rv-1").status_code == 200
         for path in ("/rules", "/recheck", "/access-log"):
             assert agent.get(path).status_code == 403, path
+        other, unknown = agent.get("/calls/rv-2"), agent.get("/calls/no-such-call")
+        assert other.status_code == unknown.status_code == 404
+        assert other.text == unknown.text and "text/html" in other.headers["content-type"]
 
 
 def test_a_new_snapshot_is_served_once_published(bench):

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline import __version__
 from pipeline.config import Config
@@ -96,9 +97,19 @@ def create_app(config: Config, store: ReviewStore) -> FastAPI:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
+    def answer(request: Request, status: int, detail: str, headers=None) -> Response:
+        """JSON for the API and the audio; a page for a person's browser."""
+        if _wants_page(request) and request.url.path != "/login":
+            return pages.render(request, "error.html", status, status=status, detail=detail)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return answer(request, exc.status_code, str(exc.detail), exc.headers)
+
     def handler(status: int):
-        async def handle(request: Request, exc: Exception) -> JSONResponse:
-            return JSONResponse({"detail": str(exc)}, status_code=status)
+        async def handle(request: Request, exc: Exception) -> Response:
+            return answer(request, status, str(exc))
 
         return handle
 

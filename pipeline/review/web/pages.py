@@ -28,7 +28,7 @@ ROLE_NAMES = {
 }
 
 
-def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     user = getattr(request.state, "user", None)
     session = getattr(request.state, "session", None)
     return templates.TemplateResponse(
@@ -42,6 +42,7 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
             "levels": bench(request).config.review.levels,
             **context,
         },
+        status_code=status_code,
     )
 
 
@@ -52,7 +53,7 @@ def _flag(value: str | None) -> bool | None:
 @router.get("/login")
 def login_page(request: Request, next: str = "/queue") -> HTMLResponse:
     safe_next = next if next.startswith("/") and not next.startswith("//") else "/queue"
-    return _page(request, "login.html", next=safe_next)
+    return render(request, "login.html", next=safe_next)
 
 
 @router.get("/")
@@ -102,7 +103,7 @@ def queue_page(
         "category": category or "",
     }
     pages = max(1, -(-result.total // result.page_size))
-    return _page(request, "queue.html", result=result, filters=filters, pages=pages)
+    return render(request, "queue.html", result=result, filters=filters, pages=pages)
 
 
 @router.get("/calls/{call_id}")
@@ -114,7 +115,7 @@ def call_page(call_id: str, request: Request) -> HTMLResponse:
     appeals_by_finding: dict[str | None, list[dict[str, Any]]] = {}
     for appeal in found["appeals"]:
         appeals_by_finding.setdefault(appeal["finding_id"], []).append(appeal)
-    return _page(
+    return render(
         request,
         "call.html",
         c=found,
@@ -127,14 +128,14 @@ def call_page(call_id: str, request: Request) -> HTMLResponse:
 @router.get("/rules")
 def rules_page(request: Request) -> HTMLResponse:
     require_role(current_user(request), STAFF, "rule precision")
-    return _page(request, "rules.html", rules=bench(request).precision())
+    return render(request, "rules.html", rules=bench(request).precision())
 
 
 @router.get("/recheck")
 def recheck_page(request: Request) -> HTMLResponse:
     user = current_user(request)
     require_role(user, STAFF, "the re-check pass rate")
-    return _page(
+    return render(
         request,
         "recheck.html",
         summary=bench(request).rechecks(user),
@@ -146,10 +147,10 @@ def recheck_page(request: Request) -> HTMLResponse:
 def access_log_page(request: Request, user: str | None = None) -> HTMLResponse:
     require_role(current_user(request), MAY_READ_ACCESS_LOG, "the access log")
     entries = bench(request).store.access_log(user_name=user or None)
-    return _page(request, "access_log.html", entries=entries[-500:][::-1], who=user or "")
+    return render(request, "access_log.html", entries=entries[-500:][::-1], who=user or "")
 
 
 @router.get("/api/docs")
 def api_docs(request: Request) -> HTMLResponse:
     """The OpenAPI description rendered locally (no CDN)."""
-    return _page(request, "api_docs.html")
+    return render(request, "api_docs.html")
