@@ -137,12 +137,13 @@ class SqliteBackend(Backend):
 class PostgresBackend(Backend):
     dialect = "postgresql"
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, connect_timeout_s: int = 10):
         super().__init__()
         import psycopg  # only sites with a PostgreSQL URL need the driver loaded
 
         self.psycopg = psycopg
         self.url = url
+        self.connect_timeout_s = connect_timeout_s
         self.where = shown_url(url)
         self.in_write = False
         try:
@@ -158,7 +159,9 @@ class PostgresBackend(Backend):
             ) from None
 
     def _connect(self) -> Any:
-        return self.psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        return self.psycopg.connect(
+            self.url, autocommit=True, connect_timeout=self.connect_timeout_s
+        )
 
     def _reconnect_if_lost(self) -> None:
         """A server restart breaks the connection: the next request opens a new one (the request
@@ -208,10 +211,10 @@ def _pyformat(query: str) -> str:
     return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", query)
 
 
-def open_backend(store: str, base: Path) -> Backend:
+def open_backend(store: str, base: Path, connect_timeout_s: int = 10) -> Backend:
     """The backend a [review] store value names: a postgresql:// URL or a SQLite file path
     (relative paths are read from `base`, the config file's folder)."""
     if is_postgres_url(store):
-        return PostgresBackend(store)
+        return PostgresBackend(store, connect_timeout_s)
     path = Path(store).expanduser()
     return SqliteBackend(path if path.is_absolute() else base / path)

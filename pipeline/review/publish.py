@@ -32,6 +32,9 @@ from pipeline.types import Finding
 
 log = logging.getLogger(__name__)
 SQL_FILE = Path(__file__).parent / "sql" / "publish.sql"
+# A PostgreSQL store that does not answer costs a publication this long, not more: the run goes
+# on with the previous copy.
+PUBLISH_CONNECT_TIMEOUT_S = 3
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def _open_existing(config: Config) -> tuple[ReviewStore | None, str]:
     """The store, or None where none was ever created (nothing to copy; never create one here)."""
     store, base = store_location(config)
     if is_postgres_url(store):
-        return ReviewStore(open_backend(store, base)), shown_url(store)
+        return ReviewStore(open_backend(store, base, PUBLISH_CONNECT_TIMEOUT_S)), shown_url(store)
     path = Path(store).expanduser()
     path = path if path.is_absolute() else base / path
     if not path.is_file():
