@@ -33,9 +33,10 @@ class DuplicateRecord(Exception):
     """A write broke a uniqueness rule (a user name, one decision per appeal)."""
 
 
-@lru_cache(maxsize=2)
-def review_queries() -> dict[str, str]:
-    text = (SQL_DIR / "review.sql").read_text(encoding="utf-8")
+@lru_cache(maxsize=4)
+def review_queries(filename: str = "review.sql") -> dict[str, str]:
+    """The `-- name:` blocks of a file in pipeline/review/sql/."""
+    text = (SQL_DIR / filename).read_text(encoding="utf-8")
     blocks = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
     return {name: body.strip() for name, body in zip(blocks[1::2], blocks[2::2])}
 

@@ -22,7 +22,7 @@ import polars as pl
 
 from pipeline.config import Config
 from pipeline.errors import CallqaError
-from pipeline.review.backends import is_postgres_url, open_backend, shown_url
+from pipeline.review.backends import is_postgres_url, open_backend, review_queries, shown_url
 from pipeline.review.records import Appeal
 from pipeline.review.store import ReviewStore, store_location
 from pipeline.scoring.scorecard import load_scorecard, score_call
@@ -31,7 +31,6 @@ from pipeline.text.masking import mask_numbers
 from pipeline.types import Finding
 
 log = logging.getLogger(__name__)
-SQL_FILE = Path(__file__).parent / "sql" / "publish.sql"
 # A PostgreSQL store that does not answer costs a publication this long, not more: the run goes
 # on with the previous copy.
 PUBLISH_CONNECT_TIMEOUT_S = 3
@@ -46,11 +45,7 @@ class ReviewPublication:
 
 
 def _queries() -> dict[str, str]:
-    import re
-
-    text = SQL_FILE.read_text(encoding="utf-8")
-    blocks = re.split(r"^-- name: (\w+)\s*$", text, flags=re.M)
-    return {name: body.strip() for name, body in zip(blocks[1::2], blocks[2::2])}
+    return review_queries("publish.sql")
 
 
 def _open_existing(config: Config) -> tuple[ReviewStore | None, str]:
