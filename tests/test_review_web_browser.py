@@ -117,7 +117,10 @@ def test_agent_appeals_senior_overturns_adjusted_score_changes(bench, browser):
     agent.wait_for_selector(f"#finding-{finding_id} .decision.pending")
 
     senior = log_in(browser, bench, "senior1", errors)
-    senior.goto(bench.url + "/calls/rv-1")
+    waiting = senior.locator("section.appeals tr[data-appeal]")  # open appeals on the queue page
+    assert waiting.count() == 1 and "pending" in waiting.first.inner_text()
+    waiting.first.locator("a").click()
+    senior.wait_for_url(bench.url + f"/calls/rv-1#finding-{finding_id}")
     form = senior.locator(f"#finding-{finding_id} form.decide")
     form.locator("input[name=note]").fill("复听确认不扣分")
     form.locator("button[data-decision=overturned]").click()
@@ -129,6 +132,8 @@ def test_agent_appeals_senior_overturns_adjusted_score_changes(bench, browser):
     assert float(adjusted_after) > float(adjusted_before)
     assert "复听确认不扣分" in agent.inner_text(f"#finding-{finding_id}")
     agent.screenshot(path=str(ARTIFACTS / "review-call.png"), full_page=True)
+    agent.goto(bench.url + "/queue")
+    assert "复听确认不扣分" in agent.inner_text("section.appeals")  # the answer, on the list too
     agent.context.close()
     senior.context.close()
     assert errors == []

@@ -240,16 +240,8 @@ def post_decision(appeal_id: int, body: DecisionRequest, request: Request) -> di
 @router.get("/api/appeals", tags=["review"])
 def list_appeals(request: Request, open_only: bool = False) -> dict[str, Any]:
     """Appeals the user may see: an agent's own; staff those of the calls in their scope."""
-    workbench, user = bench(request), current_user(request)
-    if user.role == "agent":
-        found = workbench.store.appeals(agent_id=user.agent_id or "")
-    else:
-        found = [
-            a
-            for a in workbench.store.appeals()
-            if workbench.call(user, a.call_id, log=False) is not None
-        ]
-    return {"appeals": [appeal_json(a) for a in found if not open_only or a.decision is None]}
+    found = bench(request).appeals(current_user(request), open_only)
+    return {"appeals": [appeal_json(a) for a in found]}
 
 
 @router.post("/api/batches/{batch_id}/signoff", tags=["review"])

@@ -103,7 +103,15 @@ def queue_page(
         "category": category or "",
     }
     pages = max(1, -(-result.total // result.page_size))
-    return render(request, "queue.html", result=result, filters=filters, pages=pages)
+    # an agent's appeals with their answers; a senior's open appeals to decide
+    appeals = (
+        bench(request).appeals(user, open_only=user.role != "agent")
+        if user.role == "agent" or user.role in MAY_DECIDE
+        else []
+    )
+    return render(
+        request, "queue.html", result=result, filters=filters, pages=pages, appeals=appeals[-50:]
+    )
 
 
 @router.get("/calls/{call_id}")

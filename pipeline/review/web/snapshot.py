@@ -234,6 +234,12 @@ def stored_call(reader: SnapshotReader, scope: Scope, call_id: str) -> StoredCal
         )
 
 
+def call_visible(reader: SnapshotReader, scope: Scope, call_id: str) -> bool:
+    with reader.cursor() as cur:
+        rows = cur.execute(_sql("call_row"), {"call_id": call_id, **scope.params()}).fetchall()
+    return bool(rows)
+
+
 def call_of_finding(reader: SnapshotReader, finding_id: str) -> str | None:
     with reader.cursor() as cur:
         rows = cur.execute(_sql("call_of_finding"), {"finding_id": finding_id}).fetchall()

@@ -14,7 +14,7 @@ from pipeline.batch.names import load_or_create_key
 from pipeline.batch.redaction import recording_path, redact_call
 from pipeline.config import Config
 from pipeline.errors import CallqaError
-from pipeline.review.records import User
+from pipeline.review.records import Appeal, User
 from pipeline.review.store import ReviewStore
 from pipeline.review.web.access import hears_original, scope_of
 from pipeline.review.web.calls import call_json
@@ -25,6 +25,7 @@ from pipeline.review.web.snapshot import (
     Scope,
     SnapshotReader,
     call_of_finding,
+    call_visible,
     queue_page,
     recheck_calls,
     stored_call,
@@ -93,6 +94,20 @@ class Workbench:
         """The call of a finding the user may see, without logging a view."""
         call_id = call_of_finding(self.reader, finding_id)
         return None if call_id is None else self.call(user, call_id, log=False)
+
+    def appeals(self, user: User, open_only: bool = False) -> list[Appeal]:
+        """An agent's own appeals; for staff, those of the calls in their scope."""
+        if user.role == "agent":
+            found = self.store.appeals(agent_id=user.agent_id or "")
+        else:
+            scope = self.scope(user)
+            found = [
+                a
+                for a in self.store.appeals()
+                if (not open_only or a.decision is None)
+                and call_visible(self.reader, scope, a.call_id)
+            ]
+        return [a for a in found if not open_only or a.decision is None]
 
     def precision(self) -> list[dict[str, Any]]:
         return rule_precision(self.store.verdicts())
