@@ -59,6 +59,7 @@ def create_app(config: Config, store: ReviewStore) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     workbench = Workbench(config, store)
+    pages.set_timezone(config.archive.timezone)
     app.state.workbench = workbench
 
     @app.middleware("http")

@@ -4,9 +4,10 @@ page carries in a <meta> tag."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,6 +18,23 @@ from pipeline.review.web.api import NOT_FOUND, bench, current_user, require_role
 from pipeline.review.web.snapshot import QueueFilter
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def set_timezone(zone: str) -> None:
+    """Times on the pages read in the site's zone ([archive] timezone): the `local` filter."""
+    tz = ZoneInfo(zone)
+
+    def local(value: str | datetime | None) -> str:
+        if not value:
+            return ""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+    templates.env.filters["local"] = local
+
+
 router = APIRouter(include_in_schema=False)
 
 ROLE_NAMES = {
