@@ -449,6 +449,7 @@ def test_pages_render_in_headless_chromium(pages, tmp_path):
                 assert page.locator("svg.boxes rect.box").count() == 5
                 assert page.locator("svg.category-rates polyline.line").count() >= 3
                 assert page.locator("svg.category-rates line.mark").count() == 2
+                assert page.locator("table.category-rates tbody tr").count() >= 4
                 assert page.locator("svg.flagged-share rect.bar").count() == 5
                 assert page.locator("svg.pareto rect.bar").count() >= 3
                 assert page.locator("svg.team-scores polyline.line").count() == 2

@@ -68,7 +68,7 @@ class Trends:
     boxes: list[Box]
     mean_scores: list[float | None]
     flagged_percent: list[float | None]
-    categories: list[Series]
+    categories: list[Series]  # every category, most findings first (the chart draws the first few)
     changes: list[VersionChange]
     pareto: ParetoComparison
     team_names: list[str]
@@ -264,7 +264,7 @@ def trends_data(
             f"{category_zh(c)} ({c})",
             _per_bucket(rates.filter(pl.col("category") == c), buckets, "per_100_calls"),
         )
-        for c in totals["category"].to_list()[:MAX_CATEGORY_LINES]
+        for c in totals["category"].to_list()
     ]
     teams = _rows(
         con,

@@ -13,7 +13,7 @@ from pipeline.reporting.coaching_page import PAGE_CSS
 from pipeline.reporting.labels import SEVERITY_ZH
 from pipeline.reporting.report import CSS as REPORT_CSS
 from pipeline.reporting.trend_charts import CHART_CSS, Series, bar_chart, box_chart, line_chart
-from pipeline.reporting.trends import Trends
+from pipeline.reporting.trends import MAX_CATEGORY_LINES, Trends
 
 PERIOD_ZH = {"week": "周", "month": "月", "quarter": "季度"}
 WIDE_CSS = "body { max-width: 1000px; } .pair { display: flex; flex-wrap: wrap; gap: 1em; } .pair > div { flex: 1 1 420px; overflow-x: auto; }"
@@ -52,8 +52,26 @@ def _categories(data: Trends) -> str:
         "<h2>二、各类问题每百通次数</h2>"
         f'<p class="note">{escape(SEVERITY_ZH.get(data.min_severity, data.min_severity))}及以上的质检结果；虚线竖标为规则库或评分表版本变化的时间，'
         "变化前后的数字按不同规则得出，比较时请留意。</p>"
-        f"{line_chart(data.labels, data.categories, css='category-rates', label='各类问题每百通次数', marks=[c.mark for c in data.changes], height=340)}"
+        f"{line_chart(data.labels, data.categories[:MAX_CATEGORY_LINES], css='category-rates', label='各类问题每百通次数', marks=[c.mark for c in data.changes], height=340)}"
+        f"{_category_table(data)}"
         f"<h3>版本变化</h3>{_changes(data)}"
+    )
+
+
+def _category_table(data: Trends) -> str:
+    """Every category's rate per period (the chart draws the most frequent few)."""
+    if not data.categories:
+        return ""
+    head = "".join(f"<th>{escape(label)}</th>" for label in data.labels)
+    rows = "".join(
+        f"<tr><td>{escape(series.name)}</td>"
+        + "".join(f"<td>{_num(value)}</td>" for value in series.values)
+        + "</tr>"
+        for series in data.categories
+    )
+    return (
+        '<table class="category-rates"><thead><tr><th>类别（每百通）</th>'
+        f"{head}</tr></thead><tbody>{rows}</tbody></table>"
     )
 
 
