@@ -20,6 +20,8 @@ from pipeline.reporting.coaching import coaching_data
 from pipeline.reporting.coaching_page import write_coaching_report
 from pipeline.reporting.trends import trends_data
 from pipeline.reporting.trends_page import write_trends_report
+from pipeline.review.publish import publish_review_state
+from pipeline.review.store import open_review_store
 from pipeline.scoring.scorecard import load_scorecard, score_call
 from pipeline.store.connection import connect
 from pipeline.store.reader import connect_reader
@@ -35,6 +37,7 @@ ARTIFACTS = PROJECT_ROOT / "out" / "test-artifacts"
 PERIOD = (date(2026, 11, 2), date(2026, 11, 22))  # the last three weeks of the history
 
 # Planted raw numbers (synthetic): none may reach the store or a report.
+PASSWORD = "correct-horse-7"
 RAW_MOBILE = "13812345678"
 RAW_CARD = "6222020200112233445"
 RAW_FORMS = [RAW_MOBILE, RAW_CARD, "幺三八幺二三四五六七八", "一三八一二三四五六七八"]
@@ -193,27 +196,38 @@ def test_trends_mark_versions_and_the_new_dead_air(con):
 
 
 @pytest.fixture(scope="module")
-def reviewed(history, tmp_path_factory):
-    """A copy of the history holding review state as the workbench publishes it (migration 010's
-    tables): an appeal overturned in A4-x1 (adjusted to 100), a re-check of A4's next five calls
-    ordered on 2026-11-15 at noon."""
-    db = tmp_path_factory.mktemp("reviewed") / "r.duckdb"
+def reviewed(history, tmp_path_factory, config):
+    """A copy of the history with review state published as the nightly run publishes it: A4
+    appealed the read-back number of A4-x1 in the review store (SQLite) and a senior overturned it;
+    a re-check of A4's next five calls ordered on 2026-11-15 at noon (written into the published
+    table: the store stamps a re-check with the present time, after every call of the history)."""
+    root = tmp_path_factory.mktemp("reviewed")
+    db = root / "r.duckdb"
     shutil.copyfile(history / "h.duckdb", db)
-    con = connect(db)  # applies the migrations this checkout has
+    site = replace(
+        config, review=replace(config.review, store=str(root / "review.sqlite3"), appeal_days=3650)
+    )
+    store = open_review_store(site)
     try:
-        if not con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rechecks'"
-        ).fetchall()[0][0]:
-            pytest.skip("this checkout has no review tables yet (migration 010)")
-        con.execute(
-            "INSERT INTO adjusted_scores VALUES ('A4-x1', 100.0, ['f1'], false, ?)",
-            [SCORECARD.version],
-        )
-        con.execute(
-            "INSERT INTO rechecks VALUES (1, 'A4', 5, 'sen', TIMESTAMPTZ '2026-11-15 12:00:00+08')"
-        )
+        agent = store.add_user("zm", "agent", PASSWORD, agent_id="A4", team="信用卡二组")
+        senior = store.add_user("sen", "senior", PASSWORD, team="信用卡二组")
+        con = connect(db)  # applies the migrations: the review tables
+        try:
+            [(finding_id,)] = con.execute(
+                "SELECT finding_id FROM findings WHERE call_id = 'A4-x1' AND role = 'agent' "
+                "AND category = 'pii.phone'"
+            ).fetchall()
+            appeal = store.add_appeal("A4-x1", finding_id, "我是在和客户核对号码", agent)
+            store.decide_appeal(appeal.appeal_id, "overturned", "核对号码属于必要操作", senior)
+            publication = publish_review_state(con, site)
+            assert publication.problem is None and publication.n_appeals == 1
+            con.execute(
+                "INSERT INTO rechecks VALUES (1, 'A4', 5, 'sen', TIMESTAMPTZ '2026-11-15 12:00:00+08')"
+            )
+        finally:
+            con.close()
     finally:
-        con.close()
+        store.close()
     return db
 
 
