@@ -288,6 +288,11 @@ def test_every_page_renders_for_those_who_may_see_it(bench):
             assert '<meta name="csrf-token" content="' in answer.text
             assert "http://" not in answer.text and "https://" not in answer.text  # no CDN
         assert admin.get("/").status_code == 303
+    with bench.client() as anyone:
+        login = anyone.get("/login", params={"next": "/\\evil.example/x"})
+        assert "script-src 'self'" in login.headers["content-security-policy"]
+        assert 'data-next="/queue"' in login.text  # never a redirect off the site
+        assert 'data-next="/calls/rv-1"' in anyone.get("/login?next=/calls/rv-1").text
     with bench.client("agent1") as agent:
         assert agent.get("/queue").status_code == 200
         assert agent.get("/calls/rv-1").status_code == 200

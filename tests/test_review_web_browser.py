@@ -52,6 +52,7 @@ def browser():
 def log_in(browser, bench, user: str, errors: list[str]):
     page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(bench.url + "/queue")
     assert page.url.startswith(bench.url + "/login?next=")  # no session: the login page
     page.fill("input[name=username]", user)
@@ -105,6 +106,7 @@ def test_agent_appeals_senior_overturns_adjusted_score_changes(bench, browser):
     assert calls == {"rv-1", "rv-3", "rv-old"}
     agent.goto(bench.url + "/calls/rv-2")  # another agent's call, by its URL
     assert "not found" in agent.content().lower()
+    assert [e for e in errors if "404" in e] == [errors.pop()]  # that page's own 404, no other
     agent.goto(bench.url + "/calls/rv-1")
     machine = agent.inner_text("#machine-score")
     adjusted_before = agent.inner_text("#adjusted-score")

@@ -70,7 +70,9 @@ def _flag(value: str | None) -> bool | None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/queue") -> HTMLResponse:
-    safe_next = next if next.startswith("/") and not next.startswith("//") else "/queue"
+    # only a path of this site: no scheme, no //host, no \ (browsers read /\host as //host)
+    local = next.startswith("/") and not next.startswith("//") and "\\" not in next
+    safe_next = next if local and ":" not in next.split("?")[0] else "/queue"
     return render(request, "login.html", next=safe_next)
 
 
