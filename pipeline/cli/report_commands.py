@@ -137,9 +137,17 @@ def add_report_kinds(report: argparse.ArgumentParser) -> None:
         "causes of the latest period against the one before, and the teams side by side.",
     )
     trends.add_argument(
-        "--period", choices=("week", "month", "quarter"), required=True, help="one point per …"
+        "--period",
+        choices=("week", "month", "quarter"),
+        required=True,
+        help="one point per ISO week (Monday first), calendar month or quarter",
     )
-    trends.add_argument("--team", metavar="T", help="only this team's calls (agents.team)")
+    trends.add_argument(
+        "--team",
+        metavar="T",
+        help="only this team's calls (agents.team; 'unknown': agents not on the roster); "
+        "the teams are still compared side by side",
+    )
     trends.add_argument(
         "--from",
         dest="date_from",
