@@ -78,7 +78,10 @@ def publish_review_state(con: duckdb.DuckDBPyConnection, config: Config) -> Revi
         if store is None:
             verdicts, appeals, rechecks, signoffs = [], [], [], []
         else:
-            verdicts, appeals = store.verdicts(), store.appeals()
+            # The rows as stored (times as text), not Verdict records: a large store has many,
+            # and a publication of the run should not spend its time building objects.
+            verdicts = store.backend.rows("verdicts", {"call_id": None})
+            appeals = store.appeals()
             rechecks, signoffs = store.rechecks(), store.signoffs()
     except CallqaError as exc:
         return _record_problem(con, q, str(exc))
@@ -86,9 +89,10 @@ def publish_review_state(con: duckdb.DuckDBPyConnection, config: Config) -> Revi
         if store is not None:
             store.close()
     frames = {
-        "store_verdicts": _frame(
-            [{**v.__dict__, "note": mask_numbers(v.note)} for v in verdicts],
-            dict(
+        "store_verdicts": pl.DataFrame(
+            [(*row[:6], mask_numbers(row[6]), *row[7:]) for row in verdicts],
+            orient="row",
+            schema=dict(
                 verdict_id=pl.Int64,
                 finding_id=pl.String,
                 call_id=pl.String,
@@ -97,7 +101,7 @@ def publish_review_state(con: duckdb.DuckDBPyConnection, config: Config) -> Revi
                 verdict=pl.String,
                 note=pl.String,
                 user_name=pl.String,
-                created_at=_TIME,
+                created_at=pl.String,  # cast by copy_verdicts
                 ruleset_version=pl.String,
             ),
         ),
@@ -190,7 +194,10 @@ def adjusted_scores(
     overturned = [a for a in appeals if a.decision == "overturned"]
     if not overturned:
         return []
-    call_ids = sorted({a.call_id for a in overturned})
+    by_call: dict[str, list[Appeal]] = {}
+    for appeal in overturned:
+        by_call.setdefault(appeal.call_id, []).append(appeal)
+    call_ids = sorted(by_call)
     scorecard = load_scorecard(str(config.paths.lexicons))
     findings: dict[str, list[tuple[str, Finding]]] = {c: [] for c in call_ids}
     rows = con.execute(_queries()["overturned_calls_findings"], {"call_ids": call_ids}).fetchall()
@@ -202,7 +209,7 @@ def adjusted_scores(
     for call_id in call_ids:
         if call_id not in machine:
             continue  # not (or no longer) scored: nothing to adjust
-        of_call = [a for a in overturned if a.call_id == call_id]
+        of_call = by_call[call_id]
         whole = any(a.finding_id is None for a in of_call)
         gone = {a.finding_id for a in of_call if a.finding_id is not None}
         kept = [] if whole else [f for fid, f in findings[call_id] if fid not in gone]

@@ -1,5 +1,5 @@
 -- Copying the review store into the analysts' DuckDB (pipeline.review.publish), in the one
--- transaction of a publication. Frames registered by the caller: store_verdicts,
+-- transaction of a publication. Frames registered by the caller: store_verdicts (times as text),
 -- store_appeals, store_rechecks, store_signoffs, store_adjusted.
 
 -- name: clear
@@ -11,7 +11,7 @@ DELETE FROM adjusted_scores; DELETE FROM review_publication;
 -- changed since the verdict (the finding_id does not contain the rule, on purpose).
 INSERT INTO reviews
 SELECT v.verdict_id, v.finding_id, v.call_id, v.rule_id, v.category, v.ruleset_version, v.verdict,
-       v.note, v.user_name, v.created_at,
+       v.note, v.user_name, CAST(v.created_at AS TIMESTAMPTZ),
        v.verdict_id = max(v.verdict_id) OVER (PARTITION BY v.finding_id) AS latest,
        f.finding_id IS NULL OR f.rule_id <> v.rule_id AS stale,
        CASE WHEN f.finding_id IS NULL THEN 'finding gone'
@@ -19,7 +19,8 @@ SELECT v.verdict_id, v.finding_id, v.call_id, v.rule_id, v.category, v.ruleset_v
        END AS stale_reason
 FROM store_verdicts v
 LEFT JOIN (SELECT call_id, finding_id, any_value(rule_id) AS rule_id FROM findings
-           WHERE finding_id IS NOT NULL GROUP BY call_id, finding_id) f
+           WHERE call_id IN (SELECT call_id FROM store_verdicts)  -- only the judged calls
+           GROUP BY call_id, finding_id) f
        ON f.call_id = v.call_id AND f.finding_id = v.finding_id;
 
 -- name: copy_appeals
