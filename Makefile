@@ -72,7 +72,7 @@ test: setup lint
 
 # Benchmarks (slow; not part of `make test`): each prints ratios measured side by side in one run.
 # Figures are recorded in bench/RESULTS.md; the full output of the last run is out/bench.log.
-BENCHES ?= bench_detectors bench_rescore bench_store bench_acoustics bench_asr bench_flow bench_diarize bench_memory bench_review_api bench_reports
+BENCHES ?= bench_detectors bench_rescore bench_store bench_acoustics bench_asr bench_flow bench_diarize bench_memory bench_review_api bench_review_publish bench_reports
 bench: setup
 	@mkdir -p out
 	@set -o pipefail; for b in $(BENCHES); do \
