@@ -203,6 +203,7 @@ def post_verdict(finding_id: str, body: VerdictRequest, request: Request) -> dic
         body.note,
         user,
     )
+    workbench.mark_reviewed(verdict.call_id)
     return {"verdict_id": verdict.verdict_id, "finding_id": finding_id, "verdict": body.verdict}
 
 

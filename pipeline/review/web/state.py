@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,8 @@ from pipeline.review.web.stats import recheck_summary, rule_precision
 from pipeline.scoring.scorecard import Scorecard, load_scorecard
 from pipeline.store.recordings import pii_spans, stored_recording
 
+REVIEWED_TTL_S = 10.0
+
 
 @dataclass(frozen=True)
 class Recording:
@@ -53,6 +56,9 @@ class Workbench:
         self.throttle = LoginThrottle()
         self.scorecard: Scorecard = load_scorecard(str(config.paths.lexicons))
         self._redact_lock = threading.Lock()
+        self._reviewed_lock = threading.Lock()
+        self._reviewed: set[str] | None = None
+        self._reviewed_at = 0.0
 
     def close(self) -> None:
         self.reader.close()
@@ -62,14 +68,25 @@ class Workbench:
         return scope_of(user, self.store.list_users() if user.role != "agent" else ())
 
     def queue(self, user: User, wanted: QueueFilter) -> QueuePage:
-        reviewed = sorted({v.call_id for v in self.store.verdicts()})
         return queue_page(
-            self.reader,
-            self.scope(user),
-            wanted,
-            reviewed,
-            self.recheck_call_ids(),
+            self.reader, self.scope(user), wanted, self.reviewed_ids(), self.recheck_call_ids()
         )
+
+    def reviewed_ids(self) -> list[str]:
+        """Calls with a verdict. Read from the store at most every REVIEWED_TTL_S (a mature site
+        has many verdicts); this server's own verdicts count at once (mark_reviewed), another
+        server's after the next read."""
+        now = time.monotonic()
+        with self._reviewed_lock:
+            if self._reviewed is None or now - self._reviewed_at > REVIEWED_TTL_S:
+                self._reviewed = {v.call_id for v in self.store.verdicts()}
+                self._reviewed_at = now
+            return list(self._reviewed)
+
+    def mark_reviewed(self, call_id: str) -> None:
+        with self._reviewed_lock:
+            if self._reviewed is not None:
+                self._reviewed.add(call_id)
 
     def recheck_call_ids(self) -> list[str]:
         ids: set[str] = set()
