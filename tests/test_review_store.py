@@ -135,10 +135,14 @@ def test_access_log_filters(store, people):
     store.log_access(rui, "view", "c1")
     store.log_access(ann, "play", "c1", "agent channel")
     store.log_access(rui, "view", "c2")
-    assert [e.action for e in store.access_log()] == ["login", "view", "play", "view"]
+    store.log_access("mallory", "login_failed", None, "from 10.0.0.7")
+    assert [e.action for e in store.access_log()] == [
+        "login", "view", "play", "view", "login_failed",
+    ]  # fmt: skip
+    assert store.access_log(user_name="mallory")[0].detail == "from 10.0.0.7"
     assert [e.call_id for e in store.access_log(user_name="rui")] == [None, "c1", "c2"]
     assert [e.user_name for e in store.access_log(call_id="c1")] == ["rui", "ann"]
-    assert len(store.access_log(since=datetime.now(UTC) - timedelta(minutes=5))) == 4
+    assert len(store.access_log(since=datetime.now(UTC) - timedelta(minutes=5))) == 5
     assert store.access_log(since=datetime.now(UTC) + timedelta(minutes=5)) == []
 
 

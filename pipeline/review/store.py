@@ -235,8 +235,13 @@ class ReviewStore:
         recheck_id, at = self._insert("recheck", user, "insert_recheck", params)
         return Recheck(recheck_id, agent_id, int(n_calls), user.name, at)
 
-    def log_access(self, user: User, action: str, call_id: str | None, detail: str = "") -> None:
-        params = dict(user_name=user.name, action=action, call_id=call_id, detail=detail or "")
+    def log_access(
+        self, user: User | str, action: str, call_id: str | None, detail: str = ""
+    ) -> None:
+        """One access-log entry. `user` may be a bare name: a failed login names whoever tried,
+        known user or not."""
+        name = user if isinstance(user, str) else user.name
+        params = dict(user_name=name, action=action, call_id=call_id, detail=detail or "")
         with self.backend.write() as db:
             db.rows("insert_access", {**params, "now": now_text()})
 
