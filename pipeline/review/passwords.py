@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 # 2**14 x 8 x 128 bytes = 16 MiB of memory per hash: the OWASP minimum for scrypt.
 SCRYPT_N = 2**14
@@ -30,14 +31,16 @@ def hash_password(password: str) -> str:
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${key.hex()}"
 
 
-# Checked against when the user is unknown, so that a wrong name costs the same time as a
-# wrong password (no user enumeration by timing).
-_DUMMY_HASH = hash_password(secrets.token_hex(16))
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked against when the user is unknown, so that a wrong name costs the same time as a
+    wrong password (no user enumeration by timing). Made on first use, not at import."""
+    return hash_password(secrets.token_hex(16))
 
 
 def verify_password(password: str, stored: str | None) -> bool:
     """True when `password` matches `stored`; compares in constant time."""
-    candidate = stored or _DUMMY_HASH
+    candidate = stored or _dummy_hash()
     try:
         scheme, n, r, p, salt_hex, key_hex = candidate.split("$")
         key = _derive(password, bytes.fromhex(salt_hex), int(n), int(r), int(p))
