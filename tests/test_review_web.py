@@ -233,6 +233,34 @@ def test_the_review_loop_through_the_api(bench):
         assert target["finding_id"] in after["score"]["overturned_findings"]
 
 
+def test_stale_verdicts_are_counted_apart(bench):
+    """A verdict on a finding a rescore no longer finds, or whose rule changed, is kept but not
+    counted in the precision (as v_rule_precision)."""
+    with bench.client("reviewer1") as reviewer:
+        call = reviewer.get("/api/calls/rv-4").json()
+        found = next(f for f in call["findings"] if f["rule_id"] == "forbidden.refusal")
+        with open_review_store(load_config(bench.config_path)) as store:
+            user = store.get_user("reviewer1")
+            store.add_verdict(
+                "gone0000", "rv-4", "forbidden.rude", "phrase.forbidden", "rejected", "", user
+            )
+            store.add_verdict(
+                found["finding_id"],
+                "rv-4",
+                "forbidden.old",
+                "phrase.forbidden",
+                "rejected",
+                "",
+                user,
+            )
+        rules = {r["rule_id"]: r for r in reviewer.get("/api/rules/precision").json()["rules"]}
+        assert rules["forbidden.old"]["n_stale"] == 1 and rules["forbidden.old"]["rejected"] == 0
+        assert rules["forbidden.rude"]["n_stale"] == 1
+        assert all(
+            e["finding_id"] != "gone0000" for e in rules["forbidden.rude"]["rejected_examples"]
+        )
+
+
 def test_signoff_recheck_and_the_access_log(bench):
     with bench.client("reviewer1") as reviewer:
         assert reviewer.post("/api/batches/2026-12-05/signoff", json={}).status_code == 403

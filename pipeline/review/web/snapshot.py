@@ -240,6 +240,13 @@ def call_visible(reader: SnapshotReader, scope: Scope, call_id: str) -> bool:
     return bool(rows)
 
 
+def rules_of_findings(reader: SnapshotReader, finding_ids: Sequence[str]) -> dict[str, str]:
+    with reader.cursor() as cur:
+        wanted = pa.table({"finding_id": pa.array(finding_ids, pa.string())})
+        cur.register("wanted_findings", wanted)
+        return dict(cur.execute(_sql("rules_of_findings")).fetchall())
+
+
 def call_of_finding(reader: SnapshotReader, finding_id: str) -> str | None:
     with reader.cursor() as cur:
         rows = cur.execute(_sql("call_of_finding"), {"finding_id": finding_id}).fetchall()

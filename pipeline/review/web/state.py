@@ -29,6 +29,7 @@ from pipeline.review.web.snapshot import (
     call_visible,
     queue_page,
     recheck_calls,
+    rules_of_findings,
     stored_call,
     teams_of_agents,
 )
@@ -127,7 +128,9 @@ class Workbench:
         return [a for a in found if not open_only or a.decision is None]
 
     def precision(self) -> list[dict[str, Any]]:
-        return rule_precision(self.store.verdicts())
+        verdicts = self.store.verdicts()
+        current = rules_of_findings(self.reader, sorted({v.finding_id for v in verdicts}))
+        return rule_precision(verdicts, current)
 
     def rechecks(self, user: User) -> dict[str, Any]:
         orders = self.store.rechecks()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -37,10 +37,23 @@ def latest_verdicts(verdicts: Iterable[Verdict]) -> list[Verdict]:
     return list(latest.values())
 
 
-def rule_precision(verdicts: Iterable[Verdict], examples: int = 10) -> list[dict[str, Any]]:
+def rule_precision(
+    verdicts: Iterable[Verdict],
+    current_rules: Mapping[str, str] | None = None,
+    examples: int = 10,
+) -> list[dict[str, Any]]:
+    """`current_rules`: finding id -> its rule in the snapshot. A verdict whose finding is gone or
+    whose rule changed since is stale: counted apart (n_stale), not in the precision — as
+    v_rule_precision does."""
     by_rule: dict[tuple[str, str], list[Verdict]] = defaultdict(list)
+    stale: dict[tuple[str, str], int] = defaultdict(int)
     for verdict in latest_verdicts(verdicts):
-        by_rule[(verdict.category, verdict.rule_id)].append(verdict)
+        key = (verdict.category, verdict.rule_id)
+        if current_rules is not None and current_rules.get(verdict.finding_id) != verdict.rule_id:
+            stale[key] += 1
+            by_rule.setdefault(key, [])
+            continue
+        by_rule[key].append(verdict)
     rows = []
     for (category, rule_id), found in sorted(by_rule.items()):
         confirmed = sum(v.verdict == "confirmed" for v in found)
@@ -64,6 +77,7 @@ def rule_precision(verdicts: Iterable[Verdict], examples: int = 10) -> list[dict
                 "confirmed": confirmed,
                 "rejected": rejected,
                 "unsure": sum(v.verdict == "unsure" for v in found),
+                "n_stale": stale[(category, rule_id)],
                 "precision": confirmed / judged if judged else None,
                 "ci95_low": interval[0] if interval else None,
                 "ci95_high": interval[1] if interval else None,

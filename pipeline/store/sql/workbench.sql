@@ -99,6 +99,13 @@ FROM findings WHERE call_id = $call_id ORDER BY start_s, finding_index
 SELECT item_id, item_group, item_name, n_findings, deduction, red_line
 FROM score_items WHERE call_id = $call_id ORDER BY deduction DESC, item_id
 
+-- name: rules_of_findings
+-- The current rule of each finding a verdict names (wanted_findings: a table the caller
+-- registers); a finding missing here is gone from the snapshot (a rescore no longer finds it).
+SELECT f.finding_id, f.rule_id
+FROM findings f
+WHERE f.finding_id IN (SELECT finding_id FROM wanted_findings)
+
 -- name: call_of_finding
 SELECT call_id FROM findings WHERE finding_id = $finding_id
 
