@@ -94,6 +94,11 @@ def test_reviewer_plays_a_finding_and_gives_a_verdict(bench, browser):
     page.goto(bench.url + "/rules")
     assert page.locator("table.precision tbody tr").count() >= 1
     assert page.locator("table.precision a[href^='/calls/rv-1#finding-']").count() >= 1
+    page.goto(bench.url + "/api/docs")  # the OpenAPI description, rendered without a CDN
+    page.wait_for_selector(".api-route")
+    routes = page.locator(".api-route code").all_inner_texts()
+    assert "POST /api/login" in routes and "GET /api/calls/{call_id}" in routes
+    assert len(routes) >= 15
     page.context.close()
     assert errors == []
 
