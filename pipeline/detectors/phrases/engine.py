@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -83,15 +84,14 @@ def compile_rules(spec: PhraseCategory, rules: list[PhraseRule], lexicon_dir: st
     rules = list(rules)
     # Longest first: where two phrases start at one place the regex takes the first alternative.
     rules.sort(key=lambda r: -sum(len(p) for p in r.pieces))
-    matcher, rule_of_group = category_regex(tuple(rules))
+    matchers = category_regex(tuple(rules))
     negation = (
         load_negation_cues(lexicon_dir) if spec.negation_before or spec.negation_after else None
     )
     return CompiledRules(
         spec=spec,
         rules=tuple(rules),
-        matcher=matcher,
-        rule_of_group=rule_of_group,
+        matchers=matchers,
         splitters=tuple(gap_splitter(rule) for rule in rules),
         negation=negation,
     )
@@ -191,11 +191,50 @@ def _excepted(exceptions: re.Pattern, codes: str, start: int, end: int, base: in
     window_start = max(base, start - 2 * MAX_GAP)
     stop = codes.find("\n", end)
     window_end = min(len(codes) if stop < 0 else stop, end + 2 * MAX_GAP)
-    for position in range(window_start, start + 1):
-        context = exceptions.match(codes, position, window_end)
-        if context is not None and context.end() >= end:
+    # search() gives, at the first position where the patterns match at all, the match that
+    # match() would give there: the same as trying every position, in one call per context.
+    position = window_start
+    while (context := exceptions.search(codes, position, window_end)) is not None:
+        if context.start() > start:
+            return False
+        if context.end() >= end:
             return True
+        position = context.start() + 1
     return False
+
+
+def _next_candidate(
+    matchers: tuple[tuple[re.Pattern, tuple[int, ...]], ...],
+    ahead: list[tuple[int, int, int] | None],
+    codes: str,
+    position: int,
+    stop: int,
+) -> tuple[int, int, int] | None:
+    """(start, end, rule index) of the leftmost candidate at or after `position`.
+
+    The category's patterns start with sounds that exclude each other, so the leftmost of their
+    matches is the one a single pattern of them all would find. `ahead` keeps each pattern's
+    next candidate, still valid while it lies at or after `position` (positions only grow);
+    one with nothing left holds _NOTHING_LEFT and is not searched again.
+    """
+    best: tuple[int, int, int] | None = None
+    for which, (matcher, rule_of_group) in enumerate(matchers):
+        candidate = ahead[which]
+        if candidate is None or candidate[0] < position:
+            found = matcher.search(codes, position, stop)
+            if found is None:
+                candidate = _NOTHING_LEFT
+            else:
+                group = found.lastindex
+                assert group is not None  # every alternative ends in its rule's (empty) group
+                candidate = (found.start(), found.end(), rule_of_group[group])
+            ahead[which] = candidate
+        if best is None or candidate[0] < best[0]:
+            best = candidate
+    return None if best is None or best is _NOTHING_LEFT else best
+
+
+_NOTHING_LEFT = (sys.maxsize, sys.maxsize, -1)  # a pattern's candidate when it has none left
 
 
 def iter_matches(
@@ -216,12 +255,10 @@ def iter_matches(
     codes = sound_codes(text)  # of the whole text, shared by every category and range
     stop = seg_starts[last - 1] + len(segments[last - 1].text)
     spec, rules, negation = compiled.spec, compiled.rules, compiled.negation
+    ahead: list[tuple[int, int, int] | None] = [None] * len(compiled.matchers)
     position = seg_starts[first]
-    while (candidate := compiled.matcher.search(codes, position, stop)) is not None:
-        start, end = candidate.span()
-        group = candidate.lastindex
-        assert group is not None  # every alternative ends in its rule's (empty) group
-        index = compiled.rule_of_group[group]
+    while (found := _next_candidate(compiled.matchers, ahead, codes, position, stop)) is not None:
+        start, end, index = found
         rule = rules[index]
         matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
         which = bisect.bisect_right(seg_starts, start) - 1

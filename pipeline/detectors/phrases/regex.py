@@ -4,8 +4,15 @@ The rules are merged into a trie before they become a regex: alternatives that s
 beginning share its pattern, and every top-level alternative starts with one literal sound
 code. Python's `re` then builds the set of possible first characters and skips every other
 position in C, and at a candidate position tries one branch per distinct next sound instead of
-every phrase — Aho-Corasick in spirit, in one compiled pattern. An empty capturing group at
-the end of each phrase tells which rule matched.
+every phrase — Aho-Corasick in spirit. An empty capturing group at the end of each phrase
+tells which rule matched.
+
+`re` tries a branch's alternatives one after another, so at a position where one of 200 first
+sounds is heard it still looks at all 200. The first sounds are therefore dealt into a few
+patterns of at most `FIRST_SOUNDS_PER_PATTERN` each (the largest subtrees first); they exclude
+each other, so the leftmost match of the category is the leftmost of the patterns' matches
+(pipeline.detectors.phrases.engine merges them), and each pattern keeps its fast scan for its
+first sounds. This made the category scans about 3x faster on the detector benchmark.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from pipeline.detectors.phrases.spec import PhraseRule
 # pattern (您好，很高兴为您服务). Full-width ！？； are already half-width in the sound view.
 GAP_BODY = r"[^。.!?;\n]"
 _RULE_END = "\x00"  # marks where a rule's capturing group goes while the pattern is assembled
+# Fewer: more scans of the text; more: more alternatives tried at each candidate position.
+FIRST_SOUNDS_PER_PATTERN = 24
 
 
 def _char_class(char: str, homophones: bool) -> str:
@@ -43,13 +52,22 @@ def gap_splitter(rule: PhraseRule) -> re.Pattern | None:
 
 def context_regex(wordings: tuple[tuple[str, ...], ...], gap: int) -> re.Pattern:
     """The except= patterns of a rule as one regex over sound codes (homophones included, as
-    the rule's own match may have been heard by pinyin)."""
-    alternatives = [
-        f"(?:{GAP_BODY}{{0,{gap}}}?)".join(
+    the rule's own match may have been heard by pinyin).
+
+    Each alternative starts with one literal sound (a first character with several readings
+    gives one alternative per reading, in place), so `re` skips positions without one of the
+    first sounds in C; at a position only the alternatives of its sound can match, in the
+    order they were written.
+    """
+    gap_pattern = f"(?:{GAP_BODY}{{0,{gap}}}?)"
+    alternatives: list[str] = []
+    for pieces in wordings:
+        rest = gap_pattern.join(
             "".join(_char_class(c, homophones=True) for c in piece) for piece in pieces
+        )[len(_char_class(pieces[0][0], homophones=True)) :]
+        alternatives.extend(
+            re.escape(code) + rest for code in phrase_char_codes(pieces[0][0], homophones=True)
         )
-        for pieces in wordings
-    ]
     return re.compile("|".join(alternatives))
 
 
@@ -97,20 +115,31 @@ class _TrieNode:
         return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
-def category_regex(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern, tuple[int, ...]]:
-    """(regex over sound codes, capturing group number → rule index) for a category's rules."""
-    root = _TrieNode()
-    for index, rule in enumerate(rules):
-        for units in _unit_paths(rule):
-            root.insert(units, index)
-    assembled = "|".join(root.alternatives())
+def _numbered(alternatives: list[str]) -> tuple[re.Pattern, tuple[int, ...]]:
+    """The alternatives as one regex, each rule end an empty group: (regex, group → rule index)."""
     rule_of_group = [-1]
-    pieces = assembled.split(_RULE_END)
     pattern = []
-    for i, piece in enumerate(pieces):
+    for i, piece in enumerate("|".join(alternatives).split(_RULE_END)):
         if i % 2:
             rule_of_group.append(int(piece))
             pattern.append("()")
         else:
             pattern.append(piece)
     return re.compile("".join(pattern)), tuple(rule_of_group)
+
+
+def category_regex(
+    rules: tuple[PhraseRule, ...],
+) -> tuple[tuple[re.Pattern, tuple[int, ...]], ...]:
+    """A category's rules as regexes over sound codes whose first sounds exclude each other:
+    (regex, capturing group number → rule index) for each."""
+    root = _TrieNode()
+    for index, rule in enumerate(rules):
+        for units in _unit_paths(rule):
+            root.insert(units, index)
+    alternatives = root.alternatives()
+    # Each top-level alternative is one first sound and its subtree; the order among them does
+    # not matter (they exclude each other), so the heaviest are dealt first, a stable order.
+    alternatives.sort(key=lambda alternative: -len(alternative))
+    step = FIRST_SOUNDS_PER_PATTERN
+    return tuple(_numbered(alternatives[i : i + step]) for i in range(0, len(alternatives), step))

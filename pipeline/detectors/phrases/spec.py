@@ -78,8 +78,9 @@ class PhraseRule:
 class CompiledRules:
     spec: PhraseCategory
     rules: tuple[PhraseRule, ...]
-    matcher: re.Pattern  # every rule, longest first, over sound codes
-    rule_of_group: tuple[int, ...]  # matcher's capturing group number -> index into rules
+    # every rule, longest first, over sound codes, as patterns whose first sounds exclude each
+    # other: (pattern, its capturing group number -> index into rules) each
+    matchers: tuple[tuple[re.Pattern, tuple[int, ...]], ...]
     splitters: tuple[re.Pattern | None, ...]  # per rule: the rule alone with its gaps captured
     negation: NegationCues | None
 
