@@ -97,10 +97,11 @@ class SnapshotReader:
         con = duckdb.connect()
         try:
             con.execute("SET enable_progress_bar = false")
+            # a queue page reads the queue table in its stored order (workbench.sql queue_page)
+            con.execute("SET preserve_insertion_order = true")
             con.execute(f"ATTACH '{_quoted(self.path)}' AS snap (READ_ONLY)")
             con.execute("USE snap")
             con.execute(_sql("queue_table"), self.policy)
-            con.execute(_sql("queue_categories_table"))
         except BaseException:
             con.close()
             raise
@@ -175,23 +176,31 @@ def _queue_filters(
         parts.append(_sql(f"where_{name}"))
         params.update(values)
 
-    if not scope.every_call:
+    if scope.agent_id is not None:
+        use("scope_agent", scope_agent=scope.agent_id)
+    elif not scope.every_call and scope.team_agents:
         use(
-            "scope",
-            scope_agent=scope.agent_id,
+            "scope_teams_or_agents",
             scope_teams=list(scope.teams),
             scope_team_agents=list(scope.team_agents),
         )
-    for name in ("day", "agent", "team", "category", "reviewed"):
+    elif not scope.every_call:
+        use("scope_teams", scope_teams=list(scope.teams))
+    for name in ("day", "agent", "team"):
         if getattr(wanted, name) is not None:
             use(name, **{name: getattr(wanted, name)})
+    recheck = {"recheck_ids": list(recheck_ids)} if recheck_ids else {}
+    also = "_or_recheck" if recheck_ids else ""
     if wanted.flagged and wanted.sampled:
-        use("flagged_or_sampled", recheck_ids=list(recheck_ids))
+        use("flagged_or_sampled" + also, **recheck)
     else:
         if wanted.flagged is not None:
             use("flagged", flagged=wanted.flagged)
         if wanted.sampled is not None:
-            use("sampled", sampled=wanted.sampled, recheck_ids=list(recheck_ids))
+            use("sampled" + also, sampled=wanted.sampled, **recheck)
+    for name in ("category", "reviewed"):
+        if getattr(wanted, name) is not None:
+            use(name, **{name: getattr(wanted, name)})
     return " AND ".join(parts) or "true", params
 
 

@@ -8,39 +8,39 @@
 
 -- name: queue_table
 -- The queue in the server's memory, built once per published snapshot (pipeline/review/web/
--- snapshot.py): calls joined with scores and agents and the reason the sampling policy takes
--- each, numbered worst first (pos): red lines, then calls without a score (not fully
--- inspected), then the lowest score. Queue pages then read one table, no join.
+-- snapshot.py): calls joined with scores and agents, each call's categories, and the reason the
+-- sampling policy takes it, numbered worst first (pos): red lines, then calls without a score
+-- (not fully inspected), then the lowest score. Queue pages then read one table, no join, stored
+-- in pos order so that a page's scan stops at its last row (queue_page).
 CREATE OR REPLACE TABLE memory.main.queue AS
-WITH undetermined AS (
-    SELECT DISTINCT call_id FROM snap.findings WHERE category = 'roles.undetermined'
+WITH categories AS (
+    SELECT call_id, list(DISTINCT category) AS categories FROM snap.findings GROUP BY call_id
 )
 SELECT row_number() OVER (ORDER BY s.red_line_failed DESC, s.score ASC NULLS FIRST, c.started_at,
                                    c.call_id) AS pos,
        c.call_id, c.call_date, c.started_at, c.agent_id, a.name AS agent_name, a.team,
        s.score, s.red_line_failed, s.flagged, s.unscored_reason, c.n_findings, c.duration_s,
+       coalesce(k.categories, []) AS categories,
        CASE WHEN s.red_line_failed THEN 'red_line'
-            WHEN u.call_id IS NOT NULL THEN 'roles_undetermined'
+            WHEN list_contains(k.categories, 'roles.undetermined') THEN 'roles_undetermined'
             WHEN a.hire_date IS NOT NULL AND c.call_date - a.hire_date < $new_hire_days THEN 'new_hire'
             WHEN c.sample_bucket < $sample_percent THEN 'random_sample'
        END AS policy_reason
 FROM snap.calls c
 JOIN snap.scores s USING (call_id)
 LEFT JOIN snap.agents a USING (agent_id)
-LEFT JOIN undetermined u USING (call_id);
+LEFT JOIN categories k USING (call_id)
+ORDER BY pos;
 
--- name: queue_categories_table
--- Which queue positions hold a finding of a category, sorted by category: the category filter
--- reads one stretch of it.
-CREATE OR REPLACE TABLE memory.main.queue_categories AS
-SELECT DISTINCT f.category, q.pos
-FROM snap.findings f JOIN memory.main.queue q USING (call_id)
-ORDER BY f.category, q.pos;
-
--- The queue's filters, joined with AND by pipeline/review/web/snapshot.py: only those a request
--- uses, so the plan never carries a filter that is switched off.
--- name: where_scope
-(q.agent_id = $scope_agent OR list_contains($scope_teams::VARCHAR[], q.team)
+-- The queue's filters, joined with AND by pipeline/review/web/snapshot.py in this order (the
+-- cheap and selective first: DuckDB evaluates the next only on the rows left): only those a
+-- request uses, so the plan never carries a filter that is switched off.
+-- name: where_scope_agent
+q.agent_id = $scope_agent
+-- name: where_scope_teams
+list_contains($scope_teams::VARCHAR[], q.team)
+-- name: where_scope_teams_or_agents
+(list_contains($scope_teams::VARCHAR[], q.team)
  OR list_contains($scope_team_agents::VARCHAR[], q.agent_id))
 -- name: where_day
 q.call_date = $day::DATE
@@ -48,14 +48,18 @@ q.call_date = $day::DATE
 q.agent_id = $agent
 -- name: where_team
 q.team = $team
--- name: where_category
-q.pos IN (SELECT pos FROM memory.main.queue_categories WHERE category = $category)
 -- name: where_flagged
 q.flagged = $flagged
 -- name: where_sampled
+(q.policy_reason IS NOT NULL) = $sampled
+-- name: where_sampled_or_recheck
 (q.policy_reason IS NOT NULL OR list_contains($recheck_ids::VARCHAR[], q.call_id)) = $sampled
 -- name: where_flagged_or_sampled
+(q.flagged OR q.policy_reason IS NOT NULL)
+-- name: where_flagged_or_sampled_or_recheck
 (q.flagged OR q.policy_reason IS NOT NULL OR list_contains($recheck_ids::VARCHAR[], q.call_id))
+-- name: where_category
+list_contains(q.categories, $category)
 -- name: where_reviewed
 (q.call_id IN (SELECT call_id FROM reviewed_calls)) = $reviewed
 
@@ -64,8 +68,11 @@ SELECT count(*) FROM memory.main.queue q WHERE {where}
 
 -- name: queue_page
 -- One page, worst first: the positions first, then their rows (why sampled, reviewed or not).
+-- No ORDER BY in `picked`: the table is stored in pos order and the connection preserves
+-- insertion order (snapshot.py), so the scan returns rows in pos order and stops once the page
+-- is full, instead of sorting every matching call; the outer ORDER BY sorts the page's rows.
 WITH picked AS (
-    SELECT q.pos FROM memory.main.queue q WHERE {where} ORDER BY q.pos LIMIT $limit OFFSET $offset
+    SELECT q.pos FROM memory.main.queue q WHERE {where} LIMIT $limit OFFSET $offset
 )
 SELECT q.call_id, q.call_date, q.started_at, q.agent_id, q.agent_name, q.team, q.score,
        q.red_line_failed, q.flagged, q.unscored_reason, q.n_findings, q.duration_s,
