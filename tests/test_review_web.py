@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date, timedelta
 
 import pytest
 from fastapi.routing import APIRoute
@@ -335,8 +336,11 @@ def test_a_new_snapshot_is_served_once_published(bench):
     """The run publishes while the server runs: the next requests start building the new queue
     in the background and go on answering from the old one; then the new call is listed."""
     config = load_config(bench.config_path)
+    tomorrow = (date.fromisoformat(TODAY) + timedelta(days=1)).isoformat()
     new_call = {
-        "rv-new": ("A1", TODAY, [("agent", "废话"), ("agent", "没办法"), ("agent", "废话")])
+        "rv-new": ("A1", TODAY, [("agent", "废话"), ("agent", "没办法"), ("agent", "废话")]),
+        # A2's next call after the re-check ordered in test_signoff_recheck_and_the_access_log
+        "rv-next": ("A2", tomorrow, [("agent", "您好，很高兴为您服务"), ("customer", "谢谢")]),
     }
     found = [
         ("rv-new", "phrase.forbidden", "forbidden.rude", "major", "agent", s, "【废话】")
@@ -353,6 +357,14 @@ def test_a_new_snapshot_is_served_once_published(bench):
             assert time.monotonic() < deadline, "the new snapshot was never served"
             time.sleep(0.2)
         assert reviewer.get("/api/calls/rv-new").status_code == 200
+    with bench.client("lead1") as lead:
+        sampled = lead.get("/api/calls", params={"sampled": "true", "agent": "A2"}).json()
+        reasons = {c["call_id"]: c["sample_reason"] for c in sampled["calls"]}
+        assert reasons.get("rv-next") == "recheck"
+        summary = lead.get("/api/recheck").json()
+        order = next(o for o in summary["orders"] if o["agent_id"] == "A2")
+        assert [c["call_id"] for c in order["calls"]] == ["rv-next"] and order["n_passed"] == 1
+        assert {"team": "T2", "n_checked": 1, "n_passed": 1, "pass_rate": 1.0} in summary["teams"]
 
 
 def test_a_disabled_user_is_logged_out_at_once(bench):
