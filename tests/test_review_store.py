@@ -11,6 +11,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.errors import (
     AppealClosed,
+    ConfigError,
     ReviewInputError,
     ReviewPermissionError,
     ReviewStoreError,
@@ -224,3 +225,20 @@ def test_postgresql_reconnects_after_its_connection_is_cut(pg_server, tmp_path):
         # … and the next one opens a new connection.
         verdict = store.add_verdict("f1", "c1", "r", "c", "confirmed", "", rui)
         assert store.verdicts() == [verdict]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('store = ""', "[review] store must name a file or a postgresql:// URL"),
+        ("levels = []", "[review] levels must list some of"),
+        ("appeal_days = -1", "[review] appeal_days must be 0 or more"),
+        ('recheck_calls = "5"', "'review.recheck_calls' must be a whole number"),
+        ("reviewers = 3", "unknown key 'reviewers' in [review]"),
+    ],
+)
+def test_review_options_are_checked(tmp_path, line, message):
+    (tmp_path / "callqa.toml").write_text(f"[review]\n{line}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "callqa.toml")
+    assert message in str(caught.value)
