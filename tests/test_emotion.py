@@ -204,7 +204,7 @@ def test_scorecard_deducts_for_an_unsoothed_customer_only():
 
 
 def test_ontology_is_checked_by_sha256_and_unpickled_safely(tmp_path):
-    name, (_emotion, sha256) = next(iter(DUTIR_FILES.items()))
+    name, (_emotion, _weight, sha256) = next(iter(DUTIR_FILES.items()))
     words = read_dutir_list(dutir_dir() / name, sha256)
     assert "愤怒" in words or len(words) > 300
     tampered = tmp_path / name

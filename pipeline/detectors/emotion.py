@@ -21,6 +21,7 @@ from pipeline.detectors.emotion_lexicon import (
     EMOTION_ZH,
     EMOTIONS,
     check_emotion_lexicon,
+    emotion_lexicon_and_tokenizer,
     load_emotion_lexicon,
 )
 from pipeline.detectors.emotion_text import (
@@ -46,7 +47,7 @@ Scored = tuple[Segment, UtteranceEmotion]
 def score_segments(call: CallContext) -> list[Scored]:
     """Every customer utterance of the call with its emotion, in time order."""
     lexicon_dir = str(call.lexicon_dir)
-    lexicon = load_emotion_lexicon(lexicon_dir)
+    lexicon = emotion_lexicon_and_tokenizer(lexicon_dir)
     negation = load_negation_cues(lexicon_dir)
     boundaries = partial(token_edges, lexicon_dir)
     return [

@@ -12,7 +12,7 @@ NEGATIVE_AT; its emotion is the one with the largest sum.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import add
@@ -46,10 +46,10 @@ class UtteranceEmotion:
     # Words heard but not counted, with why: (word, "negated" | "quoted").
     dropped: tuple[tuple[str, str], ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
+    total: float = 0.0  # of the scores
 
-    @property
-    def total(self) -> float:
-        return sum(self.scores.values())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", round(sum(self.scores.values()), 2))
 
     @property
     def negative(self) -> bool:
@@ -64,6 +64,13 @@ class UtteranceEmotion:
 
 
 NO_EMOTION = UtteranceEmotion()
+
+
+def _positions(text: str, prefix: str) -> Iterator[int]:
+    at = text.find(prefix)
+    while at >= 0:
+        yield at
+        at = text.find(prefix, at + 1)
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -128,15 +135,22 @@ def score_text(
     boundaries: Callable[[str], frozenset[int]],
 ) -> UtteranceEmotion:
     """The emotion of one utterance (see the module docstring)."""
-    if lexicon.pairs.isdisjoint(map(add, text, text[1:])) and lexicon.singles.isdisjoint(text):
-        return NO_EMOTION  # most utterances: no emotion word can start anywhere in them
+    by_prefix = lexicon.by_prefix
+    # The beginnings of words that occur in the text, by one set intersection in C (most
+    # utterances: none), then where they occur, by str.find: no Python loop over characters.
+    present = lexicon.pairs.intersection(map(add, text, text[1:]))
+    if lexicon.singles:
+        present |= lexicon.singles.intersection(text)
+    if not present:
+        return NO_EMOTION
+    starts = sorted(i for prefix in present for i in _positions(text, prefix))
     hits: list[EmotionHit] = []
     dropped: list[tuple[str, str]] = []
-    by_prefix = lexicon.by_prefix
-    i, n = 0, len(text)
-    while i < n:
-        candidates = by_prefix.get(text[i : i + 2], ()) + by_prefix.get(text[i], ())
-        for entry in candidates:
+    resume = 0  # the longest word at a place wins; the scan resumes after it
+    for i in starts:
+        if i < resume:
+            continue
+        for entry in by_prefix.get(text[i : i + 2], ()) + by_prefix.get(text[i], ()):
             end = i + len(entry.word)
             if not text.startswith(entry.word, i):
                 continue
@@ -151,20 +165,12 @@ def score_text(
                 dropped.append((entry.word, "quoted"))
             else:
                 factor, intensifier = _intensity(text, i, end, lexicon)
+                weight = round(entry.weight * factor, 2)
                 hits.append(
-                    EmotionHit(
-                        entry.word,
-                        entry.emotion,
-                        round(entry.weight * factor, 2),
-                        i,
-                        end,
-                        entry.source,
-                        intensifier,
-                    )
+                    EmotionHit(entry.word, entry.emotion, weight, i, end, entry.source, intensifier)
                 )
-            i = end - 1  # the longest word at a place wins; the scan resumes after it
+            resume = end
             break
-        i += 1
     scores: dict[str, float] = {}
     for hit in hits:
         scores[hit.emotion] = round(scores.get(hit.emotion, 0.0) + hit.weight, 2)
