@@ -20,6 +20,7 @@ from pipeline.asr import whisper as asr
 from pipeline.asr.cache import PII_DETECTOR, NoCache
 from pipeline.audio.decode import file_sha256, load_audio, sha256_if_readable
 from pipeline.config import Config
+from pipeline.detectors.emotion_voice import with_voice
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.errors import CallqaError
 from pipeline.parties.stereo import channel_party_roles, channel_roles, merge_by_time
@@ -231,6 +232,8 @@ def process_call(
         findings = sorted(
             [*findings, *acoustic.findings], key=lambda f: (f.start_s, f.category, f.rule_id)
         )
+        # The customer's emotion from words meets their raised voice only here.
+        findings = with_voice(findings)
         metrics = call_hangup(acoustic.metrics, findings, config)
         score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
     except transient_errors:

@@ -40,6 +40,9 @@ CATEGORIES: frozenset[str] = frozenset(
         "speech_rate.slow",
         "overlap.interruption",
         "loudness.raised_voice",
+        "emotion.customer_negative",
+        "emotion.customer_soothed",
+        "emotion.customer_not_soothed",
         "roles.undetermined",
     }
 )

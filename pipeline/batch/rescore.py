@@ -28,6 +28,7 @@ from pipeline import __version__
 from pipeline.asr.cache import PII_DETECTOR, CachedTranscript, TranscriptCache
 from pipeline.asr.whisper import model_name
 from pipeline.config import Config
+from pipeline.detectors.emotion_voice import with_voice
 from pipeline.process import call_hangup, detect, sort_findings
 from pipeline.provision.check import check_setup, model_checksums
 from pipeline.review.publish import review_publisher
@@ -207,7 +208,10 @@ def rescore_call(
         for f in kept_findings
         if PII_DETECTOR in config.detectors.enabled or not f.category.startswith("pii.")
     ]
-    findings = sort_findings(detect(transcript, config, detectors=text_detectors) + kept)
+    # with_voice: the stored raised voice meets the fresh emotion findings as in a fresh run
+    findings = with_voice(
+        sort_findings(detect(transcript, config, detectors=text_detectors) + kept)
+    )
     score = score_call(findings, load_scorecard(str(config.paths.lexicons)))
     metrics = _stored_metrics(row)
     # The measured tail is carried over; whether the call ended abnormally depends on the
