@@ -20,6 +20,11 @@ BUILT_IN = {
     "overpromise": {"phrase.overpromise"},
     "pii": {"pii.id_card", "pii.bank_card", "pii.phone", "pii.credential"},
     "script_compliance": {"script.opening_missing", "script.closing_missing"},
+    "emotion": {
+        "emotion.customer_negative",
+        "emotion.customer_soothed",
+        "emotion.customer_not_soothed",
+    },
     # rules.txt: the categories its kinds may report, and any custom.* one
     "rules": {
         "phrase.forbidden",
