@@ -182,6 +182,8 @@ def test_the_review_loop_through_the_api(bench):
         scores = [(c["red_line_failed"], c["score"]) for c in queue["calls"]]
         assert queue["total"] >= 2 and {"rv-1", "rv-4"} <= {c["call_id"] for c in queue["calls"]}
         assert "rv-2" not in {c["call_id"] for c in queue["calls"]}  # team T2
+        teams = {c["call_id"]: c["team"] for c in queue["calls"]}
+        assert teams["rv-4"] == "T1"  # A3 has no agents row: the team of their user
         assert scores == sorted(scores, key=lambda s: (not s[0], s[1] if s[1] is not None else -1))
         call = reviewer.get("/api/calls/rv-1").json()
         assert RAW_MOBILE not in str(call) and "138****5678" in str(call)

@@ -69,9 +69,17 @@ class Workbench:
         return scope_of(user, self.store.list_users() if user.role != "agent" else ())
 
     def queue(self, user: User, wanted: QueueFilter) -> QueuePage:
-        return queue_page(
+        page = queue_page(
             self.reader, self.scope(user), wanted, self.reviewed_ids(), self.recheck_call_ids()
         )
+        teams = self.agent_teams()
+        for row in page.rows:
+            row["team"] = row["team"] or teams.get(row["agent_id"])
+        return page
+
+    def agent_teams(self) -> dict[str, str]:
+        """The team the review store's users give an agent (shown where agents.team has none)."""
+        return {u.agent_id: u.team for u in self.store.list_users() if u.agent_id and u.team}
 
     def reviewed_ids(self) -> list[str]:
         """Calls with a verdict. Read from the store at most every REVIEWED_TTL_S (a mature site
@@ -104,6 +112,8 @@ class Workbench:
         if log:
             self.store.log_access(user, "view", call_id)
         appeals = self.store.appeals(call_id=call_id)
+        if not stored.call["team"]:
+            stored.call["team"] = self.agent_teams().get(stored.call["agent_id"])
         return call_json(
             stored, user, self.store.verdicts(call_id), appeals, self.scorecard, self.config
         )
