@@ -294,3 +294,41 @@ def test_built_call_loud_anger_is_major_and_a_loud_ending_is_not_soothed(corpus,
     assert negative.severity == "minor"
     soothing = next(f for f in loud_at_the_end if f.category in (SOOTHED, NOT_SOOTHED))
     assert soothing.category == NOT_SOOTHED and soothing.details["raised_voice_after"]
+
+
+def test_analysts_queries_of_the_docs_run_on_a_real_store(tmp_path):
+    """The SQL of docs/analysts.md's emotion section, on calls written by the store writer."""
+    import re
+
+    from pipeline.store.writer import StoreWriter
+    from tests.factories import blank_run, call_result
+
+    scorecard = load_scorecard(str(LEXICONS))
+    angry_to_the_end = [*ANGRY_THEN_CALM[:2], (12.0, "customer", "太过分了，气死我了")]
+    calls = [
+        ("c1", "A1", ANGRY_THEN_CALM),
+        ("c2", "A1", angry_to_the_end),
+        ("c3", "A2", angry_to_the_end),
+        ("c4", "A2", [(4.0, "customer", "我想查一下话费")]),
+    ]
+    with StoreWriter(tmp_path / "t.duckdb", None) as writer:
+        run_id = blank_run(writer.con)
+        for call_id, agent, turns in calls:
+            findings = [
+                Finding(**{**f.__dict__, "call_id": call_id})
+                for f in emotion_findings(built_call(turns))
+            ]
+            writer.write_call(call_result(call_id, findings, scorecard, agent_id=agent), run_id)
+        section = (PROJECT_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+        section = section.split("## Customer emotion", 1)[1].split("\n## ", 1)[0]
+        queries = re.findall(r"```sql\n(.*?)```", section, re.S)
+        assert len(queries) == 3
+        soothing = writer.con.execute(queries[0]).fetchall()
+        assert sorted((r[0], r[2], float(r[3])) for r in soothing) == [
+            ("A1", 2, 0.5),
+            ("A2", 1, 0.0),
+        ]
+        assert writer.con.execute(queries[1]).fetchall() == [("emotion.anger", 3, 0.0)]
+        unsoothed = writer.con.execute(queries[2]).fetchall()
+        assert sorted(r[0] for r in unsoothed) == ["c2", "c3"]
+        assert all("【" in r[3] for r in unsoothed)
