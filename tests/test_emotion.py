@@ -332,3 +332,17 @@ def test_analysts_queries_of_the_docs_run_on_a_real_store(tmp_path):
         unsoothed = writer.con.execute(queries[2]).fetchall()
         assert sorted(r[0] for r in unsoothed) == ["c2", "c3"]
         assert all("【" in r[3] for r in unsoothed)
+
+
+def test_explain_shows_the_words_weights_and_the_soothing_decision():
+    from pipeline.detectors.explain import explain
+
+    findings = emotion_findings(built_call(ANGRY_THEN_CALM))
+    negative = dict(explain(findings[0]))
+    assert negative["category"] == NEGATIVE and negative["root cause"] == "customer_risk.emotion"
+    assert negative["emotion"].startswith("anger (愤怒)")
+    rows = explain(findings[0])
+    words = [text for label, text in rows if label == "word"]
+    assert words and "'什么破服务'" in words[0] and "emotion_customer.txt:" in words[0]
+    soothing = dict(explain(findings[1]))
+    assert soothing["soothing"].startswith("soothed: 1 negative utterance(s)")
