@@ -121,7 +121,7 @@ def episode_finding(call: CallContext, episode: list[Scored]) -> Finding:
             "peak": max(utterance.total for _, utterance in episode),
             "utterances": len(episode),
             "matches": matches,
-            "raised_voice": False,
+            "raised_voice": [],  # the loud turns, filled in by emotion_voice.with_voice
             "lexicon": EMOTION_FILE,
         },
     )
@@ -168,7 +168,7 @@ def soothing_finding(
             "peak": max(emotion.total for _, emotion in scored),
             "customer_utterances_after": len(after),
             "calm_cue_after": calm_cue,
-            "raised_voice_after": False,
+            "raised_voice_after": [],
         },
     )
 
