@@ -68,10 +68,10 @@ def test_utterance_emotion(text, emotion):
 
 def test_floors_on_the_held_out_and_tuning_sets():
     held, _ = evaluate(HELDOUT)
-    assert held.precision >= 0.95 and held.recall >= 0.50, held
+    assert held.precision >= 0.95 and held.recall >= 0.53, held
     assert held.emotion_right >= 0.8 * held.tp
     tuned, _ = evaluate(TUNING)
-    assert tuned.precision >= 0.95 and tuned.recall >= 0.9, tuned
+    assert tuned.precision >= 0.95 and tuned.recall >= 0.95, tuned
 
 
 def built_call(turns: list[tuple[float, str, str]], call_id: str = "emo") -> Transcript:

@@ -26,6 +26,8 @@ NEGATIVE_AT = 1.0
 NEGATION_BEFORE = 2  # characters before a word searched for a negation cue (不, 没, 别 …)
 DEGREE_REACH = 2  # an intensifier may end this many characters before the word (非常地生气)
 _PROHIBITIVE = re.compile("别|不要|甭")
+_A_NOT_A = re.compile("是不是|能不能|会不会|要不要|有没有")
+_SENTENCE_END = re.compile(r"[。.！!？?；;]")
 _CLAUSE_BREAK = re.compile(r"[，,。.！!？?；;、：:\s]")
 
 
@@ -66,6 +68,17 @@ class UtteranceEmotion:
 NO_EMOTION = UtteranceEmotion()
 
 
+def _quoted(text: str, start: int, cues: tuple[str, ...]) -> bool:
+    """Whether a quote cue earlier in the sentence still reaches `start`: to the sentence's end
+    (我朋友说他也遇到过，很着急), unless a later clause starts with 我 (人家说很烂，我倒觉得还行)."""
+    sentence = _SENTENCE_END.split(text[:start])[-1]
+    cue_ends = [sentence.rfind(cue) + len(cue) for cue in cues if cue in sentence]
+    if not cue_ends:
+        return False
+    clauses = _CLAUSE_BREAK.split(sentence[max(cue_ends) :])
+    return not any(clause.startswith("我") for clause in clauses[1:])
+
+
 def _positions(text: str, prefix: str) -> Iterator[int]:
     at = text.find(prefix)
     while at >= 0:
@@ -89,12 +102,20 @@ def token_edges(lexicon_dir: str, text: str) -> frozenset[int]:
 
 def _negated(text: str, start: int, end: int, emotion: str, negation: NegationCues) -> bool:
     """A negation cue before the word, except that a prohibitive before anger or disgust is the
-    customer forbidding the agent's conduct (别敷衍我, 别把我当傻子), which is the anger itself."""
+    customer forbidding the agent's conduct (别敷衍我, 别把我当傻子), which is the anger itself; and
+    A-not-A and rhetorical questions deny nothing (你们是不是故意的, 这不是耍流氓吗)."""
+    window = max(0, start - NEGATION_BEFORE - 2)
+    left = _A_NOT_A.sub(_blank, text[window:start])
     if emotion != "anxiety":
-        window = max(0, start - NEGATION_BEFORE - 2)
-        left = _PROHIBITIVE.sub(lambda m: "_" * len(m.group(0)), text[window:start])
-        text = text[:window] + left + text[start:]
+        left = _PROHIBITIVE.sub(_blank, left)
+    if "吗" in _CLAUSE_BREAK.split(text[end:], maxsplit=1)[0]:
+        left = left.replace("不是", "__")
+    text = text[:window] + left + text[start:]
     return negation.negates(text, start, end, (), NEGATION_BEFORE, 0)
+
+
+def _blank(match: re.Match) -> str:
+    return "_" * len(match.group(0))
 
 
 def _on_edges(text: str, start: int, end: int, boundaries: Callable[[str], frozenset[int]]) -> bool:
@@ -158,10 +179,9 @@ def score_text(
                 text, i, end, boundaries
             ):
                 continue
-            clause = text[_clause_start(text, i) : i]
             if _negated(text, i, end, entry.emotion, negation):
                 dropped.append((entry.word, "negated"))
-            elif any(cue in clause for cue in lexicon.quote):
+            elif _quoted(text, i, lexicon.quote):
                 dropped.append((entry.word, "quoted"))
             else:
                 factor, intensifier = _intensity(text, i, end, lexicon)
