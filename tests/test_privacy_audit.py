@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 import soundfile
@@ -28,7 +30,21 @@ CUSTOMER_CLIPS = [
     "aishellsample_BAC009S0150W0083.wav",
     "aishellsample_BAC009S0150W0086.wav",
 ]
-AGENT_CLIPS = ["aishellsample_BAC009S0252W0122.wav", "aishellsample_BAC009S0252W0251.wav"]
+AGENT_CLIPS = [
+    "aishellsample_BAC009S0252W0122.wav",
+    "aishellsample_BAC009S0252W0251.wav",
+    "aishellsample_BAC009S0252W0126.wav",
+]
+# A secret read out in real speech (issue 16): the customer reads eight digits (三八九九四五二幺)
+# after the agent asked. No corpus clip says a shipped cue (验证码, 密码 …), so the site adds an
+# ask word of its own that the agent's clip says (证监会有关部门负责人表示), as a site may:
+# the path from real speech through ASR to a secret masked completely is the shipped one.
+SECRET_CLIP, SECRET_DIGITS, SECRET_SPOKEN = (
+    "aishellsample_BAC009S0252W0091.wav",
+    "38994521",
+    "三八九九四五二幺",
+)
+SITE_ASK_WORD = "负责人"
 # Written into a hand-made transcript (synthetic numbers with valid check digits).
 RAW_ID, RAW_CARD, RAW_MOBILE = "110101199003074514", "6222020200112233445", "13912345678"
 # File and folder names holding numbers (issue 16): never in the store, reports or logs.
@@ -78,13 +94,17 @@ def _forms(raw_text: str) -> set[str]:
 def audit(tmp_path_factory, corpus, config):
     root = tmp_path_factory.mktemp("privacy")
     archive = root / "archive"
-    turns = []
-    for agent, customer in zip(AGENT_CLIPS, CUSTOMER_CLIPS):
-        turns += [
-            PlannedTurn(corpus_path(agent), 0, 0.8),
-            PlannedTurn(corpus_path(customer), 1, 0.8),
-        ]
-    turns.append(PlannedTurn(corpus_path(CUSTOMER_CLIPS[2]), 1, 0.8))
+    # The agent asks (证监会有关部门负责人表示 holds the site's ask word) and the customer reads the
+    # secret at once; another agent turn, then two mobile numbers in a row.
+    turns = [
+        PlannedTurn(corpus_path(AGENT_CLIPS[0]), 0, 0.8),
+        PlannedTurn(corpus_path(CUSTOMER_CLIPS[0]), 1, 0.8),
+        PlannedTurn(corpus_path(AGENT_CLIPS[1]), 0, 0.8),
+        PlannedTurn(corpus_path(SECRET_CLIP), 1, 0.8),
+        PlannedTurn(corpus_path(AGENT_CLIPS[2]), 0, 0.8),
+        PlannedTurn(corpus_path(CUSTOMER_CLIPS[1]), 1, 0.8),
+        PlannedTurn(corpus_path(CUSTOMER_CLIPS[2]), 1, 0.8),
+    ]
     samples, _ = build_call(turns, sample_rate=16000)
     archive.mkdir()
     # Named by the caller's number, as recorders do, and filed in a folder named by another.
@@ -111,16 +131,27 @@ def audit(tmp_path_factory, corpus, config):
         SMS_CODE_SPOKEN[3:],  # the piece read in its own segment
         CVV_SPOKEN,
         PIN,
+        SECRET_DIGITS,
+        SECRET_SPOKEN,
+        # A secret keeps no digit: not even the head or tail a masked phone number keeps.
+        SECRET_DIGITS[:5],
+        SECRET_DIGITS[-5:],
+        SECRET_SPOKEN[:5],
+        SECRET_SPOKEN[-5:],
         FILE_MOBILE,
         FOLDER_MOBILE,
     }
     planted |= _forms(" ".join(s.text for s in raw.segments))
     assert len(planted) > 9, "ASR heard no number: the audit would prove nothing"
 
+    lexicons = root / "lexicons"
+    shutil.copytree(PROJECT_ROOT / "lexicons", lexicons)
+    with open(lexicons / "secret_cues.txt", "a", encoding="utf-8") as cues:
+        cues.write(f"ask     {SITE_ASK_WORD}\n")
     site = root / "site.toml"
     site.write_text(
         f'[paths]\noutput_dir = "{root / "out"}"\ndb = "{root / "out/callqa.duckdb"}"\n'
-        f'snapshot = "{root / "out/callqa-read.duckdb"}"\n',
+        f'snapshot = "{root / "out/callqa-read.duckdb"}"\nlexicons = "{lexicons}"\n',
         encoding="utf-8",
     )
     env = {
@@ -146,6 +177,16 @@ def audit(tmp_path_factory, corpus, config):
         (logs / f"{name}.out").write_text(result.stdout, encoding="utf-8")
         (logs / f"{name}.err").write_text(result.stderr, encoding="utf-8")
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
+    # The redacted copy of the recorded call (its id is masked: the file is named by a number).
+    with connect_snapshot(root) as con:
+        (call_id,) = con.execute("SELECT call_id FROM calls WHERE channels = 2").fetchone()
+    redact = [*CALLQA, "-v", "redact", call_id, "-o", str(root / "export" / "redacted.wav")]
+    result = subprocess.run(
+        redact, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=900
+    )
+    (logs / "redact.out").write_text(result.stdout, encoding="utf-8")
+    (logs / "redact.err").write_text(result.stderr, encoding="utf-8")
+    assert result.returncode == 0, f"redact: {result.stderr[-2000:]}"
     # What was said, as 4-character pieces of the raw transcript: none may be in a log.
     said = {
         text[i : i + 4]
@@ -154,6 +195,17 @@ def audit(tmp_path_factory, corpus, config):
         for i in range(len(text) - 3)
     }
     return root, planted, said
+
+
+@contextmanager
+def connect_snapshot(root):
+    import duckdb
+
+    con = duckdb.connect(str(root / "out" / "callqa-read.duckdb"), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def corpus_path(name):
@@ -180,15 +232,14 @@ def test_no_planted_number_in_any_file_written(audit):
 def test_the_pipeline_did_see_the_numbers(audit):
     """The scan is meaningful only if the numbers were found and stored masked."""
     root, _, _ = audit
-    import duckdb
-
-    con = duckdb.connect(str(root / "out" / "callqa-read.duckdb"), read_only=True)
-    categories = [
-        r[0]
-        for r in con.execute("SELECT category FROM findings WHERE category LIKE 'pii.%'").fetchall()
-    ]
-    con.close()
+    with connect_snapshot(root) as con:
+        found = con.execute(
+            "SELECT category, rule_id, severity, role FROM findings WHERE category LIKE 'pii.%'"
+        ).fetchall()
+    categories = [category for category, *_ in found]
     assert categories.count("pii.phone") >= 2
+    # The eight digits the customer read in real speech after the agent's (site) ask word.
+    assert ("pii.credential", "pii.credential.customer_asked", "critical", "customer") in found
     detect = json.loads((root / "logs" / "detect-json.out").read_text(encoding="utf-8"))
     kinds = {f["category"] for f in detect}
     assert {"pii.id_card", "pii.bank_card", "pii.phone", "pii.credential"} <= kinds
@@ -210,7 +261,7 @@ def test_no_speech_in_the_logs_at_debug(audit):
     assert said, "the transcript had no speech: the check would prove nothing"
     logs = [
         root / "logs" / f"{name}.{kind}"
-        for name in ("nightly", "report", "rescore")
+        for name in ("nightly", "report", "rescore", "redact")
         for kind in ("out", "err")
     ]
     logs += [
@@ -226,3 +277,20 @@ def test_no_speech_in_the_logs_at_debug(audit):
         if piece in path.read_text(encoding="utf-8", errors="replace")
     ]
     assert leaked == []
+
+
+def test_the_redacted_copy_holds_none_of_the_spoken_numbers(audit, config):
+    """The recorded call's redacted copy, transcribed again: no four digits in a row of a planted
+    number (the mobile numbers and the secret) are heard, while the agent's speech still is."""
+    root, planted, _ = audit
+    numbers = [form for form in planted if form.isdigit() and len(form) >= 8]
+    heard = transcribe_recording(Recording(root / "export" / "redacted.wav", "redacted"), config)
+    text = " ".join(segment.text for segment in heard.segments)
+    left = [
+        run.digits
+        for run in find_digit_runs(text, min_digits=4)
+        for i in range(len(run.digits) - 3)
+        if any(run.digits[i : i + 4] in number for number in numbers)
+    ]
+    assert left == [], text
+    assert "负责人" in text  # the agent's channel is untouched

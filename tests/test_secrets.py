@@ -73,6 +73,19 @@ CALLS = [
         id="too-long-after-the-asking",
     ),
     pytest.param(
+        [said("agent", "请把收到的数字报给我", 0, 2), said("customer", "三八九九四五二一一", 3, 5)],
+        ["请把收到的数字报给我", "*********"],
+        id="asked-code-heard-with-a-digit-too-many-keeps-none",
+    ),
+    pytest.param(
+        [
+            said("agent", "请把收到的数字报给我", 0, 2),
+            said("customer", "零二八五五六六七七八", 3, 5),
+        ],
+        ["请把收到的数字报给我", "**********"],
+        id="asked-ten-digits-keep-none",
+    ),
+    pytest.param(
         [
             said("agent", "请不要把验证码告诉任何人", 0, 2),
             said("customer", "好的我的手机号是幺三八幺二三四五六七八", 3, 6),

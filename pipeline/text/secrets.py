@@ -26,9 +26,11 @@ SHIPPED_LEXICONS = Path(__file__).resolve().parents[2] / "lexicons"
 SECRET_MIN_DIGITS = 3
 CUE_WINDOW_CHARS = 12  # from the end of a cue to the first digit
 ASK_WINDOW_S = 30.0  # from the end of the agent's asking segment to the customer's digits
-# Read out unprompted by a cue, only a code-sized run counts as asked for: a mobile number the
-# customer gives after the agent's warning about codes is a phone number (masked as one).
-MAX_ASKED_DIGITS = 8
+# Read out unprompted by a cue, only a run shorter than a mobile number counts as asked for: a
+# mobile number the customer gives after the agent's warning about codes is a phone number
+# (masked as one), while a six- or eight-digit code that ASR heard with a digit or two too many
+# (三八九九四五二一一 for 三八九九四五二幺) is still a code and keeps no digit.
+MAX_ASKED_DIGITS = 10
 _WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+\Z")
 # A cue does not reach over a sentence end, or into another speaker's stretch (digits.SPEAKER_BREAK).
 _SENTENCE_END = re.compile(r"[。！？!?；;\n\x00]")
