@@ -346,3 +346,57 @@ def test_explain_shows_the_words_weights_and_the_soothing_decision():
     assert words and "'什么破服务'" in words[0] and "emotion_customer.txt:" in words[0]
     soothing = dict(explain(findings[1]))
     assert soothing["soothing"].startswith("soothed: 1 negative utterance(s)")
+
+
+def test_rescore_rejoins_the_stored_raised_voice_and_keeps_no_stale_emotion(tmp_path):
+    """A call written as the nightly run writes it (text findings joined with a customer's
+    raised voice), then `callqa rescore`: the same emotion rows, not twice, still major."""
+    import dataclasses
+    from pathlib import Path
+
+    import duckdb
+
+    from pipeline.batch.rescore import rescore
+    from pipeline.config import load_config
+    from pipeline.process import detect
+    from pipeline.store.runs import start_run
+    from pipeline.store.writer import StoreWriter
+    from pipeline.types import CallResult, Recording
+
+    config = load_config()
+    scorecard = load_scorecard(str(config.paths.lexicons))
+    turns = [
+        (0.5, "agent", "您好，很高兴为您服务"),
+        *ANGRY_THEN_CALM[1:],
+        (32.0, "agent", "感谢来电"),
+    ]
+    transcript = dataclasses.replace(
+        built_call(turns, "r1"), audio=AudioInfo("r1.wav", "1" * 64, 40.0, 8000, 2)
+    )
+    loud = dataclasses.replace(voice(4.2, 11.0), call_id="r1")
+    findings = with_voice([*detect(transcript, config), loud])
+    db = tmp_path / "qa.duckdb"
+    query = "SELECT category, rule_id, severity FROM findings ORDER BY finding_index"
+    with StoreWriter(db, None) as writer:
+        run_id = start_run(
+            writer.con,
+            version="test",
+            archive="/archive",
+            config={},
+            config_hash="t",
+            asr_model="m",
+            ruleset_version="old",
+        )
+        result = CallResult(
+            Recording(Path("r1.wav"), "r1", "A1", None, "r1.wav"),
+            "ok",
+            transcript,
+            tuple(findings),
+            score_call(findings, scorecard),
+        )
+        writer.write_call(result, run_id)
+        written = writer.con.execute(query).fetchall()
+    assert ("emotion.customer_negative", "emotion.anger", "major") in written
+    rescore(config, db, None, tmp_path / "no-cache")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == written
