@@ -200,6 +200,10 @@ def test_the_review_loop_through_the_api(bench):
             f"/api/findings/{forbidden['finding_id']}/verdict", json={"verdict": "maybe"}
         )
         assert bad.status_code == 422
+        with open_review_store(load_config(bench.config_path)) as store:
+            stored = [v for v in store.verdicts("rv-1") if v.finding_id == forbidden["finding_id"]]
+        # the rule-set version of the finding judged, as the snapshot's reviews.ruleset_version
+        assert [v.ruleset_version for v in stored] == ["test", "test"]
         page = reviewer.get("/api/calls", params={"reviewed": "true"}).json()
         assert "rv-1" in {c["call_id"] for c in page["calls"]}
         assert "rv-1" not in {

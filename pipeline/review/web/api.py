@@ -202,6 +202,7 @@ def post_verdict(finding_id: str, body: VerdictRequest, request: Request) -> dic
         body.verdict,
         body.note,
         user,
+        ruleset_version=finding["ruleset_version"],  # a later rule change makes it stale
     )
     workbench.mark_reviewed(verdict.call_id)
     return {"verdict_id": verdict.verdict_id, "finding_id": finding_id, "verdict": body.verdict}

@@ -150,6 +150,7 @@ def call_json(
                 "end_s": row["end_s"],
                 "evidence": row["evidence"],
                 "root_cause": row["root_cause"],
+                "ruleset_version": row["ruleset_version"],
                 "scorecard_item": None
                 if item is None
                 else {"item_id": item.id, "name": item.name, "group": item.group},
