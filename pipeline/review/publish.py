@@ -25,7 +25,8 @@ from pipeline.errors import CallqaError
 from pipeline.review.backends import is_postgres_url, open_backend, review_queries, shown_url
 from pipeline.review.records import Appeal
 from pipeline.review.store import ReviewStore, store_location
-from pipeline.scoring.scorecard import load_scorecard, score_call
+from pipeline.scoring.adjusted import adjusted_score
+from pipeline.scoring.scorecard import load_scorecard
 from pipeline.store.connection import transaction
 from pipeline.text.masking import mask_numbers
 from pipeline.types import Finding
@@ -188,9 +189,8 @@ def _record_problem(
 def adjusted_scores(
     con: duckdb.DuckDBPyConnection, config: Config, appeals: list[Appeal]
 ) -> list[dict[str, Any]]:
-    """Per call with an overturned appeal: the machine score plus what the overturned findings
-    deducted under the current scorecard (the difference, so a score made with an older card
-    moves by what these findings cost, not by the card's other changes)."""
+    """Per call with an overturned appeal: its adjusted score under the current scorecard, the
+    workbench's own figure (pipeline.scoring.adjusted), so the snapshot and the page agree."""
     overturned = [a for a in appeals if a.decision == "overturned"]
     if not overturned:
         return []
@@ -212,18 +212,11 @@ def adjusted_scores(
         of_call = by_call[call_id]
         whole = any(a.finding_id is None for a in of_call)
         gone = {a.finding_id for a in of_call if a.finding_id is not None}
-        kept = [] if whole else [f for fid, f in findings[call_id] if fid not in gone]
-        before = score_call([f for _, f in findings[call_id]], scorecard).score
-        after = score_call(kept, scorecard).score
-        score = machine[call_id]
-        if score is not None and before is not None and after is not None:
-            score = min(100.0, max(0.0, score + after - before))
-        elif after is not None and score is None:
-            score = after  # e.g. the overturned finding was what left the call unscored
+        score = adjusted_score(machine[call_id], findings[call_id], gone, scorecard, whole)
         out.append(
             dict(
                 call_id=call_id,
-                adjusted_score=score,
+                adjusted_score=score.adjusted,
                 overturned_findings=sorted(gone),
                 whole_call_overturned=whole,
                 scorecard_version=scorecard.version,
