@@ -183,6 +183,35 @@ def test_recheck_pass_rate(world):
     assert rates == [("agent", "A2", 1, 0, 0.0), ("team", None, 1, 0, 0.0)]
 
 
+def test_a_rescore_publishes_the_review_state(tmp_path):
+    """`callqa rescore` writes through a StoreWriter of its own: its snapshot must carry the
+    review state too (the verdicts, and the adjusted score of an overturned appeal)."""
+    from pipeline.batch.rescore import rescore
+
+    config = _config(tmp_path)
+    scorecard = load_scorecard(str(config.paths.lexicons))
+    db, snapshot = tmp_path / "callqa.duckdb", tmp_path / "callqa-read.duckdb"
+    dead_air = finding("r1", "silence.dead_air", "dead_air.long", start_s=2.0, role="both")
+    with StoreWriter(db, None) as writer:
+        writer.write_call(call_result("r1", [dead_air], scorecard, "A1"), blank_run(writer))
+    with open_review_store(config) as store:
+        rui = store.add_user("rui", "reviewer", PASSWORD)
+        sen = store.add_user("sen", "senior", PASSWORD)
+        bo = store.add_user("bo", "agent", PASSWORD, agent_id="A1")
+        store.add_verdict(_fid(dead_air), "r1", "dead_air.long", "silence.dead_air", "confirmed",
+                          "", rui)  # fmt: skip
+        whole = store.add_appeal("r1", None, "整通电话评分有误", bo)
+        store.decide_appeal(whole.appeal_id, "overturned", "", sen)
+    rescore(config, db, snapshot, tmp_path / "no-cache")
+    with _snapshot(snapshot) as con:
+        reviews = _rows(con, "SELECT call_id, verdict FROM reviews")
+        adjusted = _rows(con, "SELECT call_id, whole_call_overturned FROM adjusted_scores")
+        published = _rows(con, "SELECT store, n_verdicts, n_appeals FROM review_publication")
+    assert reviews == [("r1", "confirmed")]
+    assert adjusted == [("r1", True)]
+    assert published == [(config.review.store, 1, 1)]
+
+
 def test_no_store_gives_empty_tables_and_no_file(tmp_path):
     config = _config(tmp_path)
     with StoreWriter(tmp_path / "x.duckdb", tmp_path / "x-read.duckdb", 3600,
