@@ -400,3 +400,11 @@ def test_rescore_rejoins_the_stored_raised_voice_and_keeps_no_stale_emotion(tmp_
     rescore(config, db, None, tmp_path / "no-cache")
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(query).fetchall() == written
+
+
+def test_a_mono_call_without_roles_says_emotion_was_not_run():
+    from pipeline.parties.undetermined import checks_not_run
+
+    detectors, categories = checks_not_run(("emotion", "pii"))
+    assert detectors == ["emotion"]
+    assert {NEGATIVE, SOOTHED, NOT_SOOTHED} <= set(categories)

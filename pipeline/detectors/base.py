@@ -69,3 +69,6 @@ class DetectorSpec:
     # Rule matches of one category in one utterance are one event: merged into one finding
     # (pipeline.detectors.events). Off for PII: each number read out is its own exposure.
     merge_events: bool = False
+    # Categories, besides the phrase categories, that read only one party's speech (the
+    # customer's emotion): not run when a mono call's roles are undetermined, and said so.
+    party_categories: tuple[str, ...] = ()

@@ -189,4 +189,5 @@ DETECTOR = DetectorSpec(
     detect=detect,
     check_setup=check_emotion_lexicon,
     categories=(NEGATIVE, SOOTHED, NOT_SOOTHED),
+    party_categories=(NEGATIVE, SOOTHED, NOT_SOOTHED),  # the customer's words only
 )

@@ -32,11 +32,12 @@ def checks_not_run(enabled_detectors: Sequence[str]) -> tuple[list[str], list[st
     of the enabled text detectors and the acoustic stage."""
     detectors, categories = [], []
     for name in enabled_detectors:
+        spec = detector(name)
         of_a_party = [
-            spec.category
-            for spec in detector(name).phrase_categories
-            if spec.role in ("agent", "customer")
-        ]
+            phrase.category
+            for phrase in spec.phrase_categories
+            if phrase.role in ("agent", "customer")
+        ] + list(spec.party_categories)
         if of_a_party:
             detectors.append(name)
             categories.extend(of_a_party)
