@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -21,10 +20,10 @@ from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 from pipeline.types import PartyRoles
 
+from .browser import ARTIFACTS, chromium, collect_errors, needs_chromium
 from .factories import call_result
 
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
-ARTIFACTS = PROJECT_ROOT / "out" / "test-artifacts"
 
 # Planted raw numbers (synthetic, valid check digits): none may appear in any report file.
 RAW_ID = "110101199003074514"
@@ -204,31 +203,12 @@ def test_report_by_date_and_cli(report_db, tmp_path):
     assert result.returncode == 2 and "no run with id 'nope'" in result.stderr
 
 
-@pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="Debian chromium is installed by `make test`"
-)
+@needs_chromium
 def test_report_renders_in_headless_chromium(report):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+    errors: list[str] = []
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        collect_errors(page, errors)
         page.goto(report.html.as_uri())
         page.wait_for_load_state("load")
         bars = page.locator("svg.pareto rect.bar")
@@ -246,5 +226,4 @@ def test_report_renders_in_headless_chromium(report):
             )
         assert page.locator("table.heatmap td.heat").count() >= 3
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-        browser.close()
     assert errors == []

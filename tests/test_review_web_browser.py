@@ -4,30 +4,12 @@ score changes. Screenshots go to out/test-artifacts/."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from pipeline.config import PROJECT_ROOT
-
+from .browser import ARTIFACTS, chromium, collect_errors, needs_chromium
 from .review_web_setup import PASSWORD, start_workbench, stop_workbench
 
-ARTIFACTS = PROJECT_ROOT / "out" / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-    "--mute-audio",
-]
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="Debian chromium is installed by `make test`"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -39,20 +21,13 @@ def bench(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium("--autoplay-policy=no-user-gesture-required", "--mute-audio") as launched:
         yield launched
-        launched.close()
 
 
 def log_in(browser, bench, user: str, errors: list[str]):
     page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    collect_errors(page, errors)
     page.goto(bench.url + "/queue")
     assert page.url.startswith(bench.url + "/login?next=")  # no session: the login page
     page.fill("input[name=username]", user)
