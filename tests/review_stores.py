@@ -97,3 +97,17 @@ def fresh_database(server_url: str) -> str:
     with psycopg.connect(server_url, autocommit=True) as con:
         con.execute(f"CREATE DATABASE {name}")
     return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+# The fixtures of the tests that run on both back-ends (imported by those test modules).
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "review.sqlite3")
+    return fresh_database(request.getfixturevalue("pg_server"))

@@ -19,25 +19,14 @@ from pipeline.review.publish import review_publisher
 from pipeline.review.store import ReviewStore
 from pipeline.store.writer import StoreWriter
 
+from . import review_stores
 from .conftest import SAMPLES
-from .review_stores import fresh_database, postgres_server
 
 PASSWORD = "correct-horse-7"
+# The store on both back-ends, as in the other review store tests.
+pg_server, store_url = review_stores.pg_server, review_stores.store_url
 POSTER = [sys.executable, "-m", "tests.review_verdict_proc"]
 CALLQA = [sys.executable, "-m", "pipeline.cli"]
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "review.sqlite3")
-    return fresh_database(request.getfixturevalue("pg_server"))
 
 
 def _acked(lines: list[str]) -> list[int]:

@@ -22,22 +22,12 @@ from pipeline.errors import (
 from pipeline.review.backends import open_backend
 from pipeline.review.store import ReviewStore, open_review_store
 
-from .review_stores import fresh_database, postgres_server
+from . import review_stores
+from .review_stores import fresh_database
 
 PASSWORD = "correct-horse-7"
-
-
-@pytest.fixture(scope="module")
-def pg_server():
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "review.sqlite3")
-    return fresh_database(request.getfixturevalue("pg_server"))
+# The store on both back-ends, as in the other review store tests.
+pg_server, store_url = review_stores.pg_server, review_stores.store_url
 
 
 @pytest.fixture
