@@ -28,12 +28,12 @@ from pipeline.store.reader import connect_reader
 from pipeline.store.runs import start_run
 from pipeline.store.writer import StoreWriter
 
+from .browser import ARTIFACTS, chromium, collect_errors, needs_chromium
 from .factories import call_result
 from .history import write_history
 
 SCORECARD = load_scorecard(str(PROJECT_ROOT / "lexicons"))
 OLD_SCORECARD = replace(SCORECARD, version="2026.10-1")
-ARTIFACTS = PROJECT_ROOT / "out" / "test-artifacts"
 PERIOD = (date(2026, 11, 2), date(2026, 11, 22))  # the last three weeks of the history
 
 # Planted raw numbers (synthetic): none may reach the store or a report.
@@ -341,46 +341,20 @@ def test_cli_errors_are_sentences(history, tmp_path, capsys):
 
 
 def test_cli_help_describes_the_three_reports(capsys):
-    with pytest.raises(SystemExit):
-        main(["report", "--help"])
-    text = capsys.readouterr().out
-    for needle in (
-        "flagged_calls.html",
-        "--date",
-        "--run",
-        "agent",
-        "trends",
-        "AGENT_ID",
-        "--period",
-    ):
-        assert needle in text
-    with pytest.raises(SystemExit):
-        main(["report", "agent", "--help"])
-    text = capsys.readouterr().out
-    for needle in (
-        "AGENT_ID",
-        "--from",
-        "--to",
-        "--output",
-        "--db",
-        "median",
-        "base_url",
-        "appeals",
-    ):
-        assert needle in text
-    with pytest.raises(SystemExit):
-        main(["report", "trends", "--help"])
-    text = capsys.readouterr().out
-    for needle in (
-        "--period",
-        "{week,month,quarter}",
-        "--team",
-        "--from",
-        "--to",
-        "Pareto",
-        "version",
-    ):
-        assert needle in text
+    helps = {
+        ("report",): ("flagged_calls.html", "--date", "--run", "agent", "trends", "AGENT_ID",
+                      "--period"),
+        ("report", "agent"): ("AGENT_ID", "--from", "--to", "--output", "--db", "median",
+                              "base_url", "appeals"),
+        ("report", "trends"): ("--period", "{week,month,quarter}", "--team", "--from", "--to",
+                               "Pareto", "version"),
+    }  # fmt: skip
+    for command, needles in helps.items():
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        text = capsys.readouterr().out
+        missing = [needle for needle in needles if needle not in text]
+        assert missing == [], (command, missing)
 
 
 def test_cli_writes_both_reports(history, tmp_path):
@@ -426,28 +400,12 @@ def test_cli_writes_both_reports(history, tmp_path):
     assert (tmp_path / "trends_quarter_金融一组_2026-10-19_2026-11-22.html").is_file()
 
 
-@pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="Debian chromium is installed by `make test`"
-)
+@needs_chromium
 def test_pages_render_in_headless_chromium(pages, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        collect_errors(page, errors)
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         for path, name in zip(pages, ("coaching", "trends")):
@@ -473,6 +431,5 @@ def test_pages_render_in_headless_chromium(pages, tmp_path):
             assert not any(raw in text for raw in RAW_FORMS)
             for folder in (tmp_path, ARTIFACTS):
                 page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-        browser.close()
     assert errors == []
     assert all(url.startswith("file://") for url in requests)  # nothing fetched from anywhere

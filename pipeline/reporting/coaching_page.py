@@ -3,13 +3,13 @@ order a coach gives feedback in (三明治: 亮点 → 待改进 → 鼓励), wi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.reporting.coaching import Coaching, Evidence
 from pipeline.reporting.labels import SEVERITY_ZH
+from pipeline.reporting.page_shell import html_page, made_at, safe_name, write_page
 from pipeline.reporting.review_data import AdjustedScores, PassRate, Rechecks
 from pipeline.reporting.trend_charts import CHART_CSS, Series, comparison_chart, line_chart
 
@@ -232,26 +232,20 @@ def _encouragement(data: Coaching) -> str:
 def coaching_html(data: Coaching, timezone_name: str) -> str:
     zone = ZoneInfo(timezone_name)
     team = f" · {data.team}" if data.team else ""
-    made = datetime.now(UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    return (
-        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>个人质检报告 — {escape(data.display_name)} — {data.date_from} 至 {data.date_to}</title>"
-        f"<style>{PAGE_CSS}{CHART_CSS}</style></head><body>"
+    title = f"个人质检报告 — {data.display_name} — {data.date_from} 至 {data.date_to}"
+    return html_page(
+        title,
+        f"{PAGE_CSS}{CHART_CSS}",
         f"<h1>个人质检报告 · {escape(data.display_name)}</h1>"
         f'<p class="sub">{data.date_from} 至 {data.date_to}{escape(team)} · 对比对象：{escape(data.peer_label)}'
         f"（{data.n_peers} 位坐席）</p>"
         f"{_overview(data)}{_strength(data)}{_improvement(data, zone)}{_review(data, zone)}{_encouragement(data)}"
         f'<p class="note">统计口径：{escape(SEVERITY_ZH.get(data.min_severity, data.min_severity))}及以上、与坐席相关的质检结果；'
-        f"无法判定坐席与客户的通话不计入。生成于 {made}（callqa）。</p>"
-        "</body></html>\n"
+        f"无法判定坐席与客户的通话不计入。生成于 {made_at(timezone_name)}（callqa）。</p>",
     )
 
 
 def write_coaching_report(out_dir: Path, data: Coaching, timezone: str) -> Path:
     """DIR/coaching_<agent>_<from>_<to>.html: one self-contained, printable page."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    safe_id = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.agent_id)
-    path = out_dir / f"coaching_{safe_id}_{data.date_from}_{data.date_to}.html"
-    path.write_text(coaching_html(data, timezone), encoding="utf-8")
-    return path
+    name = f"coaching_{safe_name(data.agent_id)}_{data.date_from}_{data.date_to}.html"
+    return write_page(out_dir, name, coaching_html(data, timezone))

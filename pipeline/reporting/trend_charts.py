@@ -79,6 +79,24 @@ def _x_labels(parts: list[str], labels: Sequence[str], left: int, step: float, y
             )
 
 
+def _closed(
+    parts: list[str],
+    labels: Sequence[str],
+    left: int,
+    step: float,
+    top: int,
+    plot_w: float,
+    plot_h: float,
+) -> str:
+    """The x axis and the period labels under the plot, then the chart's SVG as one string."""
+    parts.append(
+        f'<line class="axisline" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
+    )
+    _x_labels(parts, labels, left, step, top + plot_h + 16)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def legend_html(names: Sequence[str]) -> str:
     items = "".join(
         f'<span><i style="border-color: {PALETTE[i % len(PALETTE)]}"></i>{escape(name)}</span>'
@@ -136,12 +154,9 @@ def line_chart(
                 f'<polyline class="line" data-series="{escape(line.name)}" fill="none" stroke="{color}" '
                 f'stroke-width="2" stroke-dasharray="{dash}" points="{" ".join(points)}"/>'
             )
-    parts.append(
-        f'<line class="axisline" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
+    return legend_html([s.name for s in series]) + _closed(
+        parts, labels, left, step, top, plot_w, plot_h
     )
-    _x_labels(parts, labels, left, step, top + plot_h + 16)
-    parts.append("</svg>")
-    return legend_html([s.name for s in series]) + "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -196,12 +211,7 @@ def box_chart(
         parts.append(
             f'<line class="median" x1="{cx - half:.1f}" y1="{y(box.median):.1f}" x2="{cx + half:.1f}" y2="{y(box.median):.1f}"/>'
         )
-    parts.append(
-        f'<line class="axisline" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
-    )
-    _x_labels(parts, labels, left, step, top + plot_h + 16)
-    parts.append("</svg>")
-    return "".join(parts)
+    return _closed(parts, labels, left, step, top, plot_w, plot_h)
 
 
 def bar_chart(
@@ -233,12 +243,7 @@ def bar_chart(
             f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.6:.1f}" '
             f'height="{bar_h:.1f}" data-value="{value:.4g}"><title>{escape(labels[i])}: {value:.3g}{unit}</title></rect>'
         )
-    parts.append(
-        f'<line class="axisline" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
-    )
-    _x_labels(parts, labels, left, step, top + plot_h + 16)
-    parts.append("</svg>")
-    return "".join(parts)
+    return _closed(parts, labels, left, step, top, plot_w, plot_h)
 
 
 def comparison_chart(

@@ -3,14 +3,13 @@ beside their names for analysts)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pipeline.reporting.charts import pareto_svg
 from pipeline.reporting.coaching_page import PAGE_CSS
 from pipeline.reporting.labels import SEVERITY_ZH
+from pipeline.reporting.page_shell import html_page, made_at, safe_name, write_page
 from pipeline.reporting.report import CSS as REPORT_CSS
 from pipeline.reporting.trend_charts import CHART_CSS, Series, bar_chart, box_chart, line_chart
 from pipeline.reporting.trends import MAX_CATEGORY_LINES, Trends
@@ -116,27 +115,19 @@ def _teams(data: Trends) -> str:
 
 
 def trends_html(data: Trends, timezone_name: str) -> str:
-    made = datetime.now(UTC).astimezone(ZoneInfo(timezone_name)).strftime("%Y-%m-%d %H:%M")
     scope = f"班组：{data.team}" if data.team else "全部班组"
     title = f"质检趋势报告（按{PERIOD_ZH[data.period]}） · {scope}"
-    return (
-        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(title)} — {data.date_from} 至 {data.date_to}</title>"
-        f"<style>{REPORT_CSS}{PAGE_CSS}{CHART_CSS}{WIDE_CSS}</style></head><body>"
+    return html_page(
+        f"{title} — {data.date_from} 至 {data.date_to}",
+        f"{REPORT_CSS}{PAGE_CSS}{CHART_CSS}{WIDE_CSS}",
         f'<h1>{escape(title)}</h1><p class="sub">{data.date_from} 至 {data.date_to} · {sum(data.n_calls)} 通已质检通话</p>'
         f"{_scores(data)}{_categories(data)}{_pareto(data)}{_teams(data)}"
-        f'<p class="note">生成于 {made}（callqa）。数据来自分析快照；证据文本不出现在本报告中。</p>'
-        "</body></html>\n"
+        f'<p class="note">生成于 {made_at(timezone_name)}（callqa）。数据来自分析快照；证据文本不出现在本报告中。</p>',
     )
 
 
 def write_trends_report(out_dir: Path, data: Trends, timezone: str) -> Path:
     """DIR/trends_<period>[_<team>]_<from>_<to>.html: one self-contained, printable page."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    team = ""
-    if data.team:
-        team = "_" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in data.team)
-    path = out_dir / f"trends_{data.period}{team}_{data.date_from}_{data.date_to}.html"
-    path.write_text(trends_html(data, timezone), encoding="utf-8")
-    return path
+    team = "_" + safe_name(data.team) if data.team else ""
+    name = f"trends_{data.period}{team}_{data.date_from}_{data.date_to}.html"
+    return write_page(out_dir, name, trends_html(data, timezone))
