@@ -22,7 +22,7 @@ import httpx
 from pipeline.config import PROJECT_ROOT, load_config
 from pipeline.review.store import open_review_store
 from pipeline.store.connection import connect
-from tests.review_web_setup import PASSWORD, Workbench, free_port, stop_workbench
+from tests.review_web_setup import PASSWORD, Workbench, free_port, serve, stop_workbench
 
 FILL = """
 INSERT INTO agents SELECT 'A' || i, 'agent ' || i, 'T' || lpad((i % 40)::VARCHAR, 2, '0'),
@@ -68,9 +68,6 @@ def build(root: Path, n_calls: int) -> None:
 
 
 def start(root: Path) -> Workbench:
-    import subprocess
-    import sys
-
     port = free_port()
     config_path = root / "callqa.toml"
     config_path.write_text(
@@ -82,22 +79,7 @@ def start(root: Path) -> Workbench:
     with open_review_store(load_config(config_path)) as store:
         store.add_user("admin1", "admin", PASSWORD)
         store.add_user("reviewer1", "reviewer", PASSWORD, team="T07")
-    log_path = root / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "--config", str(config_path), "review"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=root,
-        )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(url + "/login", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    return Workbench(url, root, config_path, process, log_path)
+    return serve(root, config_path, port)
 
 
 def timed(client: httpx.Client, paths: list[str]) -> list[float]:

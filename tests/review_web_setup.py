@@ -213,6 +213,11 @@ levels = [{levels_toml}]
     with open_review_store(config) as store:
         for name, (role, agent_id, team) in USERS.items():
             store.add_user(name, role, PASSWORD, agent_id=agent_id, team=team)
+    return serve(root, config_path, port)
+
+
+def serve(root: Path, config_path: Path, port: int) -> Workbench:
+    """`callqa review` on `config_path` in its own process, once it answers on `port`."""
     log_path = root / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
