@@ -60,13 +60,11 @@ def cmd_report_agent(args: argparse.Namespace) -> int:
     finally:
         con.close()
     path = write_coaching_report(args.output, data, config.archive.timezone)
-    out.print(
+    return _written(
         f"coaching report of {data.agent_id}: {data.n_calls} calls {data.date_from} … {data.date_to}, "
         f"{len(data.worse)} to improve, {len(data.better)} strengths, {len(data.evidence)} snippets",
-        highlight=False,
+        path,
     )
-    out.print(f"  {path.resolve()}", highlight=False)
-    return 0
 
 
 def cmd_report_trends(args: argparse.Namespace) -> int:
@@ -87,11 +85,16 @@ def cmd_report_trends(args: argparse.Namespace) -> int:
     finally:
         con.close()
     path = write_trends_report(args.output, data, config.archive.timezone)
-    out.print(
+    return _written(
         f"trend report by {data.period}: {len(data.labels)} periods {data.date_from} … {data.date_to}, "
         f"{sum(data.n_calls)} calls, {len(data.changes)} version change(s)",
-        highlight=False,
+        path,
     )
+
+
+def _written(summary: str, path: Path) -> int:
+    """What a report command prints: one line of what the page holds, then where it is."""
+    out.print(summary, highlight=False)
     out.print(f"  {path.resolve()}", highlight=False)
     return 0
 
