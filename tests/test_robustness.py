@@ -49,8 +49,8 @@ def test_batch_finishes_with_a_status_per_recording(corpus_run):
             assert phrase in error and error.split(": ")[0].endswith(".wav"), (call_id, error)
         else:
             assert error is None
-    assert rows["digital_silence_10min"][2] == 0  # processed, nothing said
-    assert rows["mulaw_8k"][2] > 0 and rows["float_48k"][2] > 0 and rows["two_hours"][2] > 0
+    assert rows["digital_silence_5min"][2] == 0  # processed, nothing said
+    assert rows["mulaw_8k"][2] > 0 and rows["float_48k"][2] > 0 and rows["long_call"][2] > 0
     assert rows["no_agent"][3] is None
     assert rows["bad_csv_row"][4] is None  # the unparseable time is left empty, the call kept
 
@@ -67,8 +67,8 @@ def test_rerun_writes_nothing_twice(corpus_run):
     archive = db.parent / "archive"
     # their rows stay; re-reading them costs minutes
     for slow in (
-        "two_hours.wav",
-        "digital_silence_10min.wav",
+        "long_call.wav",
+        "digital_silence_5min.wav",
     ):
         (archive / slow).rename(db.parent / slow)
     result = subprocess.run(
