@@ -19,7 +19,13 @@ from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.detectors.rule_file import load_file_rules
 from pipeline.errors import LexiconError
 from pipeline.scoring.scorecard import load_scorecard, score_call
-from tests import phrase_heldout, phrase_tuning, phrase_tuning_more, phrase_tuning_third
+from tests import (
+    phrase_heldout,
+    phrase_tuning,
+    phrase_tuning_fourth,
+    phrase_tuning_more,
+    phrase_tuning_third,
+)
 from tests.phrase_eval import call_counts, total, transcript_of, utterance_counts
 
 LEXICONS = PROJECT_ROOT / "lexicons"
@@ -348,11 +354,16 @@ def test_a_malformed_rule_stops_the_run_before_any_audio(tmp_path):
 # written before the changes and never tuned on (figures in the issue 15 note).
 def test_tuning_set_floor():
     utterances = (
-        phrase_tuning.UTTERANCES + phrase_tuning_more.UTTERANCES + phrase_tuning_third.UTTERANCES
+        phrase_tuning.UTTERANCES
+        + phrase_tuning_more.UTTERANCES
+        + phrase_tuning_third.UTTERANCES
+        + phrase_tuning_fourth.UTTERANCES
     )
     counts, errors = utterance_counts(utterances)
     assert total(counts).f1 >= 0.97, errors
-    calls, wrong = call_counts(phrase_tuning.CALLS + phrase_tuning_third.CALLS)
+    calls, wrong = call_counts(
+        phrase_tuning.CALLS + phrase_tuning_third.CALLS + phrase_tuning_fourth.CALLS
+    )
     assert calls.f1 >= 0.95, wrong
 
 
