@@ -359,43 +359,16 @@ def test_cli_help_describes_the_three_reports(capsys):
 
 def test_cli_writes_both_reports(history, tmp_path):
     db = str(history / "h.duckdb")
-    callqa = [sys.executable, "-m", "pipeline.cli", "report"]
-    agent = subprocess.run(
-        [
-            *callqa,
-            "agent",
-            "A4",
-            "--from",
-            "2026-11-02",
-            "--to",
-            "2026-11-22",
-            "--db",
-            db,
-            "-o",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-    )
+
+    def report(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "pipeline.cli", "report", *args, "--db", db]
+        return subprocess.run([*command, "-o", str(tmp_path)], capture_output=True, text=True)
+
+    agent = report("agent", "A4", "--from", "2026-11-02", "--to", "2026-11-22")
     assert agent.returncode == 0, agent.stderr
     assert "coaching report of A4: 23 calls" in agent.stdout
     assert (tmp_path / "coaching_A4_2026-11-02_2026-11-22.html").is_file()
-    trends = subprocess.run(
-        [
-            *callqa,
-            "trends",
-            "--period",
-            "quarter",
-            "--team",
-            "金融一组",
-            "--db",
-            db,
-            "-o",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    trends = report("trends", "--period", "quarter", "--team", "金融一组")
     assert trends.returncode == 0, trends.stderr
     assert (tmp_path / "trends_quarter_金融一组_2026-10-19_2026-11-22.html").is_file()
 
