@@ -1,5 +1,5 @@
 """Two real processes on the review store: no acknowledged verdict is lost to kill -9, and
-verdicts posted while `callqa run` writes the DuckDB all land and reach the snapshot."""
+verdicts posted while `callqa nightly` writes the DuckDB all land and reach the snapshot."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_kill_9_loses_no_acknowledged_verdict(store_url, tmp_path):
 
 
 @pytest.mark.asr
-def test_verdicts_posted_while_callqa_run_writes_all_land_and_are_published(tmp_path):
+def test_verdicts_posted_while_callqa_nightly_writes_all_land_and_are_published(tmp_path):
     archive = tmp_path / "archive"
     (archive / "2026" / "11" / "21").mkdir(parents=True)
     # One call (the cheapest real run): verdicts land while it is transcribed and written; the
@@ -81,9 +81,9 @@ def test_verdicts_posted_while_callqa_run_writes_all_land_and_are_published(tmp_
     with ReviewStore(open_backend(str(store_path), tmp_path)) as store:
         store.add_user("rui", "reviewer", PASSWORD)
     stop = tmp_path / "stop"
-    env = {**os.environ, "CALLQA_CONFIG": str(config)}
+    env = {**os.environ, "CALLQA_CONFIG": str(config), "PREFECT_HOME": str(tmp_path / "prefect")}
     run = subprocess.Popen(
-        [*CALLQA, "run", str(archive), "--db", str(db)],
+        [*CALLQA, "nightly", str(archive), "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     poster = subprocess.Popen(
