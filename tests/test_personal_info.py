@@ -255,3 +255,29 @@ def test_heldout_and_tuning_sets_do_not_share_utterances():
     heldout = {text for text, _ in personal_info_heldout.UTTERANCES}
     assert not heldout & {text for text, _ in personal_info_tuning.UTTERANCES}
     assert len(personal_info_heldout.UTTERANCES) >= 120
+
+
+def test_callqa_detect_masks_names_and_addresses_of_a_hand_made_transcript(tmp_path, capsys):
+    """`callqa detect` reads a transcript written by hand: its evidence (table, JSON, explain)
+    shows the name and the address masked, while the number beside them is still found."""
+    import json
+
+    from pipeline.cli.main import main
+
+    said = "身份证号是110101199003074514，我叫张伟，住在四川省成都市武侯区人民南路四段12号"
+    transcript = {
+        "schema": "callqa.transcript/1",
+        "call_id": "typed-names",
+        "segments": [{"start": 0.5, "end": 6.0, "role": "customer", "text": said}],
+    }
+    path = tmp_path / "typed.json"
+    path.write_text(json.dumps(transcript, ensure_ascii=False), encoding="utf-8")
+    outputs = {}
+    for form in ([], ["--json"], ["--explain"]):
+        assert main(["detect", *form, str(path)]) == 0
+        outputs[" ".join(form) or "table"] = capsys.readouterr().out
+    (found,) = [f for f in json.loads(outputs["--json"]) if f["category"] == "pii.id_card"]
+    assert "张*" in found["evidence"]
+    for form, printed in outputs.items():
+        for private in ("张伟", "武侯区", "人民南路", "110101199003074514"):
+            assert private not in printed, (form, private)

@@ -44,9 +44,14 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 def cmd_detect(args: argparse.Namespace) -> int:
     from pipeline.asr.transcript import read_transcript
     from pipeline.process import detect
+    from pipeline.text.masking import mask_personal
+    from pipeline.text.personal import load_personal
 
     config = load_config(args.config)
-    transcript = read_transcript(args.transcript)
+    # A transcript written by hand holds names and addresses as typed: masked before any
+    # detector makes evidence of them (the pipeline's own transcripts are masked already).
+    personal = load_personal(str(config.paths.lexicons))
+    transcript = mask_personal(read_transcript(args.transcript), personal)
     findings = detect(transcript, config)
     if args.json:
         out.print_json(json.dumps([asdict(f) for f in findings], ensure_ascii=False))

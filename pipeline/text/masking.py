@@ -208,10 +208,28 @@ def mask_transcript(
     what every detector, evidence and stored row sees is already masked."""
     masked_texts = mask_segment_texts(transcript.segments, secret_cues=secret_cues)
     if personal is not None:
-        masked_texts = [
-            _blank(text, [(start, end) for start, end, _kind in personal_spans(text, personal)])
-            for text in masked_texts
-        ]
+        masked_texts = _without_personal(masked_texts, personal)
+    return _with_texts(transcript, masked_texts)
+
+
+def mask_personal(transcript: Transcript, personal: PersonalLexicon) -> Transcript:
+    """The transcript with names and addresses masked and numbers left as they are: for a
+    transcript written by hand (`callqa detect`), whose numbers the PII detector must still read."""
+    return _with_texts(
+        transcript, _without_personal([s.text for s in transcript.segments], personal)
+    )
+
+
+def _without_personal(texts: Sequence[str], personal: PersonalLexicon) -> list[str]:
+    return [
+        _blank(text, [(start, end) for start, end, _kind in personal_spans(text, personal)])
+        for text in texts
+    ]
+
+
+def _with_texts(transcript: Transcript, masked_texts: Sequence[str]) -> Transcript:
+    """`transcript` with each segment's text (and its words) replaced by a masked text of the
+    same length."""
     segments = tuple(
         replace(segment, text=masked, words=mask_words(segment, masked))
         for segment, masked in zip(transcript.segments, masked_texts)
