@@ -11,11 +11,8 @@ import csv
 import json
 import logging
 import socket
-import threading
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import duckdb
 import numpy as np
@@ -34,6 +31,7 @@ from pipeline.testing.callbuilder import PlannedTurn, build_call, synth_hold_mus
 from pipeline.types import AudioInfo, CallResult, Segment, Transcript
 
 from .conftest import CORPUS
+from .http_receiver import json_receiver
 
 RAW_ID = "110101199003074514"
 # Callers: X twice within 7 days (the second time written another way), Y twice 24 days apart,
@@ -129,19 +127,6 @@ AGENTS = [
 ]
 
 
-class Receiver(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict]] = []
-
-    def do_POST(self):  # http.server's name for it
-        length = int(self.headers.get("Content-Length", 0))
-        Receiver.received.append(json.loads(self.rfile.read(length).decode("utf-8")))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -201,9 +186,11 @@ def build_archive(root: Path, config) -> None:
 @pytest.fixture(scope="module")
 def nightly(tmp_path_factory, config, corpus):
     root = tmp_path_factory.mktemp("alerts")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    good = f"json://127.0.0.1:{server.server_address[1]}/"
+    with json_receiver() as (good, received):
+        return run_with_alerts(root, config, good, received)
+
+
+def run_with_alerts(root, config, good, received):
     bad = f"json://127.0.0.1:{closed_port()}/hooksecret123456"
     cfg = replace(
         config,
@@ -239,8 +226,7 @@ def nightly(tmp_path_factory, config, corpus):
             summary = session.finish()
     finally:
         logging.getLogger().removeHandler(handler)
-        server.shutdown()
-    return cfg, summary, list(Receiver.received), lines, bad
+    return cfg, summary, list(received), lines, bad
 
 
 def rows(cfg, sql: str) -> list[tuple]:

@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 import soundfile
@@ -20,6 +20,8 @@ from pipeline.process import transcribe_recording
 from pipeline.testing.callbuilder import PlannedTurn, build_call
 from pipeline.text.digits import find_digit_runs
 from pipeline.types import Recording
+
+from .http_receiver import json_receiver
 
 pytestmark = pytest.mark.asr
 CALLQA = [sys.executable, "-m", "pipeline.cli"]
@@ -91,7 +93,7 @@ def _forms(raw_text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def audit(tmp_path_factory, corpus, config):
+def audit(tmp_path_factory, corpus, config, request):
     root = tmp_path_factory.mktemp("privacy")
     archive = root / "archive"
     # The agent asks (证监会有关部门负责人表示 holds the site's ask word) and the customer reads the
@@ -148,10 +150,15 @@ def audit(tmp_path_factory, corpus, config):
     shutil.copytree(PROJECT_ROOT / "lexicons", lexicons)
     with open(lexicons / "secret_cues.txt", "a", encoding="utf-8") as cues:
         cues.write(f"ask     {SITE_ASK_WORD}\n")
+    # The nightly run's alert goes to a local receiver that saves what it got: scanned too.
+    receiving = ExitStack()
+    request.addfinalizer(receiving.close)
+    alert_url, _ = receiving.enter_context(json_receiver(root / "alerts"))
     site = root / "site.toml"
     site.write_text(
         f'[paths]\noutput_dir = "{root / "out"}"\ndb = "{root / "out/callqa.duckdb"}"\n'
-        f'snapshot = "{root / "out/callqa-read.duckdb"}"\nlexicons = "{lexicons}"\n',
+        f'snapshot = "{root / "out/callqa-read.duckdb"}"\nlexicons = "{lexicons}"\n'
+        f'[alerts]\nurls = ["{alert_url}"]\n',
         encoding="utf-8",
     )
     env = {
@@ -250,6 +257,9 @@ def test_the_pipeline_did_see_the_numbers(audit):
     }
     assert any(f["severity"] == "critical" for f in detect)  # the agent read the ID back
     assert (root / "out" / "cache").is_dir() and any((root / "out" / "cache").rglob("*.json"))
+    # The nightly run's one alert: the call with the secret the agent asked for (a red line).
+    (alert,) = [json.loads(p.read_text(encoding="utf-8")) for p in (root / "alerts").iterdir()]
+    assert "pii.credential" in json.dumps(alert, ensure_ascii=False)
     assert any((root / "prefect-home").rglob("*")), (
         "Prefect wrote its own files: they were scanned too"
     )

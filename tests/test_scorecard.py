@@ -43,6 +43,9 @@ CASES = [
         False,
     ),
     ([("phrase.credential_request", "critical", "agent")], 0, True, True),
+    # the customer read a code the agent asked for: the same red line; read unasked: flagged only
+    ([("pii.credential", "critical", "customer")], 0, True, True),
+    ([("pii.credential", "major", "customer")], 100, False, True),
     ([("phrase.escalation", "major", "customer")], 100, False, True),
     ([("pii.phone", "critical", "agent")] * 3, 80, False, False),  # capped at 20
 ]
