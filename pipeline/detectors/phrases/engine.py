@@ -35,6 +35,7 @@ from pipeline.detectors.phrases.phonetic import fold_chars, sound_codes
 from pipeline.detectors.phrases.regex import category_regex, gap_splitter
 from pipeline.detectors.phrases.spec import (
     CompiledRules,
+    LazyPattern,
     PhraseBook,
     PhraseCategory,
     PhraseMatch,
@@ -92,7 +93,6 @@ def compile_rules(spec: PhraseCategory, rules: list[PhraseRule], lexicon_dir: st
         spec=spec,
         rules=tuple(rules),
         matchers=matchers,
-        splitters=tuple(gap_splitter(rule) for rule in rules),
         negation=negation,
     )
 
@@ -121,6 +121,13 @@ def token_boundaries(book: PhraseBook, text: str) -> frozenset[int]:
     return frozenset(
         [0, len(text)] + [offset for _word, start, end in cut for offset in (start, end)]
     )
+
+
+def _splitter(compiled: CompiledRules, index: int) -> re.Pattern | None:
+    """The rule's gap splitter, compiled on its first match (CompiledRules.splitters)."""
+    if index not in compiled.splitters:
+        compiled.splitters[index] = gap_splitter(compiled.rules[index])
+    return compiled.splitters[index]
 
 
 def _classify(
@@ -186,7 +193,7 @@ def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
     return {start, end} <= token_boundaries(book, text)
 
 
-def _excepted(exceptions: re.Pattern, codes: str, start: int, end: int, base: int) -> bool:
+def _excepted(exceptions: LazyPattern, codes: str, start: int, end: int, base: int) -> bool:
     """Whether codes[start:end] lies inside a match of the rule's context patterns."""
     window_start = max(base, start - 2 * MAX_GAP)
     stop = codes.find("\n", end)
@@ -260,7 +267,7 @@ def iter_matches(
     while (found := _next_candidate(compiled.matchers, ahead, codes, position, stop)) is not None:
         start, end, index = found
         rule = rules[index]
-        matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
+        matched_by, gaps = _classify(rule, _splitter(compiled, index), text, codes, start, end)
         which = bisect.bisect_right(seg_starts, start) - 1
         segment, base = segments[which], seg_starts[which]
         accepted = (

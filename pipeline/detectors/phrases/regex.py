@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from pipeline.detectors.phrases.phonetic import fold_chars, phrase_char_codes
-from pipeline.detectors.phrases.spec import PhraseRule
+from pipeline.detectors.phrases.spec import LazyPattern, PhraseRule
 
 # Gaps stop at sentence ends (and segment ends, joined with "\n"); commas may fall inside a
 # pattern (您好，很高兴为您服务). Full-width ！？； are already half-width in the sound view.
@@ -50,7 +50,7 @@ def gap_splitter(rule: PhraseRule) -> re.Pattern | None:
     )
 
 
-def context_regex(wordings: tuple[tuple[str, ...], ...], gap: int) -> re.Pattern:
+def context_regex(wordings: tuple[tuple[str, ...], ...], gap: int) -> LazyPattern:
     """The except= patterns of a rule as one regex over sound codes (homophones included, as
     the rule's own match may have been heard by pinyin).
 
@@ -68,7 +68,7 @@ def context_regex(wordings: tuple[tuple[str, ...], ...], gap: int) -> re.Pattern
         alternatives.extend(
             re.escape(code) + rest for code in phrase_char_codes(pieces[0][0], homophones=True)
         )
-    return re.compile("|".join(alternatives))
+    return LazyPattern("|".join(alternatives))
 
 
 def _unit_paths(rule: PhraseRule) -> list[tuple[str, ...]]:
