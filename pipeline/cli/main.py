@@ -31,7 +31,11 @@ DESCRIPTION = """\
 callqa — quality inspection (质检) of recorded Mandarin call-center calls.
 
 Transcribes recordings with faster-whisper (agent and customer on separate channels;
-in mono recordings told apart with pyannote.audio), finds forbidden service phrases, and writes calls, segments and findings to DuckDB.
+in mono recordings told apart with pyannote.audio), finds what a QA lead listens for
+(forbidden phrases, over-promises, complaints, spoken ID / card / phone numbers and secrets,
+customer emotion, dead air, speech rate), scores each call, and writes calls, segments,
+findings and scores to DuckDB. QA staff review the findings and agents appeal in the web
+workbench (`callqa review`); coaching and trend reports come from `callqa report`.
 Runs fully offline: models are local folders (`callqa models install`)."""
 
 EPILOG = """\
