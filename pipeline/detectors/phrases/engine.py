@@ -93,6 +93,7 @@ def compile_rules(spec: PhraseCategory, rules: list[PhraseRule], lexicon_dir: st
         spec=spec,
         rules=tuple(rules),
         matchers=matchers,
+        splitters=tuple(gap_splitter(rule) for rule in rules),
         negation=negation,
     )
 
@@ -123,22 +124,15 @@ def token_boundaries(book: PhraseBook, text: str) -> frozenset[int]:
     )
 
 
-def _splitter(compiled: CompiledRules, index: int) -> re.Pattern | None:
-    """The rule's gap splitter, compiled on its first match (CompiledRules.splitters)."""
-    if index not in compiled.splitters:
-        compiled.splitters[index] = gap_splitter(compiled.rules[index])
-    return compiled.splitters[index]
-
-
 def _classify(
-    rule: PhraseRule, splitter: re.Pattern | None, text: str, codes: str, start: int, end: int
+    rule: PhraseRule, splitter: LazyPattern | None, text: str, codes: str, start: int, end: int
 ):
     """(matched_by, gap spans) of a candidate: characters if every literal piece is verbatim."""
     if splitter is None:  # one piece, no gaps: most rules
         heard = text[start:end]
         verbatim = heard == rule.pieces[0] or fold_chars(heard) == rule.folded_pieces[0]
         return ("characters" if verbatim else "pinyin"), ()
-    split = splitter.fullmatch(codes, start, end)
+    split = splitter.compiled().fullmatch(codes, start, end)
     assert split is not None  # the category regex matched this rule's sounds at start:end
     gaps = tuple(split.span(i) for i in range(1, len(rule.pieces)))
     edges = [start, *(offset for gap in gaps for offset in gap), end]
@@ -201,7 +195,8 @@ def _excepted(exceptions: LazyPattern, codes: str, start: int, end: int, base: i
     # search() gives, at the first position where the patterns match at all, the match that
     # match() would give there: the same as trying every position, in one call per context.
     position = window_start
-    while (context := exceptions.search(codes, position, window_end)) is not None:
+    contexts = exceptions.compiled()
+    while (context := contexts.search(codes, position, window_end)) is not None:
         if context.start() > start:
             return False
         if context.end() >= end:
@@ -267,7 +262,7 @@ def iter_matches(
     while (found := _next_candidate(compiled.matchers, ahead, codes, position, stop)) is not None:
         start, end, index = found
         rule = rules[index]
-        matched_by, gaps = _classify(rule, _splitter(compiled, index), text, codes, start, end)
+        matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
         which = bisect.bisect_right(seg_starts, start) - 1
         segment, base = segments[which], seg_starts[which]
         accepted = (

@@ -39,11 +39,11 @@ def _gap(rule: PhraseRule, capture: bool) -> str:
     return ("(" if capture else "(?:") + f"{GAP_BODY}{{0,{rule.gap}}}?)"
 
 
-def gap_splitter(rule: PhraseRule) -> re.Pattern | None:
+def gap_splitter(rule: PhraseRule) -> LazyPattern | None:
     """The rule alone with its gaps captured, to find its pieces in a matched span."""
     if len(rule.pieces) == 1:
         return None
-    return re.compile(
+    return LazyPattern(
         _gap(rule, capture=True).join(
             "".join(_char_class(c, rule.pinyin) for c in p) for p in rule.pieces
         )

@@ -7,7 +7,7 @@ Values only, so the registry and the regex builder can hold them without importi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -20,9 +20,9 @@ MatchedBy = Literal["characters", "pinyin"]
 
 
 class LazyPattern:
-    """A regex compiled the first time it is searched. A rule's except= contexts expand to
-    hundreds of wordings over homophone classes, and compiling every one took most of the
-    set-up check that starts each run (seconds per process); few are ever needed in a run."""
+    """A regex compiled the first time it is used. A rule's except= contexts and gap splitters
+    run over homophone classes, and compiling every one took most of the set-up check that
+    starts each run (seconds per process); few are ever needed in a run."""
 
     __slots__ = ("_compiled", "source")
 
@@ -30,10 +30,10 @@ class LazyPattern:
         self.source = source
         self._compiled: re.Pattern | None = None
 
-    def search(self, string: str, pos: int, endpos: int) -> re.Match | None:
+    def compiled(self) -> re.Pattern:
         if self._compiled is None:  # two threads may both compile: the same pattern either way
             self._compiled = re.compile(self.source)
-        return self._compiled.search(string, pos, endpos)
+        return self._compiled
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,8 @@ class CompiledRules:
     # every rule, longest first, over sound codes, as patterns whose first sounds exclude each
     # other: (pattern, its capturing group number -> index into rules) each
     matchers: tuple[tuple[re.Pattern, tuple[int, ...]], ...]
+    splitters: tuple[LazyPattern | None, ...]  # per rule: the rule alone with its gaps captured
     negation: NegationCues | None
-    # by rule index: the rule alone with its gaps captured, compiled when a match of it needs
-    # splitting (pipeline.detectors.phrases.engine); most rules never match in a run
-    splitters: dict[int, re.Pattern | None] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
