@@ -184,5 +184,7 @@ class Workbench:
         out = Path(self.config.review.audio_cache) / f"{key}.wav"
         with self._redact_lock:
             if not out.is_file():
-                redact_call(self.config, self.config.paths.db, call_id, out)
+                # from the snapshot this server reads: opening the run's database, even read-only,
+                # would keep a nightly run from taking it
+                redact_call(self.config, self.config.paths.snapshot, call_id, out)
         return Recording(out, "redacted")
