@@ -8,17 +8,21 @@ script.response_missing finding was given.
 
     .venv/bin/python -m tests.phrase_eval                 # the tuning set, with its errors
     .venv/bin/python -m tests.phrase_eval heldout         # the held-out set: figures only
+    .venv/bin/python -m tests.phrase_eval --rules-only tuning_fifth   # without the phrase model
 """
 
 from __future__ import annotations
 
 import importlib
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT
+from pipeline.detectors.phrases.model import MODEL_FILE
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.process import sort_findings
 from pipeline.types import AudioInfo, Segment, Transcript
@@ -130,21 +134,30 @@ def main() -> None:
     since its errors are not to be looked at one by one."""
     import sys
 
-    names = sys.argv[1:] or ["tuning"]
-    for name in names:
-        module = importlib.import_module(f"tests.phrase_{name}")
-        counts, errors = utterance_counts(module.UTTERANCES)
-        print(table(f"{name}: {len(module.UTTERANCES)} utterances", counts))
+    names = [a for a in sys.argv[1:] if a != "--rules-only"] or ["tuning"]
+    with tempfile.TemporaryDirectory() as scratch:
+        lexicon_dir = LEXICONS
+        if "--rules-only" in sys.argv:  # the lexicons without the phrase model
+            lexicon_dir = Path(scratch) / "lexicons"
+            shutil.copytree(LEXICONS, lexicon_dir, ignore=shutil.ignore_patterns(MODEL_FILE))
+        for name in names:
+            report(name, lexicon_dir)
+
+
+def report(name: str, lexicon_dir: Path) -> None:
+    module = importlib.import_module(f"tests.phrase_{name}")
+    counts, errors = utterance_counts(module.UTTERANCES, lexicon_dir)
+    print(table(f"{name}: {len(module.UTTERANCES)} utterances", counts))
+    if name != "heldout":
+        for kind, category, text, n in errors:
+            print(f"    {kind} {category:26} {n} {text}")
+    calls = getattr(module, "CALLS", ())
+    if calls:
+        tally, wrong = call_counts(calls, lexicon_dir)
+        print(table(f"{name}: {len(calls)} calls", {"script.response_missing": tally}))
         if name != "heldout":
-            for kind, category, text, n in errors:
-                print(f"    {kind} {category:26} {n} {text}")
-        calls = getattr(module, "CALLS", ())
-        if calls:
-            tally, wrong = call_counts(calls)
-            print(table(f"{name}: {len(calls)} calls", {"script.response_missing": tally}))
-            if name != "heldout":
-                for line in wrong:
-                    print(f"    {line}")
+            for line in wrong:
+                print(f"    {line}")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,15 @@ def explain(finding: Finding) -> list[tuple[str, str]]:
     if "phrase" in details or "pattern" in details:
         rows.append(("fired", _match_line(details)))
     rows.extend(_emotion_rows(details))
+    if "model" in details:  # no rule matched: the phrase model judged the utterance
+        model = details["model"]
+        rows.append(
+            (
+                "model",
+                f"probability {model['score']:.2f} ≥ {model['add']} ({model['file']}); "
+                f"weighed most: {', '.join(model['grams']) or '—'}",
+            )
+        )
     for match in details.get("matches", ()):
         rows.append(("word" if "weight" in match else "same event", _match_line(match)))
     if "anchor" in details:

@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.detectors.phrases.model import load_model
+from pipeline.detectors.phrases.model_findings import judge
 from pipeline.detectors.phrases.negation import load_negation_cues
 from pipeline.detectors.phrases.phonetic import fold_chars, sound_codes
 from pipeline.detectors.phrases.regex import category_regex, gap_splitter
@@ -327,7 +329,12 @@ def detect_phrases(call: CallContext, spec: PhraseCategory) -> list[Finding]:
     book = call.phrase_book
     compiled = load_rules(spec, book.lexicon_dir)
     joined = role_text(call.transcript, spec.role)
-    return [phrase_finding(call, compiled, m) for m in find_matches(compiled, joined, book)]
+    matches = find_matches(compiled, joined, book)
+    model = load_model(book.lexicon_dir)
+    if model is None or spec.category not in model.categories or not joined.segments:
+        return [phrase_finding(call, compiled, m) for m in matches]
+    matches, added = judge(call, spec, model, joined, matches)
+    return [phrase_finding(call, compiled, m) for m in matches] + added
 
 
 def check_lexicons(book: PhraseBook) -> None:
@@ -337,3 +344,4 @@ def check_lexicons(book: PhraseBook) -> None:
     the present ones matter even for disabled detectors, since the tokenizer reads their phrases.
     """
     _tokenizer_words(book)
+    load_model(book.lexicon_dir)  # a malformed phrase_model.tsv stops the run here too

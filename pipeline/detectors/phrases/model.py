@@ -1,0 +1,192 @@
+"""The phrase model: a learned second opinion beside the phrase rules, per phrase category.
+
+Rules are exact and explainable but only catch the wordings someone listed; a QA lead's list
+of 推诿 or 保收益 wordings is never complete. The model is a logistic regression over the
+character 1–3-grams of one utterance (punctuation and spaces dropped, the utterance's start
+and end marked), one weight column per category. It is read from a plain-text file in the
+lexicon directory (`phrase_model.tsv`, written by `python -m tests.phrase_train` from the
+labelled tuning sets), so a site can read, diff and version it like any lexicon. Per
+category the file sets two thresholds on the model's probability:
+
+- `add`: an utterance of the category's party where no rule fired becomes a finding of the
+  category (rule id `<prefix>.model`) when the model gives at least this;
+- `veto`: a rule match is not a finding when the model gives its utterance less than this
+  (a listed phrase in a sentence whose every other n-gram says courtesy or warning).
+
+Scores are computed for all of a party's utterances of a call at once with numpy (the n-grams
+of the joined text, looked up in the sorted vocabulary), about 0.05 ms per 1,500-character
+call, and are the same on every run: the sums run in a fixed order over fixed weights.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import LexiconError
+
+MODEL_FILE = "phrase_model.tsv"
+# Dropped before the n-grams are taken: they say nothing of meaning, and ASR text may lack them.
+_DROPPED = str.maketrans("", "", " \t\r\u3000，。？！,.?!、；;：:“”\"'‘’（）()《》<>…—-·~～")
+_EDGE = 1  # the code standing for an utterance's start or end ("\n" between utterances)
+_SHIFT = 21  # bits of one code point
+
+
+@dataclass(frozen=True, eq=False)
+class PhraseModel:
+    categories: tuple[str, ...]
+    keys: np.ndarray  # sorted n-gram keys (int64), see gram_keys
+    grams: tuple[str, ...]  # the n-grams in the order of keys, for explanations
+    weights: np.ndarray  # (len(keys), len(categories))
+    bias: np.ndarray  # (len(categories),)
+    add: dict[str, float]
+    veto: dict[str, float]
+    where: str
+
+    def column(self, category: str) -> int:
+        return self.categories.index(category)
+
+
+def _codes(text: str) -> np.ndarray:
+    """Code points of the kept characters, each line framed by _EDGE (lines are utterances)."""
+    kept = text.translate(_DROPPED).replace("\n", "\x01")
+    return np.frombuffer(f"\x01{kept}\x01".encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+def gram_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, line of each key) of the 1-, 2- and 3-grams of framed code points.
+
+    A key packs up to three code points into one int64 (21 bits each); a 1-gram is its code,
+    a 2-gram (a, b) is a·2^21 + b and a 3-gram a·2^42 + b·2^21 + c, so no two n-grams share a
+    key. Grams crossing a line's frame are left out; a line's frame counts as its start and
+    end marks (2-grams with _EDGE, 3-grams with _EDGE at either end).
+    """
+    edge = codes == _EDGE
+    line = np.cumsum(edge) - 1  # line of each code; a frame belongs to the line it opens
+    parts, lines = [], []
+    inner = ~edge
+    parts.append(codes[inner])
+    lines.append(line[inner])
+    a, b = codes[:-1], codes[1:]
+    pair = ~(edge[:-1] & edge[1:])  # an empty line's two frames are no 2-gram
+    parts.append(((a << _SHIFT) | b)[pair])
+    # a 2-gram's line: its first code's, unless that is the frame that opens the next line
+    lines.append(np.where(edge[:-1], line[1:], line[:-1])[pair])
+    if len(codes) >= 3:
+        a, b, c = codes[:-2], codes[1:-1], codes[2:]
+        triple = ~edge[1:-1]
+        parts.append(((a << (2 * _SHIFT)) | (b << _SHIFT) | c)[triple])
+        lines.append(line[1:-1][triple])
+    return np.concatenate(parts), np.concatenate(lines)
+
+
+def gram_text(key: int) -> str:
+    """The n-gram a key stands for, with ^ and $ for an utterance's edges (explanations)."""
+    chars = []
+    while key:
+        chars.append(key & ((1 << _SHIFT) - 1))
+        key >>= _SHIFT
+    text = "".join("^" if c == _EDGE else chr(c) for c in reversed(chars))
+    if len(text) > 1 and text.endswith("^"):
+        text = text[:-1] + "$"
+    return text
+
+
+def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
+    """Probabilities (lines × categories) of the "\n"-separated utterances of `text`."""
+    keys, line_of = gram_keys(_codes(text))
+    at = np.searchsorted(model.keys, keys)
+    at[at == len(model.keys)] = 0
+    hit = model.keys[at] == keys if len(model.keys) else np.zeros(len(keys), bool)
+    rows, where = at[hit], line_of[hit]
+    logits = np.empty((lines, len(model.categories)))
+    for k in range(len(model.categories)):
+        logits[:, k] = np.bincount(where, weights=model.weights[rows, k], minlength=lines)[:lines]
+    logits += model.bias
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def strongest_grams(model: PhraseModel, text: str, category: str, top: int = 5) -> list[str]:
+    """The n-grams of one utterance that pushed the category's score up most, strongest first."""
+    keys, _ = gram_keys(_codes(text))
+    at = np.searchsorted(model.keys, keys)
+    at[at == len(model.keys)] = 0
+    rows = sorted(set(at[model.keys[at] == keys].tolist()))
+    k = model.column(category)
+    ranked = sorted(rows, key=lambda r: (-model.weights[r, k], model.grams[r]))
+    return [model.grams[r] for r in ranked[:top] if model.weights[r, k] > 0]
+
+
+def _number(value: str, where: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise LexiconError(f"{where}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise LexiconError(f"{where}: {value!r} is not a finite number")
+    return number
+
+
+@lru_cache(maxsize=8)
+def load_model(lexicon_dir: str) -> PhraseModel | None:
+    """The lexicon directory's phrase model, or None when it has none (the rules work alone)."""
+    path = Path(lexicon_dir) / MODEL_FILE
+    if not path.is_file():
+        return None
+    categories: tuple[str, ...] = ()
+    settings: dict[str, list[float]] = {}
+    rows: dict[str, list[float]] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        where = f"{path}:{number}"
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        columns = raw.split("\t")
+        if not categories:
+            if columns[0] != "gram" or len(columns) < 2:
+                raise LexiconError(f"{where}: the first line must be 'gram' and the categories")
+            categories = tuple(columns[1:])
+            continue
+        if len(columns) != len(categories) + 1:
+            raise LexiconError(
+                f"{where}: {len(columns)} columns, expected {len(categories) + 1} "
+                "(the n-gram or setting, then one number per category)"
+            )
+        values = [_number(v, where) for v in columns[1:]]
+        name = columns[0]
+        if name.startswith("@"):
+            if name not in ("@bias", "@add", "@veto"):
+                raise LexiconError(f"{where}: unknown setting {name!r} (@bias, @add or @veto)")
+            settings[name] = values
+        elif not 1 <= len(name) <= 3:
+            raise LexiconError(f"{where}: {name!r} is not a 1- to 3-character n-gram")
+        elif name in rows:
+            raise LexiconError(f"{where}: {name!r} is listed twice")
+        else:
+            rows[name] = values
+    missing = [s for s in ("@bias", "@add", "@veto") if s not in settings]
+    if not categories or missing:
+        raise LexiconError(f"{path}: no {' or '.join(missing) or 'header'} line")
+    keyed = sorted((_key_of(gram), gram, values) for gram, values in rows.items())
+    return PhraseModel(
+        categories=categories,
+        keys=np.array([k for k, _, _ in keyed], dtype=np.int64),
+        grams=tuple(g for _, g, _ in keyed),
+        weights=np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories)),
+        bias=np.array(settings["@bias"]),
+        add=dict(zip(categories, settings["@add"])),
+        veto=dict(zip(categories, settings["@veto"])),
+        where=str(path),
+    )
+
+
+def _key_of(gram: str) -> int:
+    """The key of an n-gram as written in the file (^ and $ mark the utterance's edges)."""
+    codes = [_EDGE if ch in "^$" and len(gram) > 1 else ord(ch) for ch in gram]
+    key = 0
+    for code in codes:
+        key = (key << _SHIFT) | code
+    return key
