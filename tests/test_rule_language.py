@@ -26,9 +26,11 @@ from tests import (
     phrase_tuning_more,
     phrase_tuning_third,
 )
+from tests.lexicon_dirs import rules_only
 from tests.phrase_eval import call_counts, total, transcript_of, utterance_counts
 
-LEXICONS = PROJECT_ROOT / "lexicons"
+# The rules alone: the phrase model beside them has its own tests (test_phrase_model.py).
+LEXICONS = rules_only()
 PHRASE_DETECTORS = ("credential_request", "escalation", "forbidden_phrases", "overpromise")
 
 
@@ -195,6 +197,51 @@ WINDOWS = [
     ),
     pytest.param([("customer", "我想查账单"), ("agent", "好的")], 0, id="no-anchor"),
     pytest.param([("agent", "会不会亏钱啊"), ("agent", "放心")], 0, id="anchor-is-the-customers"),
+    # principal and payback questions (issue 15, fifth and sixth sets)
+    pytest.param(
+        [("customer", "这个年金险本金有保障吗"), ("agent", "很多老客户都在买")],
+        1,
+        id="principal-有保障吗",
+    ),
+    pytest.param(
+        [("customer", "放你们这个理财里不会少吧"), ("agent", "不会的 我们是大平台")],
+        1,
+        id="principal-indirect-不会少吧",
+    ),
+    pytest.param(
+        [("customer", "到期能拿回多少 会不会比我投的少"), ("agent", "一般有百分之四")],
+        1,
+        id="principal-比我投的少",
+    ),
+    pytest.param(
+        [("customer", "本金会缩水吗"), ("agent", "不保本的 净值会波动")],
+        0,
+        id="principal-disclosed",
+    ),
+    pytest.param([("customer", "这基金会不会蚀本的啦"), ("agent", "放心")], 1, id="dialect-蚀本"),
+    pytest.param([("customer", "这个fund会不会loss"), ("agent", "OK的")], 1, id="english-loss"),
+    pytest.param(
+        [("customer", "会不会跟那些平台一样爆雷"), ("agent", "我们是正规银行")], 1, id="爆雷"
+    ),
+    pytest.param(
+        [("customer", "收益凭证跟存款比哪个安全"), ("agent", "利率比存款高")],
+        1,
+        id="compared-with-a-deposit",
+    ),
+    pytest.param(
+        [("customer", "app里那个零钱理财稳不稳"), ("agent", "挺稳的")], 1, id="app-product"
+    ),
+    # not an investment: a deposit, a loan, an app's login, a refund, clothes, a housing fund
+    pytest.param(
+        [("customer", "定期存款放你们这安全吗"), ("agent", "受存款保险保护")], 0, id="deposit"
+    ),
+    pytest.param(
+        [("customer", "这个消费贷有没有风险"), ("agent", "按时还就行")], 0, id="loan-risk"
+    ),
+    pytest.param([("customer", "你们app登录安全吗"), ("agent", "有双重验证")], 0, id="app-login"),
+    pytest.param([("customer", "押金到期能拿回来吗"), ("agent", "能的")], 0, id="deposit-refund"),
+    pytest.param([("customer", "衣服洗了会不会缩水"), ("agent", "纯棉的")], 0, id="clothes-shrink"),
+    pytest.param([("customer", "我的公积金会不会少"), ("agent", "不会")], 0, id="housing-fund"),
 ]
 
 
