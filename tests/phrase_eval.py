@@ -14,18 +14,16 @@ script.response_missing finding was given.
 from __future__ import annotations
 
 import importlib
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.detectors.phrases.model import MODEL_FILE
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.process import sort_findings
 from pipeline.types import AudioInfo, Segment, Transcript
+from tests.lexicon_dirs import rules_only
 
 LEXICONS = PROJECT_ROOT / "lexicons"
 PHRASE_CATEGORIES = (
@@ -135,13 +133,9 @@ def main() -> None:
     import sys
 
     names = [a for a in sys.argv[1:] if a != "--rules-only"] or ["tuning"]
-    with tempfile.TemporaryDirectory() as scratch:
-        lexicon_dir = LEXICONS
-        if "--rules-only" in sys.argv:  # the lexicons without the phrase model
-            lexicon_dir = Path(scratch) / "lexicons"
-            shutil.copytree(LEXICONS, lexicon_dir, ignore=shutil.ignore_patterns(MODEL_FILE))
-        for name in names:
-            report(name, lexicon_dir)
+    lexicon_dir = rules_only() if "--rules-only" in sys.argv else LEXICONS
+    for name in names:
+        report(name, lexicon_dir)
 
 
 def report(name: str, lexicon_dir: Path) -> None:

@@ -29,16 +29,15 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise
-from pipeline.detectors.phrases.model import MODEL_FILE, _codes, gram_keys, gram_text
-from pipeline.detectors.registry import call_context, run_detectors
-from tests.phrase_eval import LEXICONS, PHRASE_DETECTORS, Counts, transcript_of
+from pipeline.detectors.phrases.model import MODEL_FILE, _codes, gram_keys, gram_text, load_model
+from tests.phrase_eval import LEXICONS, total, utterance_counts
 
 SPECS = (forbidden_phrases.SPEC, overpromise.SPEC, credential_request.SPEC, escalation.SPEC)
 TUNING_SETS = ("tuning", "tuning_more", "tuning_third", "tuning_fourth")
 MIN_UTTERANCES = 2
 EPOCHS, RATE, L2 = 40, 0.2, 1e-3
 # Chosen with --choose on sets the rules had not been tuned on (bench/RESULTS.md).
-ADD, VETO = 0.9, 0.0
+ADD, VETO = 0.8, 0.02
 
 Utterance = tuple[str, str, frozenset[str]]
 
@@ -113,55 +112,24 @@ def write_model(path: Path, vocabulary, weights, bias, sets, add: float, veto: f
     return len(rows)
 
 
-def rules_alone(rows: list[Utterance]) -> list[Counter[str]]:
-    """Each utterance's rule findings per category, with no model in the lexicon directory."""
+def choose(train_sets: list[str], eval_sets: list[str]) -> None:
+    """Rules + a model trained on `train_sets`, on `eval_sets`, for a grid of thresholds: each
+    point runs the phrase detectors themselves, with the model file written for it."""
+    vocabulary, weights, bias = train(load_sets(train_sets))
+    rows = load_sets(eval_sets)
+    print(f"trained on {', '.join(train_sets)}; scored on {', '.join(eval_sets)} ({len(rows)})")
     with tempfile.TemporaryDirectory() as scratch:
         lexicons = Path(scratch) / "lexicons"
         shutil.copytree(LEXICONS, lexicons, ignore=shutil.ignore_patterns(MODEL_FILE))
-        found = []
-        for i, (role, text, _) in enumerate(rows):
-            call = call_context(transcript_of(f"u{i}", [(role, text)]), lexicons, "eval")
-            found.append(Counter(f.category for f in run_detectors(call, PHRASE_DETECTORS)))
-    return found
-
-
-def combined(rows, found, probabilities, add: float, veto: float) -> Counts:
-    tally = Counts()
-    for (role, _, labels), by_rules, p in zip(rows, found, probabilities):
-        for c, spec in enumerate(SPECS):
-            n = by_rules.get(spec.category, 0)
-            if role == spec.role:
-                n = 1 if n == 0 and p[c] >= add else (0 if n and p[c] < veto else n)
-            wanted = spec.category in labels
-            tally.tp += int(wanted and n > 0)
-            tally.fn += int(wanted and n == 0)
-            tally.fp += max(0, n - int(wanted))
-    return tally
-
-
-def choose(train_sets: list[str], eval_sets: list[str]) -> None:
-    vocabulary, weights, bias = train(load_sets(train_sets))
-    rows = load_sets(eval_sets)
-    found = rules_alone(rows)
-    keys = np.array(vocabulary, dtype=np.int64)
-    probabilities = []
-    for _, text, _ in rows:
-        f = utterance_keys(text)
-        at = np.searchsorted(keys, list(f))
-        at[at == len(keys)] = 0
-        logit = bias.copy()
-        for k, n, i in zip(f, f.values(), at):
-            if len(keys) and keys[i] == k:
-                logit += n * weights[i]
-        probabilities.append(1.0 / (1.0 + np.exp(-logit)))
-    print(f"trained on {', '.join(train_sets)}; scored on {', '.join(eval_sets)} ({len(rows)})")
-    for add in (2.0, 0.97, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):
-        for veto in (0.0, 0.02, 0.05, 0.1, 0.2):
-            t = combined(rows, found, probabilities, add, veto)
-            print(
-                f"  add ≥ {add:<4} veto < {veto:<4}  P {t.precision:.3f} R {t.recall:.3f} "
-                f"F1 {t.f1:.3f}  (tp {t.tp} fp {t.fp} fn {t.fn})"
-            )
+        for add in (2.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):
+            for veto in (0.0, 0.02, 0.05, 0.1):
+                write_model(lexicons / MODEL_FILE, vocabulary, weights, bias, [], add, veto)
+                load_model.cache_clear()
+                t = total(utterance_counts(rows, lexicons)[0])
+                print(
+                    f"  add ≥ {add:<4} veto < {veto:<4}  P {t.precision:.3f} R {t.recall:.3f} "
+                    f"F1 {t.f1:.3f}  (tp {t.tp} fp {t.fp} fn {t.fn})"
+                )
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import PROJECT_ROOT
 from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise
 from pipeline.detectors.base import CallContext
 from pipeline.detectors.phrases import engine as phrase_rules
@@ -21,8 +20,10 @@ from pipeline.detectors.phrases.negation import load_negation_cues
 from pipeline.detectors.registry import call_context, detector, phrase_book
 from pipeline.errors import LexiconError
 from pipeline.types import AudioInfo, Segment, Transcript, Word
+from tests.lexicon_dirs import rules_only
 
-LEXICONS = PROJECT_ROOT / "lexicons"
+# The rules alone: the phrase model beside them has its own tests (test_phrase_model.py).
+LEXICONS = rules_only()
 
 
 def call_of(*segments: Segment, lexicon_dir: Path = LEXICONS) -> CallContext:

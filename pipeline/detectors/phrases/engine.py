@@ -247,10 +247,13 @@ def iter_matches(
     book: PhraseBook,
     first: int = 0,
     last: int | None = None,
+    rejected: set[int] | None = None,
 ) -> Iterator[PhraseMatch]:
     """Accepted matches of the category's rules in joined.segments[first:last], in text order.
 
-    Lazy, so a caller that needs only one match (script compliance) stops early.
+    Lazy, so a caller that needs only one match (script compliance) stops early. `rejected`, if
+    given, collects the indices of segments where a candidate was turned down (negated, in an
+    except= context, after an unless= prefix, inside a longer word).
     """
     segments, text, seg_starts = joined.segments, joined.text, joined.starts
     last = len(segments) if last is None else min(last, len(segments))
@@ -282,6 +285,8 @@ def iter_matches(
         )
         if accepted:
             yield PhraseMatch(rule, segment, start - base, end - base, matched_by)
+        elif rejected is not None:
+            rejected.add(which)
         # After a rejected candidate look again one character on: a shorter phrase may fit there.
         position = end if accepted else start + 1
 
@@ -329,11 +334,12 @@ def detect_phrases(call: CallContext, spec: PhraseCategory) -> list[Finding]:
     book = call.phrase_book
     compiled = load_rules(spec, book.lexicon_dir)
     joined = role_text(call.transcript, spec.role)
-    matches = find_matches(compiled, joined, book)
     model = load_model(book.lexicon_dir)
     if model is None or spec.category not in model.categories or not joined.segments:
-        return [phrase_finding(call, compiled, m) for m in matches]
-    matches, added = judge(call, spec, model, joined, matches)
+        return [phrase_finding(call, compiled, m) for m in find_matches(compiled, joined, book)]
+    rejected: set[int] = set()
+    matches = list(iter_matches(compiled, joined, book, rejected=rejected))
+    matches, added = judge(call, spec, model, joined, matches, rejected)
     return [phrase_finding(call, compiled, m) for m in matches] + added
 
 

@@ -2,8 +2,8 @@
 
 pipeline.detectors.phrases.model scores every utterance of the category's party; here the
 scores meet the rules' matches. A match in an utterance the model scores below the category's
-`veto` is dropped; an utterance no rule matched that the model scores at least `add` becomes
-a finding of its own, rule `<prefix>.model` at the category's default severity, its evidence
+`veto` is dropped; an utterance where the rules found nothing, not even a candidate they turned
+down, that the model scores at least `add` becomes a finding of its own, rule `<prefix>.model` at the category's default severity, its evidence
 the whole utterance and its details the score, the thresholds and the n-grams that weighed
 most (from the masked text, so an explanation never shows a digit of a number).
 """
@@ -51,8 +51,13 @@ def judge(
     model: PhraseModel,
     joined: JoinedSegments,
     matches: list[PhraseMatch],
+    rejected: set[int],
 ) -> tuple[list[PhraseMatch], list[Finding]]:
-    """(the matches the model lets stand, findings of the utterances it adds)."""
+    """(the matches the model lets stand, findings of the utterances it adds).
+
+    `rejected`: utterances where the rules turned a candidate down for its context (并非保本,
+    12315 inside an order number). The rules' explicit no stands: the model adds none of them.
+    """
     column = model.column(spec.category)
     scores = party_scores(model, joined)[:, column]
     veto, add = model.veto[spec.category], model.add[spec.category]
@@ -62,7 +67,7 @@ def judge(
     added = [
         _model_finding(call, spec, model, joined, i, float(scores[i]))
         for i in range(len(joined.segments))
-        if scores[i] >= add and i not in matched
+        if scores[i] >= add and i not in matched and i not in rejected
     ]
     return kept, added
 

@@ -1,0 +1,194 @@
+"""The phrase model beside the rules (pipeline/detectors/phrases/model.py, model_findings.py).
+
+The mechanism is tested with small model files written here (what `add` and `veto` do, whose
+speech is read, what a finding of the model says, what a malformed file does); the shipped,
+trained lexicons/phrase_model.tsv is tested for what must hold of any trained model: its
+scores are the same utterance by utterance as call by call, and from run to run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.config import PROJECT_ROOT
+from pipeline.detectors.explain import explain
+from pipeline.detectors.phrases import engine
+from pipeline.detectors.phrases.model import (
+    MODEL_FILE,
+    _codes,
+    _key_of,
+    gram_keys,
+    gram_text,
+    line_scores,
+    load_model,
+)
+from pipeline.detectors.registry import call_context, phrase_book, run_detectors
+from pipeline.errors import LexiconError
+from pipeline.types import AudioInfo, Segment, Transcript
+
+LEXICONS = PROJECT_ROOT / "lexicons"
+PHRASES = ("forbidden_phrases", "overpromise", "credential_request", "escalation")
+HEADER = (
+    "gram\tphrase.forbidden\tphrase.overpromise\tphrase.credential_request\tphrase.escalation\n"
+)
+
+
+def site_with_model(tmp_path: Path, body: str) -> Path:
+    folder = tmp_path / "lexicons"
+    shutil.copytree(LEXICONS, folder, ignore=shutil.ignore_patterns(MODEL_FILE))
+    (folder / MODEL_FILE).write_text(body, encoding="utf-8")
+    load_model.cache_clear()
+    return folder
+
+
+def small_model(add: float = 0.9, veto: float = 0.0) -> str:
+    # 凉快 is in no lexicon: only the model can find 一边凉快去.
+    return (
+        HEADER
+        + "@bias\t-5\t-5\t-5\t-5\n"
+        + f"@add\t{add}\t{add}\t{add}\t{add}\n"
+        + f"@veto\t{veto}\t{veto}\t{veto}\t{veto}\n"
+        + "凉快\t9\t0\t0\t0\n"
+        + "凉\t1\t0\t0\t0\n"
+        + "^一\t0.5\t0\t0\t0\n"
+    )
+
+
+def findings_of(folder: Path, *turns: tuple[str, str]):
+    segments, t = [], 1.0
+    for role, text in turns:
+        segments.append(Segment(t, t + 3.0, "ch0" if role == "agent" else "ch1", role, text))
+        t += 4.0
+    transcript = Transcript(
+        "call-1", tuple(segments), AudioInfo("x.wav", "0" * 64, t, 8000, 2), "test"
+    )
+    return run_detectors(call_context(transcript, folder, "test"), PHRASES)
+
+
+def test_the_model_adds_an_utterance_no_rule_matched_and_explains_it(tmp_path):
+    folder = site_with_model(tmp_path, small_model())
+    (finding,) = findings_of(folder, ("agent", "一边凉快去"), ("customer", "好吧"))
+    assert (finding.category, finding.rule_id, finding.severity) == (
+        "phrase.forbidden",
+        "forbidden.model",
+        "minor",
+    )
+    assert (finding.start_s, finding.end_s, finding.evidence) == (1.0, 4.0, "【一边凉快去】")
+    model = finding.details["model"]
+    assert model["grams"] == ["凉快", "凉", "^一"] and model["score"] > 0.99
+    assert finding.root_cause == "service_attitude"
+    rows = dict(explain(finding))
+    assert "凉快" in rows["model"] and "phrase_model.tsv" in rows["model"]
+
+
+def test_only_the_categorys_party_is_judged(tmp_path):
+    folder = site_with_model(tmp_path, small_model())
+    assert findings_of(folder, ("customer", "一边凉快去")) == []
+
+
+def test_an_utterance_a_rule_matched_is_not_added_again(tmp_path):
+    folder = site_with_model(tmp_path, small_model())
+    (finding,) = findings_of(folder, ("agent", "一边凉快去，这个我真帮不了您"))
+    assert finding.rule_id != "forbidden.model" and "model" not in finding.details
+
+
+@pytest.mark.parametrize(
+    ("veto", "kept"),
+    [pytest.param(0.0, 1, id="veto-0-never"), pytest.param(0.1, 0, id="veto-below-0.1")],
+)
+def test_veto_drops_rule_matches_the_model_scores_low(tmp_path, veto, kept):
+    folder = site_with_model(tmp_path, small_model(add=2.0, veto=veto))
+    assert len(findings_of(folder, ("agent", "这个我真帮不了您"))) == kept
+
+
+def test_add_above_one_never_adds(tmp_path):
+    folder = site_with_model(tmp_path, small_model(add=2.0))
+    assert findings_of(folder, ("agent", "一边凉快去")) == []
+
+
+def test_explanations_never_show_a_digit_of_a_number(tmp_path):
+    body = small_model() + "138\t9\t0\t0\t0\n"
+    folder = site_with_model(tmp_path, body)
+    (finding,) = findings_of(folder, ("agent", "一边凉快去你的号码13812345678"))
+    assert "1381234" not in finding.evidence
+    assert finding.details["model"]["grams"] == ["凉快", "凉", "^一"]
+
+
+BAD_FILES = [
+    pytest.param("gram\n", "first line must be 'gram'", id="no-categories"),
+    pytest.param(HEADER + "@bias\t1\t2\n", "3 columns, expected 5", id="columns"),
+    pytest.param(HEADER + "@bias\t1\tx\t1\t1\n", "'x' is not a number", id="not-a-number"),
+    pytest.param(HEADER + "@bias\t1\tnan\t1\t1\n", "not a finite number", id="nan"),
+    pytest.param(HEADER + "@slope\t1\t1\t1\t1\n", "unknown setting '@slope'", id="setting"),
+    pytest.param(HEADER + "拉倒吧呀\t1\t1\t1\t1\n", "not a 1- to 3-character", id="long-gram"),
+    pytest.param(HEADER + "拉\t1\t1\t1\t1\n拉\t1\t1\t1\t1\n", "listed twice", id="twice"),
+    pytest.param(HEADER + "@bias\t1\t1\t1\t1\n", "no @add or @veto line", id="no-thresholds"),
+]
+
+
+@pytest.mark.parametrize(("body", "reason"), BAD_FILES)
+def test_a_malformed_model_stops_the_set_up_check_naming_file_and_line(tmp_path, body, reason):
+    folder = site_with_model(tmp_path, body)
+    with pytest.raises(LexiconError, match=reason) as raised:
+        engine.check_lexicons(phrase_book(folder))
+    assert MODEL_FILE in str(raised.value)
+
+
+def test_without_a_model_file_the_rules_work_alone(tmp_path):
+    folder = site_with_model(tmp_path, "")
+    (folder / MODEL_FILE).unlink()
+    assert load_model(str(folder)) is None
+    assert len(findings_of(folder, ("agent", "这个我真帮不了您"))) == 1
+    assert findings_of(folder, ("agent", "一边凉快去")) == []
+
+
+@pytest.mark.parametrize(
+    "gram", ["拉", "拉倒", "拉倒吧", "^拉", "拉$", "^拉$", "^拉倒", "倒吧$", "a"]
+)
+def test_an_ngram_key_reads_back_as_the_ngram(gram):
+    assert gram_text(_key_of(gram)) == gram
+
+
+def test_ngrams_of_an_utterance_stay_inside_it():
+    # an empty utterance has none; punctuation is dropped before the n-grams are taken
+    keys, lines = gram_keys(_codes("拉倒，\n\n好"))
+    grams = sorted((int(line), gram_text(int(k))) for k, line in zip(keys, lines))
+    first = [(0, "拉"), (0, "倒"), (0, "^拉"), (0, "拉倒"), (0, "倒$"), (0, "^拉倒"), (0, "拉倒$")]
+    assert grams == sorted([*first, (2, "好"), (2, "^好"), (2, "好$"), (2, "^好$")])
+
+
+def shipped_model():
+    model = load_model(str(LEXICONS))
+    if model is None:
+        pytest.fail(f"lexicons/{MODEL_FILE} is shipped; retrain with python -m tests.phrase_train")
+    return model
+
+
+def test_shipped_scores_are_the_same_call_by_call_as_utterance_by_utterance():
+    from tests.phrase_tuning import UTTERANCES
+
+    model = shipped_model()
+    texts = [text for _, text, _ in UTTERANCES] + ["", "，。", "好"]
+    together = line_scores(model, "\n".join(texts), len(texts))
+    alone = np.vstack([line_scores(model, text, 1) for text in texts])
+    assert np.allclose(together, alone, rtol=0, atol=1e-12)
+    assert np.array_equal(together, line_scores(model, "\n".join(texts), len(texts)))
+
+
+def test_the_shipped_model_is_what_training_writes(tmp_path):
+    """lexicons/phrase_model.tsv is retrained whenever a tuning set changes."""
+    import subprocess
+    import sys
+
+    out = tmp_path / MODEL_FILE
+    subprocess.run(
+        [sys.executable, "-m", "tests.phrase_train", "--out", str(out)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    assert out.read_text(encoding="utf-8") == (LEXICONS / MODEL_FILE).read_text(encoding="utf-8")
