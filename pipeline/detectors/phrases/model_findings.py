@@ -12,37 +12,40 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from pipeline.detectors.phrases.model import PhraseModel, line_scores, strongest_grams
 from pipeline.detectors.phrases.spec import PhraseCategory, PhraseMatch
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.spans import evidence_snippet
-from pipeline.types import Finding
+from pipeline.types import Finding, Segment, Transcript
 
 if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
 
-# The last few parties' scores: the phrase categories of one call share them. Keyed by id()
-# with the joined text kept alongside, so an id is never reused while its entry lives.
-_SCORES: dict[int, tuple[JoinedSegments, object]] = {}
+# The last few transcripts' scores: the phrase categories of one call share them. Keyed by id()
+# with the transcript kept alongside, so an id is never reused while its entry lives.
+_SCORES: dict[int, tuple[Transcript, np.ndarray, dict[int, int]]] = {}
 _SCORES_KEPT = 16
 
 
-def party_scores(model: PhraseModel, joined: JoinedSegments):
-    """The model's probabilities (utterances × categories) of one party's joined utterances."""
-    cached = _SCORES.get(id(joined))
-    if cached is not None and cached[0] is joined:
-        return cached[1]
-    text = joined.text
-    if text.count("\n") != len(joined.segments) - 1:  # an utterance holding a line break
-        text = "\n".join(s.text.replace("\n", " ") for s in joined.segments)
-    scores = line_scores(model, text, len(joined.segments))
+def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray, dict[int, int]]:
+    """The model's probabilities (segments × categories) of every segment of a call, in one
+    pass over its text, and each segment's row by id()."""
+    cached = _SCORES.get(id(transcript))
+    if cached is not None and cached[0] is transcript:
+        return cached[1], cached[2]
+    segments = transcript.segments
+    text = "\n".join(s.text.replace("\n", " ") if "\n" in s.text else s.text for s in segments)
+    scores = line_scores(model, text, len(segments))
+    row_of = {id(segment): i for i, segment in enumerate(segments)}
     if len(_SCORES) >= _SCORES_KEPT:
         oldest = next(iter(_SCORES), None)
         if oldest is not None:
             _SCORES.pop(oldest, None)
-    _SCORES[id(joined)] = (joined, scores)
-    return scores
+    _SCORES[id(transcript)] = (transcript, scores, row_of)
+    return scores, row_of
 
 
 def judge(
@@ -58,29 +61,24 @@ def judge(
     `rejected`: utterances where the rules turned a candidate down for its context (并非保本,
     12315 inside an order number). The rules' explicit no stands: the model adds none of them.
     """
-    column = model.column(spec.category)
-    scores = party_scores(model, joined)[:, column]
+    all_scores, row_of = call_scores(model, call.transcript)
+    scores = all_scores[:, model.column(spec.category)]
     veto, add = model.veto[spec.category], model.add[spec.category]
-    index_of = {id(segment): i for i, segment in enumerate(joined.segments)}
-    kept = [m for m in matches if scores[index_of[id(m.segment)]] >= veto]
-    matched = {index_of[id(m.segment)] for m in kept}
+    kept = [m for m in matches if scores[row_of[id(m.segment)]] >= veto]
+    judged = {row_of[id(m.segment)] for m in kept}
+    judged.update(row_of[id(joined.segments[i])] for i in rejected)
+    segments = call.transcript.segments
     added = [
-        _model_finding(call, spec, model, joined, i, float(scores[i]))
-        for i in range(len(joined.segments))
-        if scores[i] >= add and i not in matched and i not in rejected
+        _model_finding(call, spec, model, segments[i], float(scores[i]))
+        for i in np.flatnonzero(scores >= add).tolist()
+        if i not in judged and segments[i].role == spec.role and segments[i].text
     ]
     return kept, added
 
 
 def _model_finding(
-    call: CallContext,
-    spec: PhraseCategory,
-    model: PhraseModel,
-    joined: JoinedSegments,
-    index: int,
-    score: float,
+    call: CallContext, spec: PhraseCategory, model: PhraseModel, segment: Segment, score: float
 ) -> Finding:
-    segment = joined.segments[index]
     masked = call.masked_text(segment)
     rule_id = f"{spec.rule_prefix}.model"
     return Finding(
