@@ -112,7 +112,25 @@ class _TrieNode:
 
     def pattern(self) -> str:
         parts = self.alternatives()
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        if len(parts) == 1:
+            return parts[0]
+        return self._guard() + "(?:" + "|".join(parts) + ")"
+
+    def _guard(self) -> str:
+        """A look-ahead for the characters any branch below can start with, or "".
+
+        `re` tries a group's branches one after another; at most places none of them fits, and
+        one set test then settles that instead of one test per branch. Only where every branch
+        starts with a sound (not a gap, a look-around or the end of a rule) is there such a set.
+        """
+        if self.rule is not None:
+            return ""
+        bodies = []
+        for unit in self.children:
+            if unit.startswith("("):  # a gap or a look-around: any character may follow
+                return ""
+            bodies.append(unit[1:-1] if unit.startswith("[") else unit)
+        return "(?=[" + "".join(bodies) + "])"
 
 
 def _numbered(alternatives: list[str]) -> tuple[re.Pattern, tuple[int, ...]]:
