@@ -20,10 +20,12 @@ from pipeline.detectors.emotion_lexicon import (
     EMOTION_FILE,
     EMOTION_ZH,
     EMOTIONS,
+    EmotionLexicon,
     check_emotion_lexicon,
     emotion_lexicon_and_tokenizer,
     load_emotion_lexicon,
 )
+from pipeline.detectors.emotion_scan import candidate_starts, prefix_table
 from pipeline.detectors.emotion_text import (
     UtteranceEmotion,
     has_calm_cue,
@@ -50,10 +52,12 @@ def score_segments(call: CallContext) -> list[Scored]:
     lexicon = emotion_lexicon_and_tokenizer(lexicon_dir)
     negation = load_negation_cues(lexicon_dir)
     boundaries = partial(token_edges, lexicon_dir)
+    said = [s for s in call.transcript.segments if s.role == "customer" and s.text]
+    found = candidate_starts([segment.text for segment in said], lexicon)
+    starts: list[list[int] | None] = [None] * len(said) if found is None else list(found)
     return [
-        (segment, score_text(segment.text, lexicon, negation, boundaries))
-        for segment in call.transcript.segments
-        if segment.role == "customer" and segment.text
+        (segment, score_text(segment.text, lexicon, negation, boundaries, at))
+        for segment, at in zip(said, starts)
     ]
 
 
@@ -184,10 +188,17 @@ def detect(call: CallContext) -> list[Finding]:
     ]
 
 
+def check_setup(lexicon_dir: str) -> EmotionLexicon:
+    """The lexicon's set-up check, with its prefix table built before the first call."""
+    lexicon = check_emotion_lexicon(lexicon_dir)
+    prefix_table(lexicon)
+    return lexicon
+
+
 DETECTOR = DetectorSpec(
     name="emotion",
     detect=detect,
-    check_setup=check_emotion_lexicon,
+    check_setup=check_setup,
     categories=(NEGATIVE, SOOTHED, NOT_SOOTHED),
     party_categories=(NEGATIVE, SOOTHED, NOT_SOOTHED),  # the customer's words only
 )

@@ -154,17 +154,20 @@ def score_text(
     lexicon: EmotionLexicon,
     negation: NegationCues,
     boundaries: Callable[[str], frozenset[int]],
+    starts: list[int] | None = None,
 ) -> UtteranceEmotion:
-    """The emotion of one utterance (see the module docstring)."""
+    """The emotion of one utterance (see the module docstring). `starts`: where a word may
+    start, if already known (pipeline.detectors.emotion_scan finds them for a whole call)."""
     by_prefix = lexicon.by_prefix
-    # The beginnings of words that occur in the text, by one set intersection in C (most
-    # utterances: none), then where they occur, by str.find: no Python loop over characters.
-    present = lexicon.pairs.intersection(map(add, text, text[1:]))
-    if lexicon.singles:
-        present |= lexicon.singles.intersection(text)
-    if not present:
+    if starts is None:
+        # The beginnings of words that occur in the text, by one set intersection in C (most
+        # utterances: none), then where they occur, by str.find: no Python loop over characters.
+        present = lexicon.pairs.intersection(map(add, text, text[1:]))
+        if lexicon.singles:
+            present |= lexicon.singles.intersection(text)
+        starts = sorted(i for prefix in present for i in _positions(text, prefix))
+    if not starts:
         return NO_EMOTION
-    starts = sorted(i for prefix in present for i in _positions(text, prefix))
     hits: list[EmotionHit] = []
     dropped: list[tuple[str, str]] = []
     resume = 0  # the longest word at a place wins; the scan resumes after it
