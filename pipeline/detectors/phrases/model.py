@@ -44,7 +44,7 @@ class PhraseModel:
     categories: tuple[str, ...]
     keys: np.ndarray  # sorted n-gram keys (int64), see gram_keys
     grams: tuple[str, ...]  # the n-grams in the order of keys, for explanations
-    weights: np.ndarray  # (len(keys), len(categories))
+    weights: np.ndarray  # (len(categories), len(keys)): a category's weights side by side
     bias: np.ndarray  # (len(categories),)
     add: dict[str, float]
     veto: dict[str, float]
@@ -134,6 +134,17 @@ def gram_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(parts), np.concatenate(lines)
 
 
+def _every_gram_key(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """gram_keys without leaving anything out, for lookups: the keys gram_keys leaves out (a
+    frame alone, two frames, a frame inside a 3-gram) are in no vocabulary, since the
+    vocabulary is made of gram_keys' keys; so they miss, and the lookups skip the masking. The
+    line of every gram is its first code's (a frame's being the line it opens)."""
+    line = np.cumsum(codes == _EDGE) - 1
+    pairs = (codes[:-1] << _SHIFT) | codes[1:]
+    triples = (pairs[:-1] << _SHIFT) | codes[2:]
+    return np.concatenate((codes, pairs, triples)), np.concatenate((line, line[:-1], line[:-2]))
+
+
 def gram_text(key: int) -> str:
     """The n-gram a key stands for, with ^ and $ for an utterance's edges (explanations)."""
     chars = []
@@ -148,14 +159,13 @@ def gram_text(key: int) -> str:
 
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     """Probabilities (lines × categories) of the "\n"-separated utterances of `text`."""
-    keys, line_of = gram_keys(_codes(text))
+    keys, line_of = _every_gram_key(_codes(text))
     rows = rows_of(model, keys)
     hit = rows >= 0
     rows, where = rows[hit], line_of[hit]
-    weights = model.weights[rows]
     logits = np.empty((lines, len(model.categories)))
-    for k in range(len(model.categories)):
-        logits[:, k] = np.bincount(where, weights=weights[:, k], minlength=lines)[:lines]
+    for k, weights in enumerate(model.weights):
+        logits[:, k] = np.bincount(where, weights=weights[rows], minlength=lines)
     logits += model.bias
     return 1.0 / (1.0 + np.exp(-logits))
 
@@ -165,8 +175,9 @@ def strongest_grams(model: PhraseModel, text: str, category: str, top: int = 5) 
     keys, _ = gram_keys(_codes(text))
     rows = sorted(set(rows_of(model, keys).tolist()) - {-1})
     k = model.column(category)
-    ranked = sorted(rows, key=lambda r: (-model.weights[r, k], model.grams[r]))
-    return [model.grams[r] for r in ranked[:top] if model.weights[r, k] > 0]
+    weights = model.weights[k]
+    ranked = sorted(rows, key=lambda r: (-weights[r], model.grams[r]))
+    return [model.grams[r] for r in ranked[:top] if weights[r] > 0]
 
 
 def _number(value: str, where: str) -> float:
@@ -225,7 +236,9 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         categories=categories,
         keys=keys,
         grams=tuple(g for _, g, _ in keyed),
-        weights=np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories)),
+        weights=np.ascontiguousarray(
+            np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories)).T
+        ),
         bias=np.array(settings["@bias"]),
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
