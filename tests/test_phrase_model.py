@@ -37,12 +37,19 @@ HEADER = (
 )
 
 
-def site_with_model(tmp_path: Path, body: str) -> Path:
-    folder = tmp_path / "lexicons"
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """One copy of the shipped lexicons for the module: the rules compile once, and each test
+    writes the model file it needs (load_model is cached per directory, so it is cleared)."""
+    folder = tmp_path_factory.mktemp("site") / "lexicons"
     shutil.copytree(LEXICONS, folder, ignore=shutil.ignore_patterns(MODEL_FILE))
-    (folder / MODEL_FILE).write_text(body, encoding="utf-8")
-    load_model.cache_clear()
     return folder
+
+
+def site_with_model(site: Path, body: str) -> Path:
+    (site / MODEL_FILE).write_text(body, encoding="utf-8")
+    load_model.cache_clear()
+    return site
 
 
 def small_model(add: float = 0.9, veto: float = 0.0) -> str:
@@ -69,8 +76,8 @@ def findings_of(folder: Path, *turns: tuple[str, str]):
     return run_detectors(call_context(transcript, folder, "test"), PHRASES)
 
 
-def test_the_model_adds_an_utterance_no_rule_matched_and_explains_it(tmp_path):
-    folder = site_with_model(tmp_path, small_model())
+def test_the_model_adds_an_utterance_no_rule_matched_and_explains_it(site):
+    folder = site_with_model(site, small_model())
     (finding,) = findings_of(folder, ("agent", "一边凉快去"), ("customer", "好吧"))
     assert (finding.category, finding.rule_id, finding.severity) == (
         "phrase.forbidden",
@@ -85,13 +92,13 @@ def test_the_model_adds_an_utterance_no_rule_matched_and_explains_it(tmp_path):
     assert "凉快" in rows["model"] and "phrase_model.tsv" in rows["model"]
 
 
-def test_only_the_categorys_party_is_judged(tmp_path):
-    folder = site_with_model(tmp_path, small_model())
+def test_only_the_categorys_party_is_judged(site):
+    folder = site_with_model(site, small_model())
     assert findings_of(folder, ("customer", "一边凉快去")) == []
 
 
-def test_an_utterance_a_rule_matched_is_not_added_again(tmp_path):
-    folder = site_with_model(tmp_path, small_model())
+def test_an_utterance_a_rule_matched_is_not_added_again(site):
+    folder = site_with_model(site, small_model())
     (finding,) = findings_of(folder, ("agent", "一边凉快去，这个我真帮不了您"))
     assert finding.rule_id != "forbidden.model" and "model" not in finding.details
 
@@ -100,19 +107,19 @@ def test_an_utterance_a_rule_matched_is_not_added_again(tmp_path):
     ("veto", "kept"),
     [pytest.param(0.0, 1, id="veto-0-never"), pytest.param(0.1, 0, id="veto-below-0.1")],
 )
-def test_veto_drops_rule_matches_the_model_scores_low(tmp_path, veto, kept):
-    folder = site_with_model(tmp_path, small_model(add=2.0, veto=veto))
+def test_veto_drops_rule_matches_the_model_scores_low(site, veto, kept):
+    folder = site_with_model(site, small_model(add=2.0, veto=veto))
     assert len(findings_of(folder, ("agent", "这个我真帮不了您"))) == kept
 
 
-def test_add_above_one_never_adds(tmp_path):
-    folder = site_with_model(tmp_path, small_model(add=2.0))
+def test_add_above_one_never_adds(site):
+    folder = site_with_model(site, small_model(add=2.0))
     assert findings_of(folder, ("agent", "一边凉快去")) == []
 
 
-def test_explanations_never_show_a_digit_of_a_number(tmp_path):
+def test_explanations_never_show_a_digit_of_a_number(site):
     body = small_model() + "138\t9\t0\t0\t0\n"
-    folder = site_with_model(tmp_path, body)
+    folder = site_with_model(site, body)
     (finding,) = findings_of(folder, ("agent", "一边凉快去你的号码13812345678"))
     assert "1381234" not in finding.evidence
     assert finding.details["model"]["grams"] == ["凉快", "凉", "^一"]
@@ -131,15 +138,15 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("body", "reason"), BAD_FILES)
-def test_a_malformed_model_stops_the_set_up_check_naming_file_and_line(tmp_path, body, reason):
-    folder = site_with_model(tmp_path, body)
+def test_a_malformed_model_stops_the_set_up_check_naming_file_and_line(site, body, reason):
+    folder = site_with_model(site, body)
     with pytest.raises(LexiconError, match=reason) as raised:
         engine.check_lexicons(phrase_book(folder))
     assert MODEL_FILE in str(raised.value)
 
 
-def test_without_a_model_file_the_rules_work_alone(tmp_path):
-    folder = site_with_model(tmp_path, "")
+def test_without_a_model_file_the_rules_work_alone(site):
+    folder = site_with_model(site, "")
     (folder / MODEL_FILE).unlink()
     assert load_model(str(folder)) is None
     assert len(findings_of(folder, ("agent", "这个我真帮不了您"))) == 1
