@@ -5,31 +5,30 @@ defaults) and calls `detect_phrases`. The lines of a lexicon are rules in the la
 pipeline.detectors.phrases.syntax (patterns with … gaps, [a|b] choices, + for either order,
 unless= and except= contexts); each wording of a pattern is one alternative below.
 
-All of a category's phrases become one regex over the sound view of the text
-(pipeline.detectors.phrases.phonetic), so each speaker's text of a call is scanned once per category and a
-homophone error (停制 for 停滞) still matches; each match says whether it matched by characters
+A category's phrases become regexes over the sound view of the text
+(pipeline.detectors.phrases.phonetic), one per first sound, so a homophone error (停制 for 停滞) still matches; each match says whether it matched by characters
 or only by pinyin. A candidate is then kept only if it starts and ends on jieba token
 boundaries (不行 does not fire inside 不行贿), no `unless` prefix precedes it and, for
 categories with negation windows, no negation cue surrounds it (pipeline.detectors.phrases.negation).
 
 Only the category's party is searched; segments whose role is `unknown` never match, since a
 rule about what the agent says must not fire on the customer. Speed: a party's segments are
-joined once per call and shared by every category (`role_text`), each category is one regex
-scan in C (pipeline.detectors.phrases.regex), and jieba cuts only segments holding a candidate whose edges
-are not already punctuation — about 0.4 ms per 1,500-character call for all phrase categories
+joined once per call and shared by every category (`role_text`), the places where a category's
+phrases may start are found for the whole text in one numpy pass (pipeline.detectors.phrases.candidates)
+and its regexes tried only there, and jieba cuts only segments holding a candidate whose edges
+are not already punctuation — about 0.25 ms per 1,500-character call for all phrase categories
 and script compliance together.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
-import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.detectors.phrases.candidates import sound_starts, start_places
 from pipeline.detectors.phrases.model import load_model
 from pipeline.detectors.phrases.model_findings import judge
 from pipeline.detectors.phrases.negation import load_negation_cues
@@ -87,14 +86,14 @@ def compile_rules(spec: PhraseCategory, rules: list[PhraseRule], lexicon_dir: st
     rules = list(rules)
     # Longest first: where two phrases start at one place the regex takes the first alternative.
     rules.sort(key=lambda r: -sum(len(p) for p in r.pieces))
-    matchers = category_regex(tuple(rules))
+    starts = sound_starts(category_regex(tuple(rules)))
     negation = (
         load_negation_cues(lexicon_dir) if spec.negation_before or spec.negation_after else None
     )
     return CompiledRules(
         spec=spec,
         rules=tuple(rules),
-        matchers=matchers,
+        starts=starts,
         splitters=tuple(gap_splitter(rule) for rule in rules),
         negation=negation,
     )
@@ -207,40 +206,6 @@ def _excepted(exceptions: LazyPattern, codes: str, start: int, end: int, base: i
     return False
 
 
-def _next_candidate(
-    matchers: tuple[tuple[re.Pattern, tuple[int, ...]], ...],
-    ahead: list[tuple[int, int, int] | None],
-    codes: str,
-    position: int,
-    stop: int,
-) -> tuple[int, int, int] | None:
-    """(start, end, rule index) of the leftmost candidate at or after `position`.
-
-    The category's patterns start with sounds that exclude each other, so the leftmost of their
-    matches is the one a single pattern of them all would find. `ahead` keeps each pattern's
-    next candidate, still valid while it lies at or after `position` (positions only grow);
-    one with nothing left holds _NOTHING_LEFT and is not searched again.
-    """
-    best: tuple[int, int, int] | None = None
-    for which, (matcher, rule_of_group) in enumerate(matchers):
-        candidate = ahead[which]
-        if candidate is None or candidate[0] < position:
-            found = matcher.search(codes, position, stop)
-            if found is None:
-                candidate = _NOTHING_LEFT
-            else:
-                group = found.lastindex
-                assert group is not None  # every alternative ends in its rule's (empty) group
-                candidate = (found.start(), found.end(), rule_of_group[group])
-            ahead[which] = candidate
-        if best is None or candidate[0] < best[0]:
-            best = candidate
-    return None if best is None or best is _NOTHING_LEFT else best
-
-
-_NOTHING_LEFT = (sys.maxsize, sys.maxsize, -1)  # a pattern's candidate when it has none left
-
-
 def iter_matches(
     compiled: CompiledRules,
     joined: JoinedSegments,
@@ -262,10 +227,20 @@ def iter_matches(
     codes = sound_codes(text)  # of the whole text, shared by every category and range
     stop = seg_starts[last - 1] + len(segments[last - 1].text)
     spec, rules, negation = compiled.spec, compiled.rules, compiled.negation
-    ahead: list[tuple[int, int, int] | None] = [None] * len(compiled.matchers)
+    regexes = compiled.starts.regexes
     position = seg_starts[first]
-    while (found := _next_candidate(compiled.matchers, ahead, codes, position, stop)) is not None:
-        start, end, index = found
+    # The leftmost match at or after `position` is the match at the first of these places
+    # where the regex of its sound matches (the first sounds exclude each other).
+    for start in start_places(compiled.starts, codes, position, stop):
+        if start < position:
+            continue
+        regex = regexes.get(codes[start])
+        found = None if regex is None else regex[0].match(codes, start, stop)
+        if regex is None or found is None:
+            continue
+        end, group = found.end(), found.lastindex
+        assert group is not None  # every alternative ends in its rule's (empty) group
+        index = regex[1][group]
         rule = rules[index]
         matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
         which = bisect.bisect_right(seg_starts, start) - 1

@@ -52,6 +52,11 @@ def _syllable_codes() -> tuple[dict[str, str], dict[int, list[str]]]:
     return codes, readings
 
 
+def syllable_code_range() -> tuple[int, int]:
+    """(first, last + 1) code point of the syllables' private-use codes."""
+    return _PRIVATE_USE_START, _PRIVATE_USE_START + len(_syllable_codes()[0])
+
+
 def _pinyin_dict() -> dict[int, str]:
     """pypinyin's character table (code point → "zhì,zhi" …), read from its JSON file.
 

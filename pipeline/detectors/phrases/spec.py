@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pipeline.detectors.phrases.negation import NegationCues
 from pipeline.detectors.phrases.phonetic import fold_chars
 from pipeline.types import Segment, Severity
+
+if TYPE_CHECKING:
+    from pipeline.detectors.phrases.candidates import SoundStarts
 
 MatchedBy = Literal["characters", "pinyin"]
 
@@ -95,9 +98,8 @@ class PhraseRule:
 class CompiledRules:
     spec: PhraseCategory
     rules: tuple[PhraseRule, ...]
-    # every rule, longest first, over sound codes, as patterns whose first sounds exclude each
-    # other: (pattern, its capturing group number -> index into rules) each
-    matchers: tuple[tuple[re.Pattern, tuple[int, ...]], ...]
+    # every rule, longest first, over sound codes: a regex per first sound and where to try them
+    starts: SoundStarts
     splitters: tuple[LazyPattern | None, ...]  # per rule: the rule alone with its gaps captured
     negation: NegationCues | None
 
