@@ -372,6 +372,36 @@ ESCALATION = [
         [("escalation.legal", "大不了法庭上见", C)],
         id="family-大不了法庭上见",
     ),
+    pytest.param(
+        "customer",
+        "我明天就去你们总部闹",
+        [("escalation.complaint", "去你们总部闹", C)],
+        id="family-去总部闹",
+    ),
+    pytest.param(
+        "customer",
+        "我要写个帖子挂你们",
+        [("escalation.media", "写个帖子挂", C)],
+        id="family-写帖子挂你们",
+    ),
+    pytest.param(
+        "customer",
+        "我去小红书发帖子让大家避雷",
+        [("escalation.media", "小红书发帖子", C), ("escalation.media", "让大家避雷", C)],
+        id="family-让大家避雷",
+    ),
+    pytest.param(
+        "customer",
+        "我老婆嚷着要去消协，我觉得没必要",
+        [],
+        id="quote-老婆嚷着去消协",
+    ),
+    pytest.param(
+        "customer",
+        "我在抖音上看到你们的直播",
+        [],
+        id="neutral-在抖音上看到",
+    ),
 ]
 
 
@@ -644,6 +674,72 @@ FORBIDDEN = [
         "我这边没有权限，但已经报给负责人了",
         [],
         id="except-没有权限-but-passed-on",
+    ),
+    pytest.param(
+        "agent",
+        "这不是我们部门的事",
+        [("forbidden.blame_shifting", "不是我们部门的事", C)],
+        id="family-不是我们部门的事",
+    ),
+    pytest.param(
+        "agent",
+        "这是你的问题",
+        [("forbidden.blame_shifting", "这是你的问题", C)],
+        id="family-这是你的问题",
+    ),
+    pytest.param(
+        "agent",
+        "这不是您的问题，是我们系统的原因",
+        [],
+        id="except-这不是您的问题",
+    ),
+    pytest.param(
+        "agent",
+        "你到底想怎么样",
+        [("forbidden.impatience", "你到底想怎么样", C)],
+        id="family-你到底想怎么样",
+    ),
+    pytest.param(
+        "agent",
+        "听不懂就算了",
+        [("forbidden.condescension", "听不懂就算了", C)],
+        id="family-听不懂就算了",
+    ),
+    pytest.param(
+        "agent",
+        "别问了，问也没用",
+        [("forbidden.impatience", "问也没用", C)],
+        id="family-问也没用",
+    ),
+    pytest.param(
+        "agent",
+        "早跟你说过了你不听",
+        [("forbidden.impatience", "早跟你说过了你不听", C)],
+        id="family-早跟你说过你不听",
+    ),
+    pytest.param(
+        "agent",
+        "你去别的地方问问吧",
+        [("forbidden.blame_shifting", "你去别的地方问问吧", C)],
+        id="family-去别的地方问问",
+    ),
+    pytest.param(
+        "agent",
+        "您真行，这么快就操作好了",
+        [],
+        id="not-您真行-praise",
+    ),
+    pytest.param(
+        "agent",
+        "您好，现在排队的好多，我尽快",
+        [],
+        id="not-排队的好多-queue-info",
+    ),
+    pytest.param(
+        "agent",
+        "不是我们能决定的，不过我帮您反映给上级",
+        [],
+        id="except-不是我们能决定的-help-follows",
     ),
 ]
 
