@@ -56,7 +56,9 @@ def _numbered_text(codes: str) -> np.ndarray:
     """The sound numbers of a text's sound codes, and a 0 after the last (nothing follows it).
     Cached: every category of the call's party reads the same text."""
     points = np.frombuffer(codes.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return np.append(_sound_numbers()[0].take(points), np.uint16(0))
+    numbers = np.zeros(len(points) + 1, dtype=np.uint16)
+    _sound_numbers()[0].take(points, out=numbers[:-1])
+    return numbers
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,4 +92,4 @@ def start_places(starts: SoundStarts, codes: str, position: int, stop: int) -> l
     numbers = _numbered_text(codes)
     rows = starts.rows.take(numbers[position:stop])
     possible = starts.follows[rows, numbers[position + 1 : stop + 1]]
-    return (np.flatnonzero(possible) + position).tolist()
+    return (possible.nonzero()[0] + position).tolist()
