@@ -242,6 +242,16 @@ WINDOWS = [
     pytest.param([("customer", "押金到期能拿回来吗"), ("agent", "能的")], 0, id="deposit-refund"),
     pytest.param([("customer", "衣服洗了会不会缩水"), ("agent", "纯棉的")], 0, id="clothes-shrink"),
     pytest.param([("customer", "我的公积金会不会少"), ("agent", "不会")], 0, id="housing-fund"),
+    pytest.param(
+        [("customer", "亏的可能性大吗"), ("agent", "我们的产品口碑很好")], 1, id="loss-chance"
+    ),
+    pytest.param([("customer", "分红有没有保障"), ("agent", "每年都有")], 1, id="dividend-保障"),
+    pytest.param(
+        [("customer", "这个收益稳定吗"), ("agent", "收益不确定 有亏损的可能")],
+        0,
+        id="return-stability-disclosed",
+    ),
+    pytest.param([("customer", "贷款利息固定吗"), ("agent", "固定利率")], 0, id="loan-rate-fixed"),
 ]
 
 
