@@ -157,7 +157,8 @@ def score_text(
     starts: list[int] | None = None,
 ) -> UtteranceEmotion:
     """The emotion of one utterance (see the module docstring). `starts`: where a word may
-    start, if already known (pipeline.detectors.emotion_scan finds them for a whole call)."""
+    start, if already known (pipeline.detectors.emotion_scan finds them for a whole call; a
+    place that holds no word's beginning is passed over)."""
     by_prefix = lexicon.by_prefix
     if starts is None:
         # The beginnings of words that occur in the text, by one set intersection in C (most
