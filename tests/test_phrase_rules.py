@@ -764,6 +764,12 @@ ESCALATION = [
         [],
         id="neutral-在抖音上看到",
     ),
+    pytest.param(
+        "customer",
+        "快递员说我再不签收就要投诉他，有这回事吗",
+        [],
+        id="quote-conditional-快递员说再不签收就投诉",
+    ),
 ]
 
 
