@@ -56,18 +56,24 @@ def context_regex(wordings: tuple[tuple[str, ...], ...], gap: int) -> LazyPatter
     Each alternative starts with one literal sound (a first character with several readings
     gives one alternative per reading, in place), so `re` skips positions without one of the
     first sounds in C; at a position only the alternatives of its sound can match, in the
-    order they were written.
+    order they were written. They are grouped under their first sound, in that order, so `re`
+    tries one branch per first sound there rather than every wording (hundreds for a pattern
+    with many choices): the same match, found sooner.
     """
     gap_pattern = f"(?:{GAP_BODY}{{0,{gap}}}?)"
-    alternatives: list[str] = []
+    by_first: dict[str, list[str]] = {}
     for pieces in wordings:
         rest = gap_pattern.join(
             "".join(_char_class(c, homophones=True) for c in piece) for piece in pieces
         )[len(_char_class(pieces[0][0], homophones=True)) :]
-        alternatives.extend(
-            re.escape(code) + rest for code in phrase_char_codes(pieces[0][0], homophones=True)
+        for code in phrase_char_codes(pieces[0][0], homophones=True):
+            by_first.setdefault(re.escape(code), []).append(rest)
+    return LazyPattern(
+        "|".join(
+            first + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
+            for first, rests in by_first.items()
         )
-    return LazyPattern("|".join(alternatives))
+    )
 
 
 def _unit_paths(rule: PhraseRule) -> list[tuple[str, ...]]:
