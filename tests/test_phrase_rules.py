@@ -317,6 +317,24 @@ OVERPROMISE = [
         [],
         id="not-保证金",
     ),
+    pytest.param(
+        "agent",
+        "年化百分之五是稳的",
+        [("overpromise.return_guarantee", "年化百分之五是稳的", "characters")],
+        id="family-年化是稳的",
+    ),
+    pytest.param(
+        "agent",
+        "这次肯定给您全额退",
+        [("overpromise.guarantee", "肯定给您全额退", "characters")],
+        id="family-全额退",
+    ),
+    pytest.param(
+        "agent",
+        "定期存款利息是稳的",
+        [],
+        id="not-存款利息是稳的",
+    ),
 ]
 
 
@@ -560,6 +578,42 @@ CREDENTIAL = [
         "那串数字是订单编号哈，您念给我我帮您查",
         [],
         id="except-订单编号",
+    ),
+    pytest.param(
+        "agent",
+        "刚才那个码你再报一遍",
+        [("credential.sms_code", "那个码你再报一遍", "characters")],
+        id="family-再报一遍",
+    ),
+    pytest.param(
+        "agent",
+        "您把收到的六位数字发我一下",
+        [("credential.sms_code", "收到的六位数字发我一下", "characters")],
+        id="family-收到的数字发我",
+    ),
+    pytest.param(
+        "agent",
+        "验证码您直接在电话里说就行",
+        [("credential.sms_code", "验证码您直接在电话里说就行", "characters")],
+        id="family-电话里说就行",
+    ),
+    pytest.param(
+        "agent",
+        "您输一下密码我帮您看看对不对",
+        [("credential.password", "输一下密码我帮您看看对不对", "characters")],
+        id="family-我帮您看看对不对",
+    ),
+    pytest.param(
+        "agent",
+        "密码千万不要在电话里说出来",
+        [],
+        id="negated-不要在电话里说",
+    ),
+    pytest.param(
+        "agent",
+        "您那个号码再报一遍",
+        [],
+        id="not-号码再报一遍",
     ),
 ]
 
