@@ -171,7 +171,10 @@ def find_digit_runs(text: str, min_digits: int = 1) -> list[DigitRun]:
         check_span = None
         if match.group("check") and last_intact and _check_belongs(groups):
             check_span = match.span("check")
-        digits = "".join(text[start:end] for start, end in groups).translate(TO_ASCII_DIGITS)
+        if len(groups) == 1:  # most numbers: read without a pause, no pieces to join
+            digits = text[groups[0][0] : groups[0][1]].translate(TO_ASCII_DIGITS)
+        else:
+            digits = "".join(text[start:end] for start, end in groups).translate(TO_ASCII_DIGITS)
         if len(digits) + (check_span is not None) < min_digits:
             continue
         runs.append(DigitRun(tuple(groups), digits + ("X" if check_span else ""), check_span))
