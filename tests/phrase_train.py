@@ -29,7 +29,14 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.detectors import credential_request, escalation, forbidden_phrases, overpromise
-from pipeline.detectors.phrases.model import MODEL_FILE, _codes, gram_keys, gram_text, load_model
+from pipeline.detectors.phrases.model import (
+    MODEL_FILE,
+    _codes,
+    gram_keys,
+    gram_text,
+    length_scale,
+    load_model,
+)
 from tests.phrase_eval import LEXICONS, total, utterance_counts
 
 SPECS = (forbidden_phrases.SPEC, overpromise.SPEC, credential_request.SPEC, escalation.SPEC)
@@ -51,6 +58,19 @@ ADD, VETO = 0.8, 0.05
 Utterance = tuple[str, str, frozenset[str]]
 
 
+def background() -> list[Utterance]:
+    """Ordinary call-center talk (tests/phrase_background.py), a negative of every category of its
+    party: the tuning sets are half violations, real calls almost none."""
+    try:
+        module = importlib.import_module("tests.phrase_background")
+    except ModuleNotFoundError:
+        return []
+    none: frozenset[str] = frozenset()
+    return [("agent", t, none) for t in module.AGENT] + [
+        ("customer", t, none) for t in module.CUSTOMER
+    ]
+
+
 def load_sets(names: list[str]) -> list[Utterance]:
     rows: list[Utterance] = []
     for name in names:
@@ -59,9 +79,12 @@ def load_sets(names: list[str]) -> list[Utterance]:
     return rows
 
 
-def utterance_keys(text: str) -> Counter[int]:
-    keys, _ = gram_keys(_codes(text.replace("\n", " ")))
-    return Counter(keys.tolist())
+def utterance_keys(text: str) -> dict[int, float]:
+    """An utterance's features: each n-gram's count, times the utterance's length scale."""
+    codes = _codes(text.replace("\n", " "))
+    keys, _ = gram_keys(codes)
+    scale = float(length_scale(np.array([int((codes != 1).sum())]))[0])
+    return {key: n * scale for key, n in Counter(keys.tolist()).items()}
 
 
 def train(rows: list[Utterance]) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -73,7 +96,7 @@ def train(rows: list[Utterance]) -> tuple[list[int], np.ndarray, np.ndarray]:
     sparse = [
         (
             np.array([column[k] for k in f if k in column], dtype=np.int64),
-            np.array([float(n) for k, n in f.items() if k in column]),
+            np.array([n for k, n in f.items() if k in column]),
         )
         for f in features
     ]
@@ -101,7 +124,7 @@ def write_model(path: Path, vocabulary, weights, bias, sets, add: float, veto: f
         "# The phrase model: a second opinion beside the phrase rules (pipeline/detectors/phrases/model.py).",
         "# Written by `python -m tests.phrase_train` from the tuning sets: "
         + ", ".join(sets)
-        + ".",
+        + (", and the ordinary talk of tests/phrase_background.py." if background() else "."),
         "# Do not edit weights by hand; retrain instead. Lines: a header (gram, then the categories),",
         "# @bias (the intercept), @add (an utterance no rule matched becomes a finding at or above this",
         "# probability; above 1: never), @veto (a rule match in an utterance below this probability is",
@@ -124,7 +147,7 @@ def write_model(path: Path, vocabulary, weights, bias, sets, add: float, veto: f
 def choose(train_sets: list[str], eval_sets: list[str]) -> None:
     """Rules + a model trained on `train_sets`, on `eval_sets`, for a grid of thresholds: each
     point runs the phrase detectors themselves, with the model file written for it."""
-    vocabulary, weights, bias = train(load_sets(train_sets))
+    vocabulary, weights, bias = train(load_sets(train_sets) + background())
     rows = load_sets(eval_sets)
     print(f"trained on {', '.join(train_sets)}; scored on {', '.join(eval_sets)} ({len(rows)})")
     with tempfile.TemporaryDirectory() as scratch:
@@ -151,7 +174,7 @@ def main() -> None:
         choose(args.choose[0].split(","), args.choose[1].split(","))
         return
     sets = args.sets.split(",")
-    vocabulary, weights, bias = train(load_sets(sets))
+    vocabulary, weights, bias = train(load_sets(sets) + background())
     n = write_model(args.out, vocabulary, weights, bias, sets, ADD, VETO)
     print(f"wrote {args.out}: {n} n-grams from {', '.join(sets)}")
 

@@ -199,3 +199,32 @@ def test_the_shipped_model_is_what_training_writes(tmp_path):
         capture_output=True,
     )
     assert out.read_text(encoding="utf-8") == (LEXICONS / MODEL_FILE).read_text(encoding="utf-8")
+
+
+def test_the_shipped_model_adds_nothing_to_ordinary_talk_it_never_saw():
+    """Read news sentences of the shared corpus, everyday call-center lines and numbers read out,
+    said by either party, long or short: none of it is a finding of the model."""
+    import csv
+
+    with open(
+        PROJECT_ROOT.parent / "shared" / "corpus" / "zh" / "manifest.tsv", encoding="utf-8"
+    ) as f:
+        corpus = [row["reference_text"] for row in csv.DictReader(f, delimiter="\t")]
+    ordinary = [
+        "好的，请您提供一下您的手机号码。",
+        "我的手机号是一三八五八二三一七四三",
+        "订单号是二零二六一一二一零零八八，金额一万两千元。",
+        "我想查一下我的信用卡账单，上个月多扣了三百块钱。",
+        "您的问题我已经记录下来了，会在两个工作日内给您回复。",
+        "嗯",
+        "对对对",
+    ]
+    texts = corpus + ordinary + ["，".join(corpus[i : i + 4]) for i in range(0, len(corpus), 4)]
+    added = [
+        (role, f.rule_id, text)
+        for role in ("agent", "customer")
+        for text in texts
+        for f in findings_of(LEXICONS, (role, text))
+        if f.rule_id.endswith(".model")
+    ]
+    assert added == []

@@ -157,15 +157,30 @@ def gram_text(key: int) -> str:
     return text
 
 
+# An utterance's weights are summed over its n-grams, so a long one of harmless words would add
+# up past any threshold: past SCALE_CHARS kept characters the sum is scaled by the square root
+# of (the n-grams of SCALE_CHARS characters / its n-grams). Training scales the same way.
+SCALE_CHARS = 12
+
+
+def length_scale(kept_chars: np.ndarray) -> np.ndarray:
+    """The factor of an utterance's weight sum, by its number of kept characters."""
+    grams = 3 * np.asarray(kept_chars, dtype=np.float64) + 1  # k 1-grams, k+1 2-grams, k 3-grams
+    return np.minimum(1.0, np.sqrt((3 * SCALE_CHARS + 1) / grams))
+
+
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     """Probabilities (lines × categories) of the "\n"-separated utterances of `text`."""
-    keys, line_of = _every_gram_key(_codes(text))
+    codes = _codes(text)
+    keys, line_of = _every_gram_key(codes)
+    kept = np.bincount(line_of[: len(codes)][codes != _EDGE], minlength=lines)[:lines]
     rows = rows_of(model, keys)
     hit = rows >= 0
     rows, where = rows[hit], line_of[hit]
     logits = np.empty((lines, len(model.categories)))
     for k, weights in enumerate(model.weights):
         logits[:, k] = np.bincount(where, weights=weights[rows], minlength=lines)
+    logits *= length_scale(kept)[:, None]
     logits += model.bias
     return 1.0 / (1.0 + np.exp(-logits))
 

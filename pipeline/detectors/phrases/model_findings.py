@@ -30,6 +30,27 @@ _SCORES: dict[int, tuple[Transcript, np.ndarray, dict[int, int]]] = {}
 _SCORES_KEPT = 16
 
 
+# The model learnt from utterances of up to about 60 characters, and its sum over n-grams grows
+# with length: a long ASR segment of harmless words would add up past any threshold. So a
+# segment longer than WINDOW + STEP characters is scored as windows of WINDOW characters, STEP
+# apart (each part of it in a window of about a training utterance's size), and takes the
+# highest window's score; shorter ones are scored whole, as in training.
+WINDOW, STEP = 40, 20
+
+
+def utterance_windows(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """(the texts to score, the index of each text's first one among them)."""
+    lines: list[str] = []
+    first = np.empty(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        first[i] = len(lines)
+        if len(text) <= WINDOW + STEP:
+            lines.append(text)
+        else:
+            lines.extend(text[start : start + WINDOW] for start in range(0, len(text) - STEP, STEP))
+    return lines, first
+
+
 def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray, dict[int, int]]:
     """The model's probabilities (segments × categories) of every segment of a call, in one
     pass over its text, and each segment's row by id()."""
@@ -37,8 +58,9 @@ def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray,
     if cached is not None and cached[0] is transcript:
         return cached[1], cached[2]
     segments = transcript.segments
-    text = "\n".join(s.text.replace("\n", " ") if "\n" in s.text else s.text for s in segments)
-    scores = line_scores(model, text, len(segments))
+    lines, first_line = utterance_windows([s.text.replace("\n", " ") for s in segments])
+    per_line = line_scores(model, "\n".join(lines), len(lines))
+    scores = np.maximum.reduceat(per_line, first_line, axis=0) if len(lines) else per_line
     row_of = {id(segment): i for i, segment in enumerate(segments)}
     if len(_SCORES) >= _SCORES_KEPT:
         oldest = next(iter(_SCORES), None)
