@@ -1,11 +1,12 @@
 """What the phrase model changes in a category's findings: vetoed matches and added utterances.
 
-pipeline.detectors.phrases.model scores every utterance of the category's party; here the
-scores meet the rules' matches. A match in an utterance the model scores below the category's
-`veto` is dropped; an utterance where the rules found nothing, not even a candidate they turned
-down, that the model scores at least `add` becomes a finding of its own, rule `<prefix>.model` at the category's default severity, its evidence
-the whole utterance and its details the score, the thresholds and the n-grams that weighed
-most (from the masked text, so an explanation never shows a digit of a number).
+pipeline.detectors.phrases.model scores every utterance of a call once; here the scores meet
+the rules' matches. A match in an utterance the model scores below the category's `veto` is
+dropped. An utterance of the category's party where the rules found nothing, not even a
+candidate they turned down, and that the model scores at least `add` becomes a finding of its
+own: rule `<prefix>.model` at the category's default severity, the whole utterance as its
+evidence, and in its details the score, the threshold and the n-grams that weighed most (from
+the masked text, so an explanation never shows a digit of a number).
 """
 
 from __future__ import annotations
