@@ -14,15 +14,18 @@ place), 1–128 for ASCII, then the syllable codes.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline.detectors.phrases.phonetic import syllable_code_range
+
+if TYPE_CHECKING:
+    from pipeline.detectors.phrases.lazy import LazyPattern
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class FirstSoundRegex:
     """The rules of a category that start with one sound (pipeline.detectors.phrases.regex)."""
 
     first: str  # the sound code every match starts with
-    pattern: re.Pattern  # the rules that start with it, for match() at a place holding it
+    pattern: LazyPattern  # the rules that start with it, for match() at a place holding it
     rule_of_group: tuple[int, ...]  # capturing group number -> rule index
     # The sound codes a match may continue with; None: any character, or none (a one-character
     # phrase, a gap, a look-ahead).
@@ -63,7 +66,7 @@ def _numbered_text(codes: str) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class SoundStarts:
-    regexes: dict[str, tuple[re.Pattern, tuple[int, ...]]]  # first sound -> regex, group -> rule
+    regexes: dict[str, tuple[LazyPattern, tuple[int, ...]]]  # first sound -> regex, group -> rule
     rows: np.ndarray  # sound number -> row of `follows`; row 0: no rule starts with it
     follows: np.ndarray  # [row, number of the next sound]: a rule may start at such a place
 

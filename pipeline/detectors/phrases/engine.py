@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.detectors.phrases.candidates import sound_starts, start_places
+from pipeline.detectors.phrases.lazy import LazyPattern
 from pipeline.detectors.phrases.model import load_model
 from pipeline.detectors.phrases.model_findings import judge
 from pipeline.detectors.phrases.negation import load_negation_cues
@@ -36,7 +37,6 @@ from pipeline.detectors.phrases.phonetic import fold_chars, sound_codes
 from pipeline.detectors.phrases.regex import category_regex, gap_splitter
 from pipeline.detectors.phrases.spec import (
     CompiledRules,
-    LazyPattern,
     PhraseBook,
     PhraseCategory,
     PhraseMatch,
@@ -235,7 +235,7 @@ def iter_matches(
         if start < position:
             continue
         regex = regexes.get(codes[start])
-        found = None if regex is None else regex[0].match(codes, start, stop)
+        found = None if regex is None else regex[0].compiled().match(codes, start, stop)
         if regex is None or found is None:
             continue
         end, group = found.end(), found.lastindex

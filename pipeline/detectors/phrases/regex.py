@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 
 from pipeline.detectors.phrases.candidates import FirstSoundRegex
+from pipeline.detectors.phrases.lazy import LazyPattern
 from pipeline.detectors.phrases.phonetic import fold_chars, phrase_char_codes
-from pipeline.detectors.phrases.spec import LazyPattern, PhraseRule
+from pipeline.detectors.phrases.spec import PhraseRule
 
 # Gaps stop at sentence ends (and segment ends, joined with "\n"); commas may fall inside a
 # pattern (您好，很高兴为您服务). Full-width ！？； are already half-width in the sound view.
@@ -138,8 +139,12 @@ class _TrieNode:
         return "(?=[" + "".join(bodies) + "])"
 
 
-def _numbered(alternatives: list[str]) -> tuple[re.Pattern, tuple[int, ...]]:
-    """The alternatives as one regex, each rule end an empty group: (regex, group → rule index)."""
+def _numbered(alternatives: list[str]) -> tuple[LazyPattern, tuple[int, ...]]:
+    """The alternatives as one regex, each rule end an empty group: (regex, group → rule index).
+
+    Compiled on first use: a category has hundreds of first sounds and compiling them all took
+    most of the set-up check; a call needs those of the sounds it holds. The pieces were checked
+    when the lexicon was read, so compiling cannot fail later for a lexicon line."""
     rule_of_group = [-1]
     pattern = []
     for i, piece in enumerate("|".join(alternatives).split(_RULE_END)):
@@ -148,7 +153,7 @@ def _numbered(alternatives: list[str]) -> tuple[re.Pattern, tuple[int, ...]]:
             pattern.append("()")
         else:
             pattern.append(piece)
-    return re.compile("".join(pattern)), tuple(rule_of_group)
+    return LazyPattern("".join(pattern)), tuple(rule_of_group)
 
 
 def _unit_chars(unit: str) -> set[str]:

@@ -6,12 +6,12 @@ Values only, so the registry and the regex builder can hold them without importi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from pipeline.detectors.phrases.lazy import LazyPattern
 from pipeline.detectors.phrases.negation import NegationCues
 from pipeline.detectors.phrases.phonetic import fold_chars
 from pipeline.types import Segment, Severity
@@ -20,23 +20,6 @@ if TYPE_CHECKING:
     from pipeline.detectors.phrases.candidates import SoundStarts
 
 MatchedBy = Literal["characters", "pinyin"]
-
-
-class LazyPattern:
-    """A regex compiled the first time it is used. A rule's except= contexts and gap splitters
-    run over homophone classes, and compiling every one took most of the set-up check that
-    starts each run (seconds per process); few are ever needed in a run."""
-
-    __slots__ = ("_compiled", "source")
-
-    def __init__(self, source: str):
-        self.source = source
-        self._compiled: re.Pattern | None = None
-
-    def compiled(self) -> re.Pattern:
-        if self._compiled is None:  # two threads may both compile: the same pattern either way
-            self._compiled = re.compile(self.source)
-        return self._compiled
 
 
 @dataclass(frozen=True)
