@@ -19,7 +19,11 @@ ROLE `agent` or `customer`:
   recommending a fund before the customer's risk assessment.
 
 Options: `cause=<root cause>` (required unless root_causes.txt maps the rule id), `gap=`,
-`pinyin=`, `unless=`, `except=` (for every pattern of the line). Rule ids are dotted lower-case
+`pinyin=`, `unless=`, `except=` (for every pattern of the line). A when= rule may also name
+signals of the phrase model (`when_signal=NAME`, `require_signal=NAME`: the model file's column
+`signal.NAME`, pipeline.detectors.rule_signals): an utterance of the anchor's (the required)
+party that the model scores at or above the signal's threshold counts as an anchor (as the
+required words) too, so a question worded as no list foresaw still opens the window. Rule ids are dotted lower-case
 words and unique in the file; `custom.` categories need no code, only this line, a root cause
 and (to be scored) a scorecard item.
 """
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from pipeline.detectors.phrases import engine
+from pipeline.detectors.phrases.model import MODEL_FILE, SIGNAL_PREFIX, load_model
 from pipeline.detectors.phrases.spec import CompiledRules, PhraseCategory
 from pipeline.detectors.phrases.syntax import OPTIONS as PATTERN_OPTIONS
 from pipeline.detectors.phrases.syntax import rules_of
@@ -50,8 +55,16 @@ KIND_CATEGORIES = {
     "forbid": frozenset({"phrase.forbidden"}),
 }
 ROLE_KEYS = ("match", "when", "require", "forbid", "before")
-OPTIONS = (*ROLE_KEYS, "within", *(o for o in PATTERN_OPTIONS if o != "cause"), "cause")
+SIGNAL_KEYS = ("when_signal", "require_signal")  # when= rules only
+OPTIONS = (
+    *ROLE_KEYS,
+    "within",
+    *SIGNAL_KEYS,
+    *(o for o in PATTERN_OPTIONS if o != "cause"),
+    "cause",
+)
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\Z")
+_SIGNAL = re.compile(r"[a-z][a-z0-9_]*\Z")
 _WITHIN = re.compile(r"(?:(\d{1,2})turns?)?(?:,?(\d{1,4})s)?\Z")
 RoleName = Literal["agent", "customer"]
 
@@ -75,6 +88,8 @@ class FileRule:
     other: Pattern | None = None  # require= / before=
     within_turns: int | None = None
     within_s: float | None = None
+    when_signal: str | None = None  # the phrase model's signal.<name> that also makes an anchor
+    require_signal: str | None = None  # … that also counts as the required words
 
     @property
     def lexicon_line(self) -> str:
@@ -149,8 +164,9 @@ def parse_rule(columns: tuple[str, ...], where: str, lexicon_dir: str) -> FileRu
     if len(kinds) != 1:
         raise LexiconError(f"{where}: a rule has exactly one of match=, when=, forbid=")
     kind = kinds[0]
-    needed, allowed = KINDS[kind], {kind, *KINDS[kind]}
-    for key in (*ROLE_KEYS, "within"):
+    needed = KINDS[kind]
+    allowed = {kind, *needed, *(SIGNAL_KEYS if kind == "when" else ())}
+    for key in (*ROLE_KEYS, "within", *SIGNAL_KEYS):
         if key in options and key not in allowed:
             raise LexiconError(f"{where}: {key}= does not go with {kind}=")
     for key in needed:
@@ -183,7 +199,16 @@ def parse_rule(columns: tuple[str, ...], where: str, lexicon_dir: str) -> FileRu
         other=pattern(other_key) if other_key else None,
         within_turns=turns,
         within_s=seconds,
+        when_signal=_signal(options, "when_signal", where),
+        require_signal=_signal(options, "require_signal", where),
     )
+
+
+def _signal(options: dict[str, str], key: str, where: str) -> str | None:
+    name = options.get(key)
+    if name is not None and not _SIGNAL.match(name):
+        raise LexiconError(f"{where}: {key}= takes a signal name (risk_question), found {name!r}")
+    return name
 
 
 @lru_cache(maxsize=8)
@@ -201,5 +226,23 @@ def load_file_rules(lexicon_dir: str) -> tuple[FileRule, ...]:
                 f"{line.where}: rule id {rule.rule_id} is already used at {seen[rule.rule_id]}"
             )
         seen[rule.rule_id] = line.where
+        _check_signals(rule, lexicon_dir)
         rules.append(rule)
     return tuple(rules)
+
+
+def _check_signals(rule: FileRule, lexicon_dir: str) -> None:
+    """A signal the phrase model does not have is a typo; without a model file the rules work
+    alone, as the phrase categories do."""
+    model = load_model(lexicon_dir)
+    for key, name in (("when_signal", rule.when_signal), ("require_signal", rule.require_signal)):
+        if model is not None and name is not None and SIGNAL_PREFIX + name not in model.categories:
+            known = [
+                c.removeprefix(SIGNAL_PREFIX)
+                for c in model.categories
+                if c.startswith(SIGNAL_PREFIX)
+            ]
+            raise LexiconError(
+                f"{rule.where}: {key}={name}: {MODEL_FILE} has no column {SIGNAL_PREFIX}{name} "
+                f"(its signals: {', '.join(known) or 'none'})"
+            )

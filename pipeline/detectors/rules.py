@@ -20,6 +20,7 @@ from pipeline.detectors.base import CallContext, DetectorSpec
 from pipeline.detectors.phrases import engine
 from pipeline.detectors.phrases.spec import PhraseMatch
 from pipeline.detectors.rule_file import KIND_CATEGORIES, FileRule, Pattern, load_file_rules
+from pipeline.detectors.rule_signals import signal_matches
 from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import Finding, Segment
 
@@ -35,9 +36,11 @@ def _span(match: PhraseMatch) -> tuple[float, float]:
     return span_times(match.segment, match.start, match.end)
 
 
-def _heard(call: CallContext, match: PhraseMatch) -> dict:
+def _heard(call: CallContext, match: PhraseMatch, score: float | None = None) -> dict:
     start_s, end_s = _span(match)
+    model = {} if score is None else {"score": round(score, 4)}  # a signal of the phrase model
     return {
+        **model,
         "pattern": match.rule.phrase,
         "heard": call.masked_text(match.segment)[match.start : match.end],
         "matched_by": match.matched_by,
@@ -112,10 +115,10 @@ def _first_match(call: CallContext, pattern: Pattern) -> PhraseMatch | None:
 
 def _response_missing(call: CallContext, rule: FileRule) -> list[Finding]:
     assert rule.other is not None
-    anchors = _matches(call, rule.main)
+    anchors, scores = signal_matches(call, rule, rule.main, rule.when_signal)
     if not anchors:  # most calls: the required words are not looked for at all
         return []
-    responses = [_span(m) for m in _matches(call, rule.other)]
+    responses = [_span(m) for m in signal_matches(call, rule, rule.other, rule.require_signal)[0]]
     findings = []
     covered_until = float("-inf")
     for anchor in anchors:
@@ -127,7 +130,7 @@ def _response_missing(call: CallContext, rule: FileRule) -> list[Finding]:
         if any(anchor_end - 0.5 <= start <= window_end for start, _ in responses):
             continue
         details = {
-            "anchor": _heard(call, anchor),
+            "anchor": _heard(call, anchor, scores.get(id(anchor.segment))),
             "expected": rule.other.text,
             "expected_role": rule.other.role,
             "window_s": [round(anchor_start, 3), round(window_end, 3)],

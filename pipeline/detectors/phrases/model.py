@@ -30,6 +30,9 @@ import numpy as np
 from pipeline.errors import LexiconError
 
 MODEL_FILE = "phrase_model.tsv"
+# Columns named signal.<name> are not finding categories: rules of rules.txt read them
+# (when_signal=, require_signal=; pipeline.detectors.rule_signals).
+SIGNAL_PREFIX = "signal."
 # Dropped before the n-grams are taken: they say nothing of meaning, and ASR text may lack them.
 # A table over every code point, so the text is filtered in one numpy step.
 _DROPPED = np.zeros(0x110000, dtype=bool)

@@ -19,7 +19,7 @@ from pipeline.types import Segment, Severity
 if TYPE_CHECKING:
     from pipeline.detectors.phrases.candidates import SoundStarts
 
-MatchedBy = Literal["characters", "pinyin"]
+MatchedBy = Literal["characters", "pinyin", "model"]  # model: a signal (rule_signals)
 
 
 @dataclass(frozen=True)

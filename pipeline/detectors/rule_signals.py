@@ -1,0 +1,69 @@
+"""The phrase model's signals in anchor-and-window rules: `when_signal=` and `require_signal=`.
+
+Word lists catch the questions someone foresaw; customers ask whether their money is safe in
+more ways than any list holds (到时候还能拿回这么多吧, 万一你们公司倒了我交的钱怎么办). A column
+`signal.<name>` of the phrase model (lexicons/phrase_model.tsv) scores every utterance of a call
+for such a meaning. In a when= rule naming it, an utterance of the pattern's party scored at or
+above the signal's `@add` threshold counts as a match of the pattern, with the whole utterance
+as its words, and a pattern match in an utterance scored below its `@veto` does not count.
+
+As for the phrase categories, the rules' explicit no stands: an utterance where the pattern
+turned a candidate down (an except= context: a hotel deposit, a loan's interest) is never made
+a match by the model. Without a model file, or for a rule naming no signal, the patterns work
+alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.detectors.phrases import engine
+from pipeline.detectors.phrases.model import SIGNAL_PREFIX, load_model
+from pipeline.detectors.phrases.model_findings import call_scores
+from pipeline.detectors.phrases.spec import PhraseMatch, PhraseRule
+
+if TYPE_CHECKING:
+    from pipeline.detectors.base import CallContext
+    from pipeline.detectors.rule_file import FileRule, Pattern
+
+
+def signal_matches(
+    call: CallContext, rule: FileRule, pattern: Pattern, signal: str | None
+) -> tuple[list[PhraseMatch], dict[int, float]]:
+    """(the pattern's accepted matches with the signal's, in time order; the signal's score of
+    each utterance it decided, by id() of the segment)."""
+    joined = engine.role_text(call.transcript, pattern.role)
+    rejected: set[int] = set()
+    matches = list(
+        engine.iter_matches(pattern.compiled, joined, call.phrase_book, rejected=rejected)
+    )
+    model = load_model(str(call.lexicon_dir))
+    if signal is None or model is None or SIGNAL_PREFIX + signal not in model.categories:
+        return matches, {}
+    column = SIGNAL_PREFIX + signal
+    all_scores, row_of = call_scores(model, call.transcript)
+    scores = all_scores[:, model.column(column)]
+    add, veto = model.add[column], model.veto[column]
+    kept = [m for m in matches if scores[row_of[id(m.segment)]] >= veto]
+    judged = {id(m.segment) for m in kept} | {id(joined.segments[i]) for i in rejected}
+    said: dict[int, float] = {}
+    for segment in joined.segments:
+        score = float(scores[row_of[id(segment)]])
+        if id(segment) in judged or score < add or not segment.text:
+            continue
+        said[id(segment)] = score
+        words = PhraseRule(
+            phrase=f"{SIGNAL_PREFIX}{signal}",
+            pieces=(),
+            group=pattern.compiled.spec.default_group,
+            rule_id=rule.rule_id,
+            severity=rule.severity,
+            root_cause=rule.root_cause,
+            unless=(),
+            pinyin=False,
+            gap=0,
+            where=rule.where,
+        )
+        kept.append(PhraseMatch(words, segment, 0, len(segment.text), "model"))
+    kept.sort(key=lambda m: (m.segment.start, m.segment.end, m.start))
+    return kept, said
