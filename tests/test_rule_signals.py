@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.detectors.explain import explain
 from pipeline.detectors.phrases.model import MODEL_FILE, load_model
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.detectors.rule_file import load_file_rules
@@ -116,6 +117,8 @@ def test_a_signal_anchor_is_explained_with_its_score(site):
     assert finding.details["anchor"]["matched_by"] == "model"
     assert 0.98 < finding.details["anchor"]["score"] <= 1.0
     assert finding.evidence and "稻谷" in finding.evidence
+    (line,) = [text for label, text in explain(finding) if label == "anchor"]
+    assert "'signal.question' heard '我那稻谷钱放进去还在吗' by model (probability 0.9" in line
 
 
 def test_veto_drops_a_listed_anchor_the_signal_scores_low(site):

@@ -13,6 +13,8 @@ def _match_line(match: dict) -> str:
     heard = match.get("heard")
     said = f" heard {heard!r}" if heard is not None else ""
     by = f" by {match['matched_by']}" if match.get("matched_by") else ""
+    if "score" in match:  # a signal of the phrase model (pipeline.detectors.rule_signals)
+        by += f" (probability {match['score']:.2f})"
     where = f" ({match['lexicon']})" if match.get("lexicon") else ""
     pattern = match.get("phrase") or match.get("pattern")
     rule = f"{match['rule_id']} [{match['severity']}]" if "rule_id" in match else "matched"
