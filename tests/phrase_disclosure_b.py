@@ -944,7 +944,7 @@ CALLS: list[tuple[str, tuple[tuple[str, str], ...], bool]] = [
         False,
     ),
     (
-        "gym-card-closure",
+        "beauty-card-closure",
         (
             ("customer", "我办的那个美容卡 店关门了 钱还能追回来吗"),
             ("agent", "这个您可以去消协投诉 也可以报警"),
