@@ -24,6 +24,8 @@ import importlib
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,9 +37,10 @@ from pipeline.detectors.phrases.model import (
     gram_keys,
     gram_text,
     length_scale,
+    line_scores,
     load_model,
 )
-from tests.phrase_eval import LEXICONS, total, utterance_counts
+from tests.phrase_eval import LEXICONS, call_counts, total, utterance_counts
 
 SPECS = (forbidden_phrases.SPEC, overpromise.SPEC, credential_request.SPEC, escalation.SPEC)
 TUNING_SETS = (  # in the order they were written; any other tests/phrase_tuning_*.py follows
@@ -50,10 +53,26 @@ TUNING_SETS = (  # in the order they were written; any other tests/phrase_tuning
     "tuning_seventh",
     "tuning_eighth",
 )
+# The phrase model's signals (columns signal.<name>, read by rules.txt's when_signal= and
+# require_signal=): (column, party, the list of tests/phrase_disclosure_*.py it learns from).
+SIGNALS = (
+    ("signal.risk_question", "customer", "QUESTIONS"),
+    ("signal.risk_disclosure", "agent", "ANSWERS"),
+)
+# Labels of the tuning sets whose utterances are negatives of the signals of their party.
+NOT_SIGNALS = {
+    "customer": frozenset({"phrase.escalation"}),
+    "agent": frozenset({"phrase.forbidden", "phrase.overpromise", "phrase.credential_request"}),
+}
 MIN_UTTERANCES = 2
 EPOCHS, RATE, L2 = 40, 0.2, 1e-3
 # Chosen with --choose on sets the rules had not been tuned on (bench/RESULTS.md).
 ADD, VETO = 0.8, 0.05
+# (add, veto) of the signals, chosen with --choose-signals on a fold (bench/RESULTS.md).
+SIGNAL_THRESHOLDS = {
+    "signal.risk_question": (0.6, 0.05),
+    "signal.risk_disclosure": (0.8, 0.0),
+}
 
 Utterance = tuple[str, str, frozenset[str]]
 
@@ -87,8 +106,13 @@ def utterance_keys(text: str) -> dict[int, float]:
     return {key: n * scale for key, n in Counter(keys.tolist()).items()}
 
 
-def train(rows: list[Utterance]) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """(vocabulary keys, weights (keys × categories), bias per category)."""
+def train(
+    rows: list[Utterance], columns: tuple[tuple[str, str], ...] | None = None
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """(vocabulary keys, weights (keys × columns), bias per column). `columns`: (label, party)
+    of each column, the phrase categories by default; a row is a positive of the columns whose
+    label it lists, a negative of the others of its party."""
+    columns = columns or tuple((spec.category, spec.role) for spec in SPECS)
     features = [utterance_keys(text) for _, text, _ in rows]
     seen: Counter[int] = Counter(k for f in features for k in f)
     vocabulary = sorted(k for k, n in seen.items() if n >= MIN_UTTERANCES)
@@ -100,11 +124,11 @@ def train(rows: list[Utterance]) -> tuple[list[int], np.ndarray, np.ndarray]:
         )
         for f in features
     ]
-    weights = np.zeros((len(vocabulary), len(SPECS)))
-    bias = np.zeros(len(SPECS))
-    for c, spec in enumerate(SPECS):
-        mine = [i for i, (role, _, _) in enumerate(rows) if role == spec.role]
-        labels = np.array([float(spec.category in rows[i][2]) for i in mine])
+    weights = np.zeros((len(vocabulary), len(columns)))
+    bias = np.zeros(len(columns))
+    for c, (label, party) in enumerate(columns):
+        mine = [i for i, (role, _, _) in enumerate(rows) if role == party]
+        labels = np.array([float(label in rows[i][2]) for i in mine])
         w, b = weights[:, c], 0.0
         order = np.random.default_rng(0)
         for _ in range(EPOCHS):
@@ -118,22 +142,86 @@ def train(rows: list[Utterance]) -> tuple[list[int], np.ndarray, np.ndarray]:
     return vocabulary, weights, bias
 
 
-def write_model(path: Path, vocabulary, weights, bias, sets, add: float, veto: float) -> int:
-    categories = [spec.category for spec in SPECS]
+def signal_rows(names: list[str]) -> list[Utterance]:
+    """The labelled utterances of the signals, from tests/phrase_disclosure_<name>.py, and as
+    negatives the tuning sets' violations of the other kinds: a customer's complaint or threat
+    (E) asks nothing about a product's risk, and an agent's refusal, promise or request for a
+    code (F, O, C) discloses none."""
+    none: frozenset[str] = frozenset()
+    rows: list[Utterance] = [
+        (role, text, none)
+        for role, text, labels in load_sets(available_sets())
+        if labels & NOT_SIGNALS[role]
+    ]
+    for name in names:
+        module = importlib.import_module(f"tests.phrase_disclosure_{name}")
+        for label, party, listing in SIGNALS:
+            rows.extend(
+                (party, text, frozenset({label} if flagged else ()))
+                for text, flagged in getattr(module, listing)
+            )
+    return rows
+
+
+def train_all(
+    sets: list[str], signal_sets: list[str]
+) -> tuple[list[int], np.ndarray, np.ndarray, list[str]]:
+    """The phrase categories trained on the tuning sets, the signals on the disclosure sets,
+    each over its own vocabulary (so a signal's data leaves the categories' weights as they
+    were), side by side: (keys, weights (keys × columns), bias, column names)."""
+    extra = background()
+    vocabulary, weights, bias = train(load_sets(sets) + extra)
+    names = [spec.category for spec in SPECS]
+    if not signal_sets:
+        return vocabulary, weights, bias, names
+    signals = tuple((label, party) for label, party, _ in SIGNALS)
+    # A false anchor makes a finding, a false response only hides one: so the customer's
+    # question learns from all the ordinary talk (the agent's lines too, as more of what people
+    # say), the agent's disclosure from the agent's.
+    ordinary = extra + [("customer", text, none) for party, text, none in extra if party == "agent"]
+    s_vocabulary, s_weights, s_bias = train(signal_rows(signal_sets) + ordinary, signals)
+    keys = sorted(set(vocabulary) | set(s_vocabulary))
+    row = {k: i for i, k in enumerate(keys)}
+    merged = np.zeros((len(keys), len(names) + len(signals)))
+    merged[[row[k] for k in vocabulary], : len(names)] = weights
+    merged[[row[k] for k in s_vocabulary], len(names) :] = s_weights
+    return keys, merged, np.concatenate((bias, s_bias)), names + [c for c, _ in signals]
+
+
+def write_model(
+    path: Path,
+    vocabulary,
+    weights,
+    bias,
+    names: list[str],
+    sets: list[str],
+    signal_sets: list[str],
+    thresholds: dict[str, tuple[float, float]],
+) -> int:
+    """Write the model file; `thresholds`: (add, veto) per column (ADD, VETO by default)."""
+    add = [thresholds.get(name, (ADD, VETO))[0] for name in names]
+    veto = [thresholds.get(name, (ADD, VETO))[1] for name in names]
     lines = [
         "# The phrase model: a second opinion beside the phrase rules (pipeline/detectors/phrases/model.py).",
         "# Written by `python -m tests.phrase_train` from the tuning sets: "
         + ", ".join(sets)
-        + (", and the ordinary talk of tests/phrase_background.py." if background() else "."),
+        + (", and the ordinary talk of tests/phrase_background.py" if background() else "")
+        + (
+            f"; the signals from tests/phrase_disclosure_{{{','.join(signal_sets)}}}.py."
+            if signal_sets
+            else "."
+        ),
         "# Do not edit weights by hand; retrain instead. Lines: a header (gram, then the categories),",
         "# @bias (the intercept), @add (an utterance no rule matched becomes a finding at or above this",
         "# probability; above 1: never), @veto (a rule match in an utterance below this probability is",
         "# dropped; 0: never), then one line per character n-gram (^ and $ mark the utterance's start",
-        "# and end) with its weight per category. Delete this file to run the rules alone.",
-        "\t".join(["gram", *categories]),
+        "# and end) with its weight per category. A signal.<name> column is no category: rules.txt's",
+        "# when_signal= / require_signal= read it (pipeline/detectors/rule_signals.py), @add and @veto",
+        "# alike. Delete this file to run the rules alone.",
+        "\t".join(["gram", *names]),
         "\t".join(["@bias", *(f"{b:.4f}" for b in bias)]),
-        "\t".join(["@add", *(f"{add:g}" for _ in categories)]),
-        "\t".join(["@veto", *(f"{veto:g}" for _ in categories)]),
+        "\t".join(["@add", *(f"{a:g}" for a in add)]),
+        "\t".join(["@veto", *(f"{v:g}" for v in veto)]),
     ]
     rows = []
     for key, row in zip(vocabulary, weights):
@@ -147,15 +235,14 @@ def write_model(path: Path, vocabulary, weights, bias, sets, add: float, veto: f
 def choose(train_sets: list[str], eval_sets: list[str]) -> None:
     """Rules + a model trained on `train_sets`, on `eval_sets`, for a grid of thresholds: each
     point runs the phrase detectors themselves, with the model file written for it."""
-    vocabulary, weights, bias = train(load_sets(train_sets) + background())
+    vocabulary, weights, bias, names = train_all(train_sets, available_signal_sets())
     rows = load_sets(eval_sets)
     print(f"trained on {', '.join(train_sets)}; scored on {', '.join(eval_sets)} ({len(rows)})")
-    with tempfile.TemporaryDirectory() as scratch:
-        lexicons = Path(scratch) / "lexicons"
-        shutil.copytree(LEXICONS, lexicons, ignore=shutil.ignore_patterns(MODEL_FILE))
+    with scratch_lexicons() as lexicons:
         for add in (2.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):
             for veto in (0.0, 0.02, 0.05, 0.1):
-                write_model(lexicons / MODEL_FILE, vocabulary, weights, bias, [], add, veto)
+                point = {spec.category: (add, veto) for spec in SPECS}
+                write_model(lexicons / MODEL_FILE, vocabulary, weights, bias, names, [], [], point)
                 load_model.cache_clear()
                 t = total(utterance_counts(rows, lexicons)[0])
                 print(
@@ -164,19 +251,97 @@ def choose(train_sets: list[str], eval_sets: list[str]) -> None:
                 )
 
 
+def choose_signals(train_sets: list[str], eval_sets: list[str]) -> None:
+    """The signals trained on the disclosure sets `train_sets`, judged on `eval_sets` (any
+    tests/phrase_<name>.py): each signal alone on the labelled utterances, then the rules'
+    calls (script.response_missing) for a grid of thresholds."""
+    vocabulary, weights, bias, names = train_all(available_sets(), train_sets)
+    modules = [importlib.import_module(f"tests.phrase_{name}") for name in eval_sets]
+    calls = [c for m in modules for c in getattr(m, "CALLS", ())]
+    print(f"signals trained on {', '.join(train_sets)}; judged on {', '.join(eval_sets)}")
+    with scratch_lexicons() as lexicons:
+        write_model(lexicons / MODEL_FILE, vocabulary, weights, bias, names, [], [], {})
+        load_model.cache_clear()
+        model = load_model(str(lexicons))
+        assert model is not None
+        for label, _, listing in SIGNALS:
+            rows = [r for m in modules for r in getattr(m, listing, ())]
+            if not rows:
+                continue
+            probability = line_scores(model, "\n".join(t for t, _ in rows), len(rows))
+            scores = probability[:, model.column(label)]
+            for threshold in (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3):
+                said = scores >= threshold
+                truth = np.array([flagged for _, flagged in rows])
+                tp, fp = int((said & truth).sum()), int((said & ~truth).sum())
+                fn = int((~said & truth).sum())
+                print(
+                    f"  {label} ≥ {threshold}: P {tp / max(1, tp + fp):.3f} "
+                    f"R {tp / max(1, tp + fn):.3f}  (tp {tp} fp {fp} fn {fn} of {len(rows)})"
+                )
+        if not calls:
+            return
+        for question in (2.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3):
+            for disclosure in (2.0, 0.95, 0.9, 0.8, 0.6):
+                for veto in (0.0, 0.05, 0.1, 0.2, 0.3):
+                    point = {
+                        "signal.risk_question": (question, veto),
+                        "signal.risk_disclosure": (disclosure, 0.0),
+                    }
+                    write_model(
+                        lexicons / MODEL_FILE, vocabulary, weights, bias, names, [], [], point
+                    )
+                    load_model.cache_clear()
+                    t, _ = call_counts(calls, lexicons)
+                    print(
+                        f"  question ≥ {question:<4} veto < {veto:<4} disclosure ≥ {disclosure:<4}"
+                        f"  P {t.precision:.3f} R {t.recall:.3f} F1 {t.f1:.3f}"
+                        f"  (tp {t.tp} fp {t.fp} fn {t.fn})"
+                    )
+
+
+@contextmanager
+def scratch_lexicons() -> Iterator[Path]:
+    """A copy of the shipped lexicons without the model file, for a model written per point."""
+    with tempfile.TemporaryDirectory() as scratch:
+        lexicons = Path(scratch) / "lexicons"
+        shutil.copytree(LEXICONS, lexicons, ignore=shutil.ignore_patterns(MODEL_FILE))
+        yield lexicons
+    load_model.cache_clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--choose", nargs=2, metavar=("TRAIN", "EVAL"), help="comma lists")
+    parser.add_argument("--choose-signals", nargs=2, metavar=("TRAIN", "EVAL"), help="comma lists")
     parser.add_argument("--sets", default=",".join(available_sets()), help="sets to train on")
+    parser.add_argument(
+        "--signal-sets",
+        default=",".join(available_signal_sets()),
+        help="disclosure sets the signals learn from",
+    )
     parser.add_argument("--out", type=Path, default=LEXICONS / MODEL_FILE, help="file to write")
     args = parser.parse_args()
     if args.choose:
         choose(args.choose[0].split(","), args.choose[1].split(","))
         return
+    if args.choose_signals:
+        choose_signals(args.choose_signals[0].split(","), args.choose_signals[1].split(","))
+        return
     sets = args.sets.split(",")
-    vocabulary, weights, bias = train(load_sets(sets) + background())
-    n = write_model(args.out, vocabulary, weights, bias, sets, ADD, VETO)
-    print(f"wrote {args.out}: {n} n-grams from {', '.join(sets)}")
+    signal_sets = [s for s in args.signal_sets.split(",") if s]
+    vocabulary, weights, bias, names = train_all(sets, signal_sets)
+    n = write_model(
+        args.out, vocabulary, weights, bias, names, sets, signal_sets, SIGNAL_THRESHOLDS
+    )
+    print(f"wrote {args.out}: {n} n-grams from {', '.join(sets + signal_sets)}")
+
+
+def available_signal_sets() -> list[str]:
+    here = Path(__file__).parent
+    return sorted(
+        p.stem.removeprefix("phrase_disclosure_") for p in here.glob("phrase_disclosure_*.py")
+    )
 
 
 def available_sets() -> list[str]:
