@@ -17,7 +17,7 @@ is False (procedure). ANSWERS True = the agent says the product can lose, is not
 not guarantee returns or principal, that past results do not promise future ones, or names its
 risk level as a warning; partial ones (收益不保证, 净值会波动, 退保前几年有损失) count.
 False = reassurance (您放心, 没亏过, 比存款高), dodging, product facts (including 保底利率 stated
-as a guarantee), and risk words used procedurally: 风险测评在APP做, 签风险提示书, the customer"s
+as a guarantee), and risk words used procedurally: 风险测评在APP做, 签风险提示书, the customer's
 own risk profile (C2, 稳健型), 风险等级我查一下, 您是否阅读了风险揭示书. These are False because
 they tell the customer nothing about the product's possibility of loss. A call is True when the
 customer's risk question gets no disclosure within the agent's next three turns.
