@@ -68,10 +68,12 @@ MIN_UTTERANCES = 2
 EPOCHS, RATE, L2 = 40, 0.2, 1e-3
 # Chosen with --choose on sets the rules had not been tuned on (bench/RESULTS.md).
 ADD, VETO = 0.8, 0.05
-# (add, veto) of the signals, chosen with --choose-signals on a fold (bench/RESULTS.md).
+# (add, veto) of the signals. The question's add is the lowest step of 0.1 at which no ordinary
+# talk makes an anchor (tests/test_rule_signals.py); then veto and the disclosure's add are the
+# best of a two-fold run of --choose-signals (sets a,b against c,d; bench/RESULTS.md).
 SIGNAL_THRESHOLDS = {
-    "signal.risk_question": (0.6, 0.05),
-    "signal.risk_disclosure": (0.8, 0.0),
+    "signal.risk_question": (0.7, 0.05),
+    "signal.risk_disclosure": (0.6, 0.0),
 }
 
 Utterance = tuple[str, str, frozenset[str]]

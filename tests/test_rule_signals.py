@@ -162,3 +162,38 @@ def test_a_signal_goes_with_when_rules_only(site):
     load_file_rules.cache_clear()
     with pytest.raises(LexiconError, match=r"rules.txt:1: when_signal= does not go with match="):
         load_file_rules(str(site))
+
+
+def test_the_shipped_signals_make_no_anchor_of_ordinary_talk():
+    """Read news sentences of the shared corpus and everyday call-center lines, said by the
+    customer alone or four at a time, with an agent who answers without any disclosure: no
+    anchor of the risk_question signal (the thresholds were chosen to leave these alone)."""
+    import csv
+
+    from pipeline.config import PROJECT_ROOT
+
+    with open(
+        PROJECT_ROOT.parent / "shared" / "corpus" / "zh" / "manifest.tsv", encoding="utf-8"
+    ) as f:
+        corpus = [row["reference_text"] for row in csv.DictReader(f, delimiter="\t")]
+    ordinary = [
+        "我想查一下我的信用卡账单，上个月多扣了三百块钱。",
+        "订单号是二零二六一一二一零零八八，金额一万两千元。",
+        "你们这个快递什么时候能到啊",
+        "嗯，好的，那我等一下。",
+    ]
+    texts = corpus + ordinary + ["，".join(corpus[i : i + 4]) for i in range(0, len(corpus), 4)]
+    shipped = PROJECT_ROOT / "lexicons"
+    load_file_rules.cache_clear()
+    anchors = [
+        text
+        for text in texts
+        for finding in missing_of(shipped, ("customer", text), ("agent", "好的，我帮您看一下"))
+        if finding.details["anchor"]["matched_by"] == "model"
+    ]
+    assert anchors == []
+
+
+def missing_of(folder: Path, *turns: tuple[str, str]):
+    call = call_context(transcript_of("call-1", turns), folder, "test")
+    return [f for f in run_detectors(call, ("rules",)) if f.category == "script.response_missing"]
