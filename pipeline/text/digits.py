@@ -159,10 +159,19 @@ def _candidates_of_at_least(min_digits: int) -> re.Pattern:
     return re.compile(rf"[{DIGIT_CHARS}]{stretch}{_CANDIDATE_REST}")
 
 
-def find_digit_runs(text: str, min_digits: int = 1) -> list[DigitRun]:
-    """Every run of read-out digits in `text` with at least `min_digits` digits."""
+def find_digit_runs(
+    text: str, min_digits: int = 1, start: int = 0, end: int | None = None
+) -> list[DigitRun]:
+    """Every run of read-out digits in `text` with at least `min_digits` digits; with `start`
+    and `end`, those in text[start:end] (offsets into `text`), for a span whose ends no run
+    crosses (a SPEAKER_BREAK or the text's ends): then they are the runs of the whole text there.
+
+    The runs of `min_digits` are those of any smaller `min_digits` that have that many digits:
+    a candidate skipped for its length holds no later candidate start."""
     runs = []
-    for match in _candidates_of_at_least(min_digits).finditer(text):
+    for match in _candidates_of_at_least(min_digits).finditer(
+        text, start, len(text) if end is None else end
+    ):
         if match.end() - match.start() < min_digits:
             continue  # each digit takes at least one character: too short to matter
         groups, last_intact = _kept_groups(text, match)

@@ -25,6 +25,7 @@ from pipeline.text.digits import (
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.personal import PersonalLexicon, personal_spans
 from pipeline.text.secrets import (
+    SECRET_MIN_DIGITS,
     SecretCues,
     SecretRun,
     find_secret_runs,
@@ -142,7 +143,10 @@ class MaskedSpeech:
 
     def __init__(self, joined: JoinedSegments, secret_cues: SecretCues | None = None):
         self.joined = joined
-        self.runs = find_digit_runs(joined.text, min_digits=MIN_MASKED_DIGITS)
+        # One search serves masking and secrets: the runs long enough to mask are those of
+        # the secrets' shorter minimum that have MIN_MASKED_DIGITS digits.
+        self._short_runs = find_digit_runs(joined.text, min_digits=SECRET_MIN_DIGITS)
+        self.runs = [run for run in self._short_runs if len(run.digits) >= MIN_MASKED_DIGITS]
         self._cues = secret_cues
         self._secrets: list[SecretRun] | None = None
         self._masked: str | None = None
@@ -161,7 +165,9 @@ class MaskedSpeech:
     def secrets(self) -> list[SecretRun]:
         """The secrets read out (codes, passwords, CVVs): masked completely."""
         if self._secrets is None:
-            self._secrets = find_secret_runs(self.joined, self._cues or load_secret_cues())
+            self._secrets = find_secret_runs(
+                self.joined, self._cues or load_secret_cues(), self._short_runs
+            )
         return self._secrets
 
     @property

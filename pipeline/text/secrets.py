@@ -72,17 +72,60 @@ def load_secret_cues(lexicon_dir: str | Path = SHIPPED_LEXICONS) -> SecretCues:
     return SecretCues(_alternation(words["cue"]), _alternation(words["cue"] + words["ask"]))
 
 
-def _runs_after_cues(text: str, cues: SecretCues) -> list[DigitRun]:
-    """The digit runs of `text` with its cue words blanked out first (same length): 有效期零九二八
-    is an expiry date, not the amount-like 期零九 the digit view would leave out, and the 2 of
-    CVV2 is not a digit of the code."""
+def _runs_after_cues(
+    text: str,
+    cues: SecretCues,
+    cue_spans: list[tuple[int, int]],
+    runs: list[DigitRun] | None = None,
+    stretch_break: str | None = None,
+) -> list[DigitRun]:
+    """The digit runs of `text` with its cue words (at `cue_spans`) blanked out first (same
+    length): 有效期零九二八 is an expiry date, not the amount-like 期零九 the digit view would leave
+    out, and the 2 of CVV2 is not a digit of the code.
+
+    `runs`: those of `text` as it is (SECRET_MIN_DIGITS or more), if already found; they are
+    the blanked text's runs in every stretch of speech (between two `stretch_break`s, which no
+    run crosses) without a cue, so only the stretches holding a cue are searched again."""
+    if runs is not None and not cue_spans:
+        return runs
     blanked = cues.cue.sub(lambda m: "_" * len(m.group(0)), text)
-    return find_digit_runs(blanked, min_digits=SECRET_MIN_DIGITS)
+    if runs is None or stretch_break is None:
+        return find_digit_runs(blanked, min_digits=SECRET_MIN_DIGITS)
+    stretches = sorted(
+        {
+            (text.rfind(stretch_break, 0, start) + 1, _find_or_end(text, stretch_break, start))
+            for start, _end in cue_spans
+        }
+    )
+    kept = [run for run in runs if not any(lo <= run.start < hi for lo, hi in stretches)]
+    for lo, hi in stretches:
+        kept.extend(find_digit_runs(blanked, SECRET_MIN_DIGITS, lo, hi))
+    return sorted(kept, key=lambda run: run.start)
 
 
-def _cue_before(text: str, start: int, cues: SecretCues) -> str | None:
-    """The cue ending at most CUE_WINDOW_CHARS before `start`, in the same sentence."""
-    window = text[max(0, start - CUE_WINDOW_CHARS - 8) : start]
+def _find_or_end(text: str, char: str, start: int) -> int:
+    at = text.find(char, start)
+    return len(text) if at < 0 else at
+
+
+def _cue_spans(text: str, cues: SecretCues) -> list[tuple[int, int]]:
+    return [match.span() for match in cues.cue.finditer(text)]
+
+
+def _cue_before(
+    text: str, start: int, cues: SecretCues, cue_spans: list[tuple[int, int]]
+) -> str | None:
+    """The cue ending at most CUE_WINDOW_CHARS before `start`, in the same sentence.
+
+    `cue_spans`: the cues of the whole text. A cue found in the window is in the text too, or
+    overlaps one found there, so a window no cue of the text reaches is not searched."""
+    window_start = max(0, start - CUE_WINDOW_CHARS - 8)
+    k = bisect.bisect_right(cue_spans, (window_start, len(text)))
+    if k > 0 and cue_spans[k - 1][1] > window_start:
+        k -= 1  # a cue that starts before the window and ends inside it
+    if k == len(cue_spans) or cue_spans[k][0] >= start:
+        return None
+    window = text[window_start:start]
     window = _SENTENCE_END.split(window)[-1]
     found = None
     for match in cues.cue.finditer(window):
@@ -102,13 +145,19 @@ def _asking_ends(joined: JoinedSegments, cues: SecretCues) -> list[tuple[float, 
     return sorted(asks)
 
 
-def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun]:
-    """The secrets read out in `joined` (pipeline.text.digits.join_same_speaker's text)."""
+def find_secret_runs(
+    joined: JoinedSegments, cues: SecretCues, runs: list[DigitRun] | None = None
+) -> list[SecretRun]:
+    """The secrets read out in `joined` (pipeline.text.digits.join_same_speaker's text).
+    `runs`: the digit runs of its text with SECRET_MIN_DIGITS or more, if already found."""
     text = joined.text
-    runs = _runs_after_cues(text, cues)
+    cue_spans = _cue_spans(text, cues)
+    runs = _runs_after_cues(text, cues, cue_spans, runs, joined.stretch_break)
     if not runs:
         return []
     asks = _asking_ends(joined, cues)
+    if not asks and not cue_spans:
+        return []  # no run has a cue before it, and nobody asked
     ask_times = [end for end, _ in asks]
     secrets = []
     for run in runs:
@@ -121,7 +170,7 @@ def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun
             at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
             if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
                 asked_by = asks[at][1]
-        cue = _cue_before(text, run.start, cues)
+        cue = _cue_before(text, run.start, cues, cue_spans)
         if cue is not None or asked_by is not None:
             # asked: the agent asked, whether or not the customer also named the code
             secrets.append(SecretRun(run, cue or asked_by or "", asked_by is not None))
@@ -131,8 +180,11 @@ def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun
 def secret_spans(text: str, cues: SecretCues | None = None) -> list[tuple[int, int]]:
     """Character spans of the secrets' digits in one text on its own (no speakers, no asking)."""
     cues = cues or load_secret_cues()
+    cue_spans = _cue_spans(text, cues)
+    if not cue_spans:
+        return []  # no cue: no secret
     spans = []
-    for run in _runs_after_cues(text, cues):
-        if _cue_before(text, run.start, cues) is not None:
+    for run in _runs_after_cues(text, cues, cue_spans):
+        if _cue_before(text, run.start, cues, cue_spans) is not None:
             spans.extend(run.digit_spans())
     return spans
