@@ -52,7 +52,7 @@ MAX_SEPARATORS = 4
 CHECK_CHAR = r"(?:[XxＸｘ叉]|[艾爱]克斯)(?![A-Za-z])"
 
 _CANDIDATE_REST = (
-    rf"[{DIGIT_CHARS}]*(?:{SEPARATOR_CLASS}{{1,{MAX_SEPARATORS}}}[{DIGIT_CHARS}]+)*"
+    rf"[{DIGIT_CHARS}]*(?P<more>(?:{SEPARATOR_CLASS}{{1,{MAX_SEPARATORS}}}[{DIGIT_CHARS}]+)*)"
     rf"(?:{SEPARATOR_CLASS}{{0,2}}(?P<check>{CHECK_CHAR}))?"
 )
 _CANDIDATE = re.compile(rf"[{DIGIT_CHARS}]{_CANDIDATE_REST}")
@@ -111,7 +111,11 @@ class DigitRun:
 def _kept_groups(text: str, match: re.Match) -> tuple[list[tuple[int, int]], bool]:
     """The digit groups of one candidate that are read-out digits, not amounts or words,
     and whether the last group was kept whole (only then can a check character follow it)."""
-    groups = [m.span() for m in _GROUP.finditer(text, match.start(), match.end())]
+    more_start, more_end = match.span("more")
+    if more_start == more_end:  # most candidates: one group of digits, no separator
+        groups = [(match.start(), more_start)]
+    else:
+        groups = [m.span() for m in _GROUP.finditer(text, match.start(), match.end())]
     # Separators are never units, so only the outer groups can touch an amount word.
     start, end = groups[0]
     if start > 0 and text[start - 1] in AMOUNT_BEFORE:

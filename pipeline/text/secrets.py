@@ -97,7 +97,12 @@ def _runs_after_cues(
             for start, _end in cue_spans
         }
     )
-    kept = [run for run in runs if not any(lo <= run.start < hi for lo, hi in stretches)]
+    stretch_starts = [lo for lo, _hi in stretches]
+    kept = []
+    for run in runs:
+        k = bisect.bisect_right(stretch_starts, run.start) - 1
+        if k < 0 or run.start >= stretches[k][1]:  # not in a stretch holding a cue
+            kept.append(run)
     for lo, hi in stretches:
         kept.extend(find_digit_runs(blanked, SECRET_MIN_DIGITS, lo, hi))
     return sorted(kept, key=lambda run: run.start)
@@ -135,12 +140,17 @@ def _cue_before(
 
 
 def _asking_ends(joined: JoinedSegments, cues: SecretCues) -> list[tuple[float, str]]:
-    """(end time, word) of each agent segment holding a cue or ask word, in time order."""
+    """(end time, word) of each agent segment holding a cue or ask word, in time order: the
+    first such word of each, found in one pass over the joined text (no word crosses the
+    spaces and breaks between segments)."""
     asks = []
-    for segment in joined.segments:
-        if segment.role == "agent" and segment.text:
-            match = cues.ask.search(segment.text)
-            if match:
+    asked_in: set[int] = set()
+    for match in cues.ask.finditer(joined.text):
+        index, _offset = joined.locate(match.start())
+        if index not in asked_in:
+            asked_in.add(index)
+            segment = joined.segments[index]
+            if segment.role == "agent":
                 asks.append((segment.end, match.group(0)))
     return sorted(asks)
 
