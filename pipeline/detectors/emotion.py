@@ -69,7 +69,7 @@ def score_segments(call: CallContext) -> list[Scored]:
 def episodes(scored: list[Scored]) -> list[list[Scored]]:
     groups: list[list[Scored]] = []
     for segment, emotion in scored:
-        if not emotion.negative:
+        if emotion is NO_EMOTION or not emotion.negative:  # most utterances: no word at all
             continue
         if groups and segment.start - groups[-1][-1][0].end <= EPISODE_GAP_S:
             groups[-1].append((segment, emotion))

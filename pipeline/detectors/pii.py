@@ -142,6 +142,8 @@ def best_recognition(
     found: list[Recognition], context: ContextWord | None
 ) -> tuple[Recognition, float] | None:
     """The most likely recognition given the nearest context word, with its score."""
+    if len(found) == 1:  # most numbers: only one kind fits their length
+        return found[0], score_with_context(found[0], context)
     scored = [(recognition, score_with_context(recognition, context)) for recognition in found]
     return max(scored, key=lambda pair: pair[1], default=None)  # ties: RECOGNIZERS order
 
