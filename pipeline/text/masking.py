@@ -80,11 +80,6 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def mask_secrets(text: str, secrets: Sequence[SecretRun]) -> str:
-    """`text` with every digit of the secrets masked (their runs index into `text`)."""
-    return _blank(text, [span for secret in secrets for span in secret.run.digit_spans()])
-
-
 def mask_runs(text: str, runs: Sequence[DigitRun], secrets: Sequence[SecretRun] = ()) -> str:
     """`text` with the given runs masked: runs of it as find_digit_runs returns them (in text
     order, not overlapping) with at least MIN_MASKED_DIGITS digits; and every digit of the

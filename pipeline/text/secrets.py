@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import LexiconError
-from pipeline.text.digits import DigitRun, find_digit_runs
+from pipeline.text.digits import DIGIT_CHARS, DigitRun, find_digit_runs
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon
 
@@ -85,8 +85,9 @@ def _runs_after_cues(
 
     `runs`: those of `text` as it is (SECRET_MIN_DIGITS or more), if already found; they are
     the blanked text's runs in every stretch of speech (between two `stretch_break`s, which no
-    run crosses) without a cue, so only the stretches holding a cue are searched again."""
-    if runs is not None and not cue_spans:
+    run crosses) without a cue, so only the stretches holding a cue are searched again, and
+    none when no cue holds or touches what a run is read from (most cues: 请不要把验证码告诉任何人)."""
+    if runs is not None and all(_leaves_runs(text, start, end) for start, end in cue_spans):
         return runs
     blanked = cues.cue.sub(lambda m: "_" * len(m.group(0)), text)
     if runs is None or stretch_break is None:
@@ -106,6 +107,21 @@ def _runs_after_cues(
     for lo, hi in stretches:
         kept.extend(find_digit_runs(blanked, SECRET_MIN_DIGITS, lo, hi))
     return sorted(kept, key=lambda run: run.start)
+
+
+# What a run is made of: digits, and the ID check character (X, 叉, 艾克斯) after them.
+_RUN_CHARS = frozenset(DIGIT_CHARS + "XxＸｘ叉艾爱克斯")
+
+
+def _leaves_runs(text: str, start: int, end: int) -> bool:
+    """Whether blanking text[start:end] leaves the digit runs as they are: it holds no digit
+    or check character, and neither borders it, so no run holds it, and none ends or starts
+    next to it (where the characters beside a run decide an amount or a check character)."""
+    return (
+        _RUN_CHARS.isdisjoint(text[start:end])
+        and (start == 0 or text[start - 1] not in _RUN_CHARS)
+        and (end == len(text) or text[end] not in _RUN_CHARS)
+    )
 
 
 def _find_or_end(text: str, char: str, start: int) -> int:
