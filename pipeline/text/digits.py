@@ -170,8 +170,9 @@ def find_digit_runs(
     and `end`, those in text[start:end] (offsets into `text`), for a span whose ends no run
     crosses (a SPEAKER_BREAK or the text's ends): then they are the runs of the whole text there.
 
-    The runs of `min_digits` are those of any smaller `min_digits` that have that many digits:
-    a candidate skipped for its length holds no later candidate start."""
+    The runs of a larger `min_digits` are exactly those of a smaller one that have that many
+    digits (the look-ahead skips a candidate only where no candidate starts inside it either),
+    so one search serves masking and secrets."""
     runs = []
     for match in _candidates_of_at_least(min_digits).finditer(
         text, start, len(text) if end is None else end
