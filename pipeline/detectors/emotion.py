@@ -27,6 +27,7 @@ from pipeline.detectors.emotion_lexicon import (
 )
 from pipeline.detectors.emotion_scan import candidate_starts, prefix_table
 from pipeline.detectors.emotion_text import (
+    NO_EMOTION,
     UtteranceEmotion,
     has_calm_cue,
     score_text,
@@ -55,16 +56,20 @@ def score_segments(call: CallContext) -> list[Scored]:
     said = [s for s in call.transcript.segments if s.role == "customer" and s.text]
     found = candidate_starts([segment.text for segment in said], lexicon)
     starts: list[list[int] | None] = [None] * len(said) if found is None else list(found)
-    return [
-        (segment, score_text(segment.text, lexicon, negation, boundaries, at))
-        for segment, at in zip(said, starts)
-    ]
+    scored: list[Scored] = []
+    for segment, at in zip(said, starts):
+        # at == []: no emotion word can start anywhere in it (most utterances), nothing to score
+        emotion = (
+            NO_EMOTION if at == [] else score_text(segment.text, lexicon, negation, boundaries, at)
+        )
+        scored.append((segment, emotion))
+    return scored
 
 
 def episodes(scored: list[Scored]) -> list[list[Scored]]:
     groups: list[list[Scored]] = []
     for segment, emotion in scored:
-        if not emotion.negative:
+        if emotion is NO_EMOTION or not emotion.negative:  # most utterances: no word at all
             continue
         if groups and segment.start - groups[-1][-1][0].end <= EPISODE_GAP_S:
             groups[-1].append((segment, emotion))

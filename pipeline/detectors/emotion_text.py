@@ -195,6 +195,8 @@ def score_text(
                 )
             resume = end
             break
+    if not hits and not dropped:  # most places: a word's first characters, not the word
+        return NO_EMOTION
     scores: dict[str, float] = {}
     for hit in hits:
         scores[hit.emotion] = round(scores.get(hit.emotion, 0.0) + hit.weight, 2)

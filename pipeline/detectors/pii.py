@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
@@ -141,6 +142,8 @@ def best_recognition(
     found: list[Recognition], context: ContextWord | None
 ) -> tuple[Recognition, float] | None:
     """The most likely recognition given the nearest context word, with its score."""
+    if len(found) == 1:  # most numbers: only one kind fits their length
+        return found[0], score_with_context(found[0], context)
     scored = [(recognition, score_with_context(recognition, context)) for recognition in found]
     return max(scored, key=lambda pair: pair[1], default=None)  # ties: RECOGNIZERS order
 
@@ -203,12 +206,22 @@ def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]
     digit from 唯一 or 拐弯 next to it), consecutive groups are tried, longest first.
     """
     n_groups = len(run.groups)
+    if n_groups == 1:  # most numbers: read in one breath
+        if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS and (
+            found := recognitions(run.digits)
+        ):
+            yield run, found
+        return
+    # digits in groups before group k (the check character counts with the last group): a
+    # part's length is known before it is cut out
+    before = list(accumulate((end - start for start, end in run.groups), initial=0))
+    before[-1] += run.check_span is not None
     first = 0
     while first < n_groups:
         for last in range(n_groups - 1, first - 1, -1):
-            part = run if (first, last) == (0, n_groups - 1) else run.part(first, last)
-            if not MIN_PII_DIGITS <= len(part.digits) <= MAX_PII_DIGITS:
+            if not MIN_PII_DIGITS <= before[last + 1] - before[first] <= MAX_PII_DIGITS:
                 continue
+            part = run if (first, last) == (0, n_groups - 1) else run.part(first, last)
             found = recognitions(part.digits)
             if found:
                 yield part, found

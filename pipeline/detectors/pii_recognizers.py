@@ -140,6 +140,22 @@ RECOGNIZERS: tuple[Callable[[str], Recognition | None], ...] = (
 )
 
 
+# The recognizers (in RECOGNIZERS order) whose pattern takes a number of this many characters:
+# an ID has 15 or 18, a card 16–19, a mobile 11 (13 or 15 with its 86 or 0086 prefix).
+_BY_LENGTH = {
+    length: tuple(
+        recognizer
+        for recognizer, lengths in zip(RECOGNIZERS, ((15, 18), range(16, 20), (11, 13, 15)))
+        if length in lengths
+    )
+    for length in range(11, 20)
+}
+
+
 def recognitions(digits: str) -> list[Recognition]:
     """Every kind of number `digits` can be (18 digits may be an ID and a card)."""
-    return [found for recognizer in RECOGNIZERS if (found := recognizer(digits)) is not None]
+    return [
+        found
+        for recognizer in _BY_LENGTH.get(len(digits), ())
+        if (found := recognizer(digits)) is not None
+    ]

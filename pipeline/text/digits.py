@@ -52,7 +52,7 @@ MAX_SEPARATORS = 4
 CHECK_CHAR = r"(?:[XxＸｘ叉]|[艾爱]克斯)(?![A-Za-z])"
 
 _CANDIDATE_REST = (
-    rf"[{DIGIT_CHARS}]*(?:{SEPARATOR_CLASS}{{1,{MAX_SEPARATORS}}}[{DIGIT_CHARS}]+)*"
+    rf"[{DIGIT_CHARS}]*(?P<more>(?:{SEPARATOR_CLASS}{{1,{MAX_SEPARATORS}}}[{DIGIT_CHARS}]+)*)"
     rf"(?:{SEPARATOR_CLASS}{{0,2}}(?P<check>{CHECK_CHAR}))?"
 )
 _CANDIDATE = re.compile(rf"[{DIGIT_CHARS}]{_CANDIDATE_REST}")
@@ -111,7 +111,11 @@ class DigitRun:
 def _kept_groups(text: str, match: re.Match) -> tuple[list[tuple[int, int]], bool]:
     """The digit groups of one candidate that are read-out digits, not amounts or words,
     and whether the last group was kept whole (only then can a check character follow it)."""
-    groups = [m.span() for m in _GROUP.finditer(text, match.start(), match.end())]
+    more_start, more_end = match.span("more")
+    if more_start == more_end:  # most candidates: one group of digits, no separator
+        groups = [(match.start(), more_start)]
+    else:
+        groups = [m.span() for m in _GROUP.finditer(text, match.start(), match.end())]
     # Separators are never units, so only the outer groups can touch an amount word.
     start, end = groups[0]
     if start > 0 and text[start - 1] in AMOUNT_BEFORE:
@@ -159,10 +163,20 @@ def _candidates_of_at_least(min_digits: int) -> re.Pattern:
     return re.compile(rf"[{DIGIT_CHARS}]{stretch}{_CANDIDATE_REST}")
 
 
-def find_digit_runs(text: str, min_digits: int = 1) -> list[DigitRun]:
-    """Every run of read-out digits in `text` with at least `min_digits` digits."""
+def find_digit_runs(
+    text: str, min_digits: int = 1, start: int = 0, end: int | None = None
+) -> list[DigitRun]:
+    """Every run of read-out digits in `text` with at least `min_digits` digits; with `start`
+    and `end`, those in text[start:end] (offsets into `text`), for a span whose ends no run
+    crosses (a SPEAKER_BREAK or the text's ends): then they are the runs of the whole text there.
+
+    The runs of a larger `min_digits` are exactly those of a smaller one that have that many
+    digits (the look-ahead skips a candidate only where no candidate starts inside it either),
+    so one search serves masking and secrets."""
     runs = []
-    for match in _candidates_of_at_least(min_digits).finditer(text):
+    for match in _candidates_of_at_least(min_digits).finditer(
+        text, start, len(text) if end is None else end
+    ):
         if match.end() - match.start() < min_digits:
             continue  # each digit takes at least one character: too short to matter
         groups, last_intact = _kept_groups(text, match)

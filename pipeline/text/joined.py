@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import le
 
 from pipeline.types import Segment
 
@@ -38,14 +39,19 @@ class JoinedSegments:
     @classmethod
     def by_time(cls, segments: Sequence[Segment], separator: str = "\n") -> JoinedSegments:
         """The segments in order of their start times (a stable sort), `separator` between them."""
-        order = sorted(range(len(segments)), key=lambda i: segments[i].start)
+        starts = [segment.start for segment in segments]
+        if all(map(le, starts, starts[1:])):  # most transcripts: already in time order
+            return cls.in_order(segments, separator)
+        order = sorted(range(len(segments)), key=starts.__getitem__)
         texts = [segments[i].text for i in order]
         steps = [len(text) + len(separator) for text in texts[:-1]]
-        starts = tuple(accumulate(steps, initial=0)) if texts else ()
+        offsets_in_order = tuple(accumulate(steps, initial=0)) if texts else ()
         offsets = [0] * len(segments)
-        for index, start in zip(order, starts):
+        for index, start in zip(order, offsets_in_order):
             offsets[index] = start
-        return cls(tuple(segments), separator.join(texts), tuple(offsets), tuple(order), starts)
+        return cls(
+            tuple(segments), separator.join(texts), tuple(offsets), tuple(order), offsets_in_order
+        )
 
     @classmethod
     def laid_out(

@@ -25,6 +25,7 @@ from pipeline.text.digits import (
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.personal import PersonalLexicon, personal_spans
 from pipeline.text.secrets import (
+    SECRET_MIN_DIGITS,
     SecretCues,
     SecretRun,
     find_secret_runs,
@@ -79,26 +80,32 @@ def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def mask_secrets(text: str, secrets: Sequence[SecretRun]) -> str:
-    """`text` with every digit of the secrets masked (their runs index into `text`)."""
-    return _blank(text, [span for secret in secrets for span in secret.run.digit_spans()])
-
-
-def mask_runs(text: str, runs: Sequence[DigitRun]) -> str:
+def mask_runs(text: str, runs: Sequence[DigitRun], secrets: Sequence[SecretRun] = ()) -> str:
     """`text` with the given runs masked: runs of it as find_digit_runs returns them (in text
-    order, not overlapping) with at least MIN_MASKED_DIGITS digits."""
-    if not runs:
+    order, not overlapping) with at least MIN_MASKED_DIGITS digits; and every digit of the
+    `secrets` (whose runs index into `text`), in the same pass."""
+    spans = [span for run in runs for span in _digit_char_spans(run, *_hidden_digits(run.digits))]
+    if secrets:  # a secret's digits may also be a masked run's: the spans are merged
+        spans = sorted(spans + [span for secret in secrets for span in secret.run.digit_spans()])
+    if not spans:
         return text
     pieces: list[str] = []
     cursor = 0
-    for run in runs:
-        keep_head, keep_tail = visible_digits(run.digits)
-        for start, end in _digit_char_spans(run, keep_head, len(run.digits) - keep_tail):
-            pieces.append(text[cursor:start])
-            pieces.append(MASK * (end - start))
-            cursor = end
+    for start, end in spans:
+        if end <= cursor:
+            continue
+        start = max(start, cursor)
+        pieces.append(text[cursor:start])
+        pieces.append(MASK * (end - start))
+        cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def _hidden_digits(digits: str) -> tuple[int, int]:
+    """The first and the end of the hidden digits of a run of `digits`."""
+    keep_head, keep_tail = visible_digits(digits)
+    return keep_head, len(digits) - keep_tail
 
 
 def _digit_char_spans(run: DigitRun, first: int, stop: int) -> list[tuple[int, int]]:
@@ -142,7 +149,10 @@ class MaskedSpeech:
 
     def __init__(self, joined: JoinedSegments, secret_cues: SecretCues | None = None):
         self.joined = joined
-        self.runs = find_digit_runs(joined.text, min_digits=MIN_MASKED_DIGITS)
+        # One search serves masking and secrets: the runs long enough to mask are those of
+        # the secrets' shorter minimum that have MIN_MASKED_DIGITS digits.
+        self._short_runs = find_digit_runs(joined.text, min_digits=SECRET_MIN_DIGITS)
+        self.runs = [run for run in self._short_runs if len(run.digits) >= MIN_MASKED_DIGITS]
         self._cues = secret_cues
         self._secrets: list[SecretRun] | None = None
         self._masked: str | None = None
@@ -161,13 +171,15 @@ class MaskedSpeech:
     def secrets(self) -> list[SecretRun]:
         """The secrets read out (codes, passwords, CVVs): masked completely."""
         if self._secrets is None:
-            self._secrets = find_secret_runs(self.joined, self._cues or load_secret_cues())
+            self._secrets = find_secret_runs(
+                self.joined, self._cues or load_secret_cues(), self._short_runs
+            )
         return self._secrets
 
     @property
     def masked(self) -> str:
         if self._masked is None:
-            self._masked = mask_secrets(mask_runs(self.joined.text, self.runs), self.secrets)
+            self._masked = mask_runs(self.joined.text, self.runs, self.secrets)
         return self._masked
 
     def segment_texts(self, segments: Sequence[Segment]) -> list[str]:

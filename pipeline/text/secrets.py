@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import LexiconError
-from pipeline.text.digits import DigitRun, find_digit_runs
+from pipeline.text.digits import DIGIT_CHARS, DigitRun, find_digit_runs
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon
 
@@ -72,17 +72,81 @@ def load_secret_cues(lexicon_dir: str | Path = SHIPPED_LEXICONS) -> SecretCues:
     return SecretCues(_alternation(words["cue"]), _alternation(words["cue"] + words["ask"]))
 
 
-def _runs_after_cues(text: str, cues: SecretCues) -> list[DigitRun]:
-    """The digit runs of `text` with its cue words blanked out first (same length): 有效期零九二八
-    is an expiry date, not the amount-like 期零九 the digit view would leave out, and the 2 of
-    CVV2 is not a digit of the code."""
+def _runs_after_cues(
+    text: str,
+    cues: SecretCues,
+    cue_spans: list[tuple[int, int]],
+    runs: list[DigitRun] | None = None,
+    stretch_break: str | None = None,
+) -> list[DigitRun]:
+    """The digit runs of `text` with its cue words (at `cue_spans`) blanked out first (same
+    length): 有效期零九二八 is an expiry date, not the amount-like 期零九 the digit view would leave
+    out, and the 2 of CVV2 is not a digit of the code.
+
+    `runs`: those of `text` as it is (SECRET_MIN_DIGITS or more), if already found; they are
+    the blanked text's runs in every stretch of speech (between two `stretch_break`s, which no
+    run crosses) without a cue, so only the stretches holding a cue are searched again, and
+    none when no cue holds or touches what a run is read from (most cues: 请不要把验证码告诉任何人)."""
+    if runs is not None and all(_leaves_runs(text, start, end) for start, end in cue_spans):
+        return runs
     blanked = cues.cue.sub(lambda m: "_" * len(m.group(0)), text)
-    return find_digit_runs(blanked, min_digits=SECRET_MIN_DIGITS)
+    if runs is None or stretch_break is None:
+        return find_digit_runs(blanked, min_digits=SECRET_MIN_DIGITS)
+    stretches = sorted(
+        {
+            (text.rfind(stretch_break, 0, start) + 1, _find_or_end(text, stretch_break, start))
+            for start, _end in cue_spans
+        }
+    )
+    stretch_starts = [lo for lo, _hi in stretches]
+    kept = []
+    for run in runs:
+        k = bisect.bisect_right(stretch_starts, run.start) - 1
+        if k < 0 or run.start >= stretches[k][1]:  # not in a stretch holding a cue
+            kept.append(run)
+    for lo, hi in stretches:
+        kept.extend(find_digit_runs(blanked, SECRET_MIN_DIGITS, lo, hi))
+    return sorted(kept, key=lambda run: run.start)
 
 
-def _cue_before(text: str, start: int, cues: SecretCues) -> str | None:
-    """The cue ending at most CUE_WINDOW_CHARS before `start`, in the same sentence."""
-    window = text[max(0, start - CUE_WINDOW_CHARS - 8) : start]
+# What a run is made of: digits, and the ID check character (X, 叉, 艾克斯) after them.
+_RUN_CHARS = frozenset(DIGIT_CHARS + "XxＸｘ叉艾爱克斯")
+
+
+def _leaves_runs(text: str, start: int, end: int) -> bool:
+    """Whether blanking text[start:end] leaves the digit runs as they are: it holds no digit
+    or check character, and neither borders it, so no run holds it, and none ends or starts
+    next to it (where the characters beside a run decide an amount or a check character)."""
+    return (
+        _RUN_CHARS.isdisjoint(text[start:end])
+        and (start == 0 or text[start - 1] not in _RUN_CHARS)
+        and (end == len(text) or text[end] not in _RUN_CHARS)
+    )
+
+
+def _find_or_end(text: str, char: str, start: int) -> int:
+    at = text.find(char, start)
+    return len(text) if at < 0 else at
+
+
+def _cue_spans(text: str, cues: SecretCues) -> list[tuple[int, int]]:
+    return [match.span() for match in cues.cue.finditer(text)]
+
+
+def _cue_before(
+    text: str, start: int, cues: SecretCues, cue_spans: list[tuple[int, int]]
+) -> str | None:
+    """The cue ending at most CUE_WINDOW_CHARS before `start`, in the same sentence.
+
+    `cue_spans`: the cues of the whole text. A cue found in the window is in the text too, or
+    overlaps one found there, so a window no cue of the text reaches is not searched."""
+    window_start = max(0, start - CUE_WINDOW_CHARS - 8)
+    k = bisect.bisect_right(cue_spans, (window_start, len(text)))
+    if k > 0 and cue_spans[k - 1][1] > window_start:
+        k -= 1  # a cue that starts before the window and ends inside it
+    if k == len(cue_spans) or cue_spans[k][0] >= start:
+        return None
+    window = text[window_start:start]
     window = _SENTENCE_END.split(window)[-1]
     found = None
     for match in cues.cue.finditer(window):
@@ -92,23 +156,34 @@ def _cue_before(text: str, start: int, cues: SecretCues) -> str | None:
 
 
 def _asking_ends(joined: JoinedSegments, cues: SecretCues) -> list[tuple[float, str]]:
-    """(end time, word) of each agent segment holding a cue or ask word, in time order."""
+    """(end time, word) of each agent segment holding a cue or ask word, in time order: the
+    first such word of each, found in one pass over the joined text (no word crosses the
+    spaces and breaks between segments)."""
     asks = []
-    for segment in joined.segments:
-        if segment.role == "agent" and segment.text:
-            match = cues.ask.search(segment.text)
-            if match:
+    asked_in: set[int] = set()
+    for match in cues.ask.finditer(joined.text):
+        index, _offset = joined.locate(match.start())
+        if index not in asked_in:
+            asked_in.add(index)
+            segment = joined.segments[index]
+            if segment.role == "agent":
                 asks.append((segment.end, match.group(0)))
     return sorted(asks)
 
 
-def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun]:
-    """The secrets read out in `joined` (pipeline.text.digits.join_same_speaker's text)."""
+def find_secret_runs(
+    joined: JoinedSegments, cues: SecretCues, runs: list[DigitRun] | None = None
+) -> list[SecretRun]:
+    """The secrets read out in `joined` (pipeline.text.digits.join_same_speaker's text).
+    `runs`: the digit runs of its text with SECRET_MIN_DIGITS or more, if already found."""
     text = joined.text
-    runs = _runs_after_cues(text, cues)
+    cue_spans = _cue_spans(text, cues)
+    runs = _runs_after_cues(text, cues, cue_spans, runs, joined.stretch_break)
     if not runs:
         return []
     asks = _asking_ends(joined, cues)
+    if not asks and not cue_spans:
+        return []  # no run has a cue before it, and nobody asked
     ask_times = [end for end, _ in asks]
     secrets = []
     for run in runs:
@@ -121,7 +196,7 @@ def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun
             at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
             if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
                 asked_by = asks[at][1]
-        cue = _cue_before(text, run.start, cues)
+        cue = _cue_before(text, run.start, cues, cue_spans)
         if cue is not None or asked_by is not None:
             # asked: the agent asked, whether or not the customer also named the code
             secrets.append(SecretRun(run, cue or asked_by or "", asked_by is not None))
@@ -131,8 +206,11 @@ def find_secret_runs(joined: JoinedSegments, cues: SecretCues) -> list[SecretRun
 def secret_spans(text: str, cues: SecretCues | None = None) -> list[tuple[int, int]]:
     """Character spans of the secrets' digits in one text on its own (no speakers, no asking)."""
     cues = cues or load_secret_cues()
+    cue_spans = _cue_spans(text, cues)
+    if not cue_spans:
+        return []  # no cue: no secret
     spans = []
-    for run in _runs_after_cues(text, cues):
-        if _cue_before(text, run.start, cues) is not None:
+    for run in _runs_after_cues(text, cues, cue_spans):
+        if _cue_before(text, run.start, cues, cue_spans) is not None:
             spans.extend(run.digit_spans())
     return spans
