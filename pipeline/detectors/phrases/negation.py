@@ -58,19 +58,24 @@ class NegationCues:
         after_chars: int,
     ) -> bool:
         """Whether text[start:end] (a match with the given gap spans) is negated by its context."""
+        # Each side is first searched for any cue in its raw text, one C call: blanking pseudo
+        # cues and cutting clauses only remove cues, and most matches have none near them.
         if before_chars:
             # Read a little further back so a pseudo cue straddling the window edge is still seen.
-            left = text[max(0, start - before_chars - self.longest_pseudo) : start]
-            clause = self._blank_pseudo(_CLAUSE_BREAK.split(left)[-1])
-            reach = self._after_last_break(clause)
-            window_start = len(clause) - before_chars
-            if any(m.end() > window_start for m in self.before.finditer(clause, reach)):
-                return True
+            left_start = max(0, start - before_chars - self.longest_pseudo)
+            if self.before.search(text, left_start, start) is not None:
+                clause = self._blank_pseudo(_CLAUSE_BREAK.split(text[left_start:start])[-1])
+                reach = self._after_last_break(clause)
+                window_start = len(clause) - before_chars
+                if any(m.end() > window_start for m in self.before.finditer(clause, reach)):
+                    return True
             for gap_start, gap_end in gaps:
+                if self.before.search(text, gap_start, gap_end) is None:
+                    continue
                 gap = self._blank_pseudo(text[gap_start:gap_end])
                 if self.before.search(gap, self._after_last_break(gap)):
                     return True
-        if after_chars:
+        if after_chars and self.after.search(text, end, end + after_chars + 8) is not None:
             right = _CLAUSE_BREAK.split(text[end : end + after_chars + 8], maxsplit=1)[0]
             found = self.after.search(right)
             if found and found.start() < after_chars:
