@@ -39,12 +39,15 @@ class NegationCues:
 
     def _after_last_break(self, text: str) -> int:
         """Where the part of `text` that a negation cue may still reach from starts."""
-        if self.breaks is None:
-            return 0
-        return max((m.end() for m in self.breaks.finditer(text)), default=0)
+        reach = 0
+        if self.breaks is not None:
+            for found in self.breaks.finditer(text):
+                reach = found.end()  # the matches come in order and do not overlap
+        return reach
 
     def _blank_pseudo(self, text: str) -> str:
-        if self.pseudo is None:
+        # Most windows hold no pseudo cue: one search spares sub() and its callback.
+        if self.pseudo is None or self.pseudo.search(text) is None:
             return text
         return self.pseudo.sub(lambda m: "_" * len(m.group(0)), text)
 
@@ -67,8 +70,9 @@ class NegationCues:
                 clause = self._blank_pseudo(_CLAUSE_BREAK.split(text[left_start:start])[-1])
                 reach = self._after_last_break(clause)
                 window_start = len(clause) - before_chars
-                if any(m.end() > window_start for m in self.before.finditer(clause, reach)):
-                    return True
+                for cue in self.before.finditer(clause, reach):
+                    if cue.end() > window_start:
+                        return True
             for gap_start, gap_end in gaps:
                 if self.before.search(text, gap_start, gap_end) is None:
                     continue
