@@ -14,9 +14,10 @@ place), 1–128 for ASCII, then the syllable codes.
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -64,11 +65,30 @@ def _numbered_text(codes: str) -> np.ndarray:
     return numbers
 
 
+# What a place is tried with: the match() of the regex of its sound and group number -> rule
+# index; (None, ()) for a character outside the table that shares a row with first sounds.
+Matcher = tuple[Callable[[str, int, int], re.Match[str] | None] | None, tuple[int, ...]]
+
+
 @dataclass(frozen=True, eq=False)
 class SoundStarts:
     regexes: dict[str, tuple[LazyPattern, tuple[int, ...]]]  # first sound -> regex, group -> rule
-    rows: np.ndarray  # sound number -> row of `follows`; row 0: no rule starts with it
-    follows: np.ndarray  # [row, number of the next sound]: a rule may start at such a place
+    # sound number -> where its row of `follows` starts; row 0: no rule starts with it
+    row_starts: np.ndarray
+    # row by row, one entry per number of the next sound: a rule may start at such a place.
+    # Flat, so a place is looked up with one take(): a 2-D index took half as long again.
+    follows: np.ndarray
+    # first sound -> its Matcher, for the sounds heard so far (compiling all took seconds)
+    matchers: dict[str, Matcher] = field(default_factory=dict)
+
+    def matcher(self, first: str) -> Matcher:
+        """The Matcher of a place holding `first`; the regex is compiled on first use."""
+        known = self.matchers.get(first)
+        if known is None:
+            regex = self.regexes.get(first)
+            known = (None, ()) if regex is None else (regex[0].compiled().match, regex[1])
+            self.matchers[first] = known  # two threads may both add it: the same value
+        return known
 
 
 def sound_starts(regexes: Iterable[FirstSoundRegex]) -> SoundStarts:
@@ -86,13 +106,17 @@ def sound_starts(regexes: Iterable[FirstSoundRegex]) -> SoundStarts:
         else:
             follows[row, [_number(code) for code in regex.followers]] = True
     return SoundStarts(
-        {regex.first: (regex.pattern, regex.rule_of_group) for regex in regexes}, rows, follows
+        {regex.first: (regex.pattern, regex.rule_of_group) for regex in regexes},
+        rows * n_numbers,
+        follows.ravel(),
     )
 
 
 def start_places(starts: SoundStarts, codes: str, position: int, stop: int) -> list[int]:
     """The places in codes[position:stop] where a rule may start, in order."""
     numbers = _numbered_text(codes)
-    rows = starts.rows.take(numbers[position:stop])
-    possible = starts.follows[rows, numbers[position + 1 : stop + 1]]
-    return (possible.nonzero()[0] + position).tolist()
+    pairs = starts.row_starts.take(numbers[position:stop]) + numbers[position + 1 : stop + 1]
+    places = starts.follows.take(pairs).nonzero()[0]
+    if position:
+        places += position
+    return places.tolist()

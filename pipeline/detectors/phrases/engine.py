@@ -227,27 +227,29 @@ def iter_matches(
     codes = sound_codes(text)  # of the whole text, shared by every category and range
     stop = seg_starts[last - 1] + len(segments[last - 1].text)
     spec, rules, negation = compiled.spec, compiled.rules, compiled.negation
-    regexes = compiled.starts.regexes
+    starts = compiled.starts
+    matchers, matcher = starts.matchers, starts.matcher
     position = seg_starts[first]
     # The leftmost match at or after `position` is the match at the first of these places
     # where the regex of its sound matches (the first sounds exclude each other).
-    for start in start_places(compiled.starts, codes, position, stop):
+    for start in start_places(starts, codes, position, stop):
         if start < position:
             continue
-        regex = regexes.get(codes[start])
-        found = None if regex is None else regex[0].compiled().match(codes, start, stop)
-        if regex is None or found is None:
+        sound = codes[start]
+        match, rule_of_group = matchers.get(sound) or matcher(sound)
+        found = None if match is None else match(codes, start, stop)
+        if found is None:
             continue
         end, group = found.end(), found.lastindex
         assert group is not None  # every alternative ends in its rule's (empty) group
-        index = regex[1][group]
+        index = rule_of_group[group]
         rule = rules[index]
         matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
         which = bisect.bisect_right(seg_starts, start) - 1
         segment, base = segments[which], seg_starts[which]
         accepted = (
             (rule.pinyin or matched_by == "characters")
-            and not any(text.endswith(prefix, base, start) for prefix in rule.unless)
+            and not text.endswith(rule.unless, base, start)  # a tuple: any of the prefixes
             and not (rule.exceptions and _excepted(rule.exceptions, codes, start, end, base))
             and not (
                 negation

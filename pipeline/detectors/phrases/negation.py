@@ -39,12 +39,15 @@ class NegationCues:
 
     def _after_last_break(self, text: str) -> int:
         """Where the part of `text` that a negation cue may still reach from starts."""
-        if self.breaks is None:
-            return 0
-        return max((m.end() for m in self.breaks.finditer(text)), default=0)
+        reach = 0
+        if self.breaks is not None:
+            for found in self.breaks.finditer(text):
+                reach = found.end()  # the matches come in order and do not overlap
+        return reach
 
     def _blank_pseudo(self, text: str) -> str:
-        if self.pseudo is None:
+        # Most windows hold no pseudo cue: one search spares sub() and its callback.
+        if self.pseudo is None or self.pseudo.search(text) is None:
             return text
         return self.pseudo.sub(lambda m: "_" * len(m.group(0)), text)
 
@@ -58,19 +61,25 @@ class NegationCues:
         after_chars: int,
     ) -> bool:
         """Whether text[start:end] (a match with the given gap spans) is negated by its context."""
+        # Each side is first searched for any cue in its raw text, one C call: blanking pseudo
+        # cues and cutting clauses only remove cues, and most matches have none near them.
         if before_chars:
             # Read a little further back so a pseudo cue straddling the window edge is still seen.
-            left = text[max(0, start - before_chars - self.longest_pseudo) : start]
-            clause = self._blank_pseudo(_CLAUSE_BREAK.split(left)[-1])
-            reach = self._after_last_break(clause)
-            window_start = len(clause) - before_chars
-            if any(m.end() > window_start for m in self.before.finditer(clause, reach)):
-                return True
+            left_start = max(0, start - before_chars - self.longest_pseudo)
+            if self.before.search(text, left_start, start) is not None:
+                clause = self._blank_pseudo(_CLAUSE_BREAK.split(text[left_start:start])[-1])
+                reach = self._after_last_break(clause)
+                window_start = len(clause) - before_chars
+                for cue in self.before.finditer(clause, reach):
+                    if cue.end() > window_start:
+                        return True
             for gap_start, gap_end in gaps:
+                if self.before.search(text, gap_start, gap_end) is None:
+                    continue
                 gap = self._blank_pseudo(text[gap_start:gap_end])
                 if self.before.search(gap, self._after_last_break(gap)):
                     return True
-        if after_chars:
+        if after_chars and self.after.search(text, end, end + after_chars + 8) is not None:
             right = _CLAUSE_BREAK.split(text[end : end + after_chars + 8], maxsplit=1)[0]
             found = self.after.search(right)
             if found and found.start() < after_chars:

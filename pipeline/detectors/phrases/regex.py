@@ -111,7 +111,7 @@ class _TrieNode:
 
     def alternatives(self) -> list[str]:
         ordered = sorted(self.children.items(), key=lambda item: -item[1].depth)
-        parts = [unit + child.pattern() for unit, child in ordered]
+        parts = [_gap_guard(unit, child) + unit + child.pattern() for unit, child in ordered]
         if self.rule is not None:  # ending here is tried after every longer continuation
             parts.append(f"{_RULE_END}{self.rule}{_RULE_END}")
         return parts
@@ -137,6 +137,29 @@ class _TrieNode:
                 return ""
             bodies.append(unit[1:-1] if unit.startswith("[") else unit)
         return "(?=[" + "".join(bodies) + "])"
+
+
+_GAP_UNIT = re.compile(r"\(\?:" + re.escape(GAP_BODY) + r"\{0,(\d+)\}\?\)\Z")
+
+
+def _gap_guard(unit: str, child: _TrieNode) -> str:
+    """A look-ahead before a gap for the first sounds of what may follow it, or "".
+
+    `re` tries what follows a lazy gap at every width up to the limit before giving up, and
+    most places hold none of those sounds within reach: one possessive scan (no backtracking)
+    to the first of them, stopping at a sentence end, settles that. It only tests what the
+    gap's branch needs anyway, so it never changes a match.
+    """
+    gap = _GAP_UNIT.match(unit)
+    if gap is None or child.rule is not None:
+        return ""
+    bodies = []
+    for after in child.children:
+        if after.startswith("("):  # a look-around: no single set of next sounds
+            return ""
+        bodies.append(after[1:-1] if after.startswith("[") else after)
+    firsts = "".join(bodies)
+    return f"(?=[^{GAP_BODY[2:-1]}{firsts}]{{0,{gap.group(1)}}}+[{firsts}])"
 
 
 def _numbered(alternatives: list[str]) -> tuple[LazyPattern, tuple[int, ...]]:
