@@ -11,24 +11,29 @@ the masked text, so an explanation never shows a digit of a number).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.detectors.phrases.model import PhraseModel, line_scores, strongest_grams
+from pipeline.detectors.phrases.model import (
+    PhraseModel,
+    line_scores,
+    near_line_scores,
+    strongest_grams,
+)
 from pipeline.detectors.phrases.spec import PhraseCategory, PhraseMatch
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.joined import JoinedSegments
+from pipeline.text.per_call import PerCall
 from pipeline.text.spans import evidence_snippet
 from pipeline.types import Finding, Segment, Transcript
 
 if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
 
-# The last few transcripts' scores: the phrase categories of one call share them. Keyed by id()
-# with the transcript kept alongside, so an id is never reused while its entry lives.
-_SCORES: dict[int, tuple[Transcript, np.ndarray, dict[int, int]]] = {}
-_SCORES_KEPT = 16
+# The last few transcripts' scores: the phrase categories (and signal rules) of a call share them.
+_SCORES: PerCall[tuple[np.ndarray, dict[int, int]]] = PerCall()
 
 
 # The model learnt from utterances of up to about 60 characters, and its sum over n-grams grows
@@ -39,12 +44,15 @@ _SCORES_KEPT = 16
 WINDOW, STEP = 40, 20
 
 
-def utterance_windows(texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """(the texts to score, the index of each text's first one among them)."""
+def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
+    """(the texts to score, the index of each text's first one among them; None when every
+    text is scored whole, as most calls' are)."""
+    if max(map(len, texts), default=0) <= WINDOW + STEP:
+        return texts, None
     lines: list[str] = []
-    first = np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        first[i] = len(lines)
+    first = []
+    for text in texts:
+        first.append(len(lines))
         if len(text) <= WINDOW + STEP:
             lines.append(text)
         else:
@@ -54,21 +62,60 @@ def utterance_windows(texts: list[str]) -> tuple[list[str], np.ndarray]:
 
 def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray, dict[int, int]]:
     """The model's probabilities (segments × categories) of every segment of a call, in one
-    pass over its text, and each segment's row by id()."""
-    cached = _SCORES.get(id(transcript))
-    if cached is not None and cached[0] is transcript:
-        return cached[1], cached[2]
-    segments = transcript.segments
-    lines, first_line = utterance_windows([s.text.replace("\n", " ") for s in segments])
-    per_line = line_scores(model, "\n".join(lines), len(lines))
-    scores = np.maximum.reduceat(per_line, first_line, axis=0) if len(lines) else per_line
-    row_of = {id(segment): i for i, segment in enumerate(segments)}
-    if len(_SCORES) >= _SCORES_KEPT:
-        oldest = next(iter(_SCORES), None)
-        if oldest is not None:
-            _SCORES.pop(oldest, None)
-    _SCORES[id(transcript)] = (transcript, scores, row_of)
+    pass over its text, and each segment's row by id().
+
+    Exact (line_scores, to the last bit) wherever a score decides or shows anything: within
+    model.rounding of a category's veto or add threshold, or at or above add. Elsewhere they
+    may differ from it in the last bits (near_line_scores), which no comparison can tell.
+    """
+    return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
+
+
+def _call_scores(
+    model: PhraseModel, segments: tuple[Segment, ...]
+) -> tuple[np.ndarray, dict[int, int]]:
+    row_of = dict(zip(map(id, segments), range(len(segments))))
+    if not segments:
+        return np.zeros((0, len(model.categories))), row_of
+    texts = [s.text for s in segments]
+    scores = _scores(near_line_scores, model, texts)
+    rows = _deciding_rows(model, scores)
+    if len(rows):
+        scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
     return scores, row_of
+
+
+# Scores are shown rounded to this many decimals (a model finding's details, a signal's).
+SHOWN_DECIMALS = 4
+
+
+def _deciding_rows(model: PhraseModel, scores: np.ndarray) -> np.ndarray:
+    """The segments where a near score might decide or show something the exact one would not:
+    within model.rounding of a threshold, or at or above add and as near to the middle
+    between two shown values."""
+    near = model.rounding
+    close = (np.abs(scores[:, :, None] - model.thresholds) < near).any(axis=(1, 2))
+    high = scores >= model.thresholds[:, 1]
+    if high.any():
+        shown = scores * 10**SHOWN_DECIMALS
+        close |= (high & (np.abs(shown - np.floor(shown) - 0.5) < near * 10**SHOWN_DECIMALS)).any(
+            axis=1
+        )
+    return np.flatnonzero(close)
+
+
+def _scores(
+    score: Callable[[PhraseModel, str, int], np.ndarray], model: PhraseModel, texts: list[str]
+) -> np.ndarray:
+    """`score` of texts, long ones by windows (the highest window's)."""
+    text = "\n".join(texts)
+    if text.count("\n") != len(texts) - 1:  # a line break inside a text is a space to the model
+        texts = [t.replace("\n", " ") for t in texts]
+        text = "\n".join(texts)
+    lines, first = utterance_windows(texts)
+    if first is None:
+        return score(model, text, len(lines))
+    return np.maximum.reduceat(score(model, "\n".join(lines), len(lines)), first, axis=0)
 
 
 def judge(
