@@ -35,6 +35,7 @@ from pipeline.detectors.phrases.model_index import (
     build_index,
     frames,
     gram_rows,
+    gram_slots,
     text_ids,
 )
 from pipeline.errors import LexiconError
@@ -57,14 +58,16 @@ class PhraseModel:
     bias: np.ndarray  # (len(categories),)
     add: dict[str, float]
     veto: dict[str, float]
-    # (len(categories), 2): each category's veto and add, NaN where one decides nothing (a
-    # veto ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
+    # (2, len(categories)): each category's veto and add, inf where one decides nothing (a veto
+    # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
     thresholds: np.ndarray
     where: str
     index: GramIndex  # n-gram → row + 1 (model_index)
     # (1 + len(keys), len(categories)): row 0 is zeros, row r + 1 the weights of grams[r], so
     # the weights of every n-gram of a call are one gather (a miss gathers zeros)
     gram_weights: np.ndarray
+    # per slot of index.trigrams: the sum of the weights of the n-grams it stands for
+    path_weights: np.ndarray
     # How far near_line_scores may be from line_scores (probability), at most
     rounding: float
 
@@ -131,6 +134,10 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.sqrt((3 * SCALE_CHARS + 1) / grams))
 
 
+# length_scale of the utterances near_line_scores takes, by kept characters
+_NEAR_SCALES = length_scale(np.arange(61))
+
+
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     """Probabilities (lines × categories) of the "\n"-separated utterances of `text`, exactly
     as training sums them: per utterance its 1-grams, then its 2-grams, then its 3-grams, in
@@ -139,7 +146,7 @@ def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     ids = text_ids(model.index, text)
     starts = frames(ids)
     line = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(ids)))
-    rows = np.concatenate(gram_rows(model.index, ids))
+    rows = np.concatenate(gram_rows(model.index, ids, gram_slots(model.index, ids)))
     where = np.concatenate((line, line[:-1], line[:-2]))
     hit = rows > 0
     rows, where = rows[hit] - 1, where[hit]
@@ -169,13 +176,10 @@ def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     take line_scores."""
     ids = text_ids(model.index, text)
     starts = frames(ids)
-    unigrams, bigrams, trigrams = gram_rows(model.index, ids)
-    weights = model.gram_weights
-    at = weights.take(unigrams, axis=0)  # each position: its 1-, 2- and 3-gram's weights
-    at[:-1] += weights.take(bigrams, axis=0)
-    at[:-2] += weights.take(trigrams, axis=0)
+    # each position: the weights of its 1-, 2- and 3-gram together
+    at = model.path_weights.take(gram_slots(model.index, ids)[1], axis=0)
     logits = np.add.reduceat(at, starts[:-1], axis=0) if lines else at[:0]
-    logits *= length_scale(np.diff(starts) - 1)[:, None]
+    logits *= _NEAR_SCALES.take(np.diff(starts) - 1, mode="clip")[:, None]
     logits += model.bias
     return 1.0 / (1.0 + np.exp(-logits))
 
@@ -244,6 +248,8 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
     keys = np.array([k for k, _, _ in keyed], dtype=np.int64)
     grams = tuple(g for _, g, _ in keyed)
     by_gram = np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories))
+    gram_weights = np.vstack((np.zeros((1, len(categories))), by_gram))
+    index = build_index(grams)
     return PhraseModel(
         categories=categories,
         keys=keys,
@@ -254,13 +260,15 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         veto=dict(zip(categories, settings["@veto"])),
         thresholds=np.array(
             [
-                [veto if veto > 0 else np.nan, add if add <= 1 else np.nan]
-                for veto, add in zip(settings["@veto"], settings["@add"])
+                [v if v > 0 else np.inf for v in settings["@veto"]],
+                [a if a <= 1 else np.inf for a in settings["@add"]],
             ]
         ),
         where=str(path),
-        index=build_index(grams),
-        gram_weights=np.vstack((np.zeros((1, len(categories))), by_gram)),
+        index=index,
+        gram_weights=gram_weights,
+        path_weights=(gram_weights[index.paths[:, 0]] + gram_weights[index.paths[:, 1]])
+        + gram_weights[index.paths[:, 2]],
         rounding=_rounding(by_gram),
     )
 

@@ -12,6 +12,7 @@ the masked text, so an explanation never shows a digit of a number).
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,29 +47,37 @@ WINDOW, STEP = 40, 20
 
 def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
     """(the texts to score, the index of each text's first one among them; None when every
-    text is scored whole, as most calls' are)."""
-    if max(map(len, texts), default=0) <= WINDOW + STEP:
+    text is scored whole, as most segments are)."""
+    long = [i for i, n in enumerate(map(len, texts)) if n > WINDOW + STEP]
+    if not long:
         return texts, None
     lines: list[str] = []
-    first = []
-    for text in texts:
-        first.append(len(lines))
-        if len(text) <= WINDOW + STEP:
-            lines.append(text)
-        else:
-            lines.extend(text[start : start + WINDOW] for start in range(0, len(text) - STEP, STEP))
-    return lines, first
+    counts = [1] * len(texts)  # lines of each text
+    done = 0
+    for i in long:
+        windows = [texts[i][at : at + WINDOW] for at in range(0, len(texts[i]) - STEP, STEP)]
+        lines += texts[done:i]
+        lines += windows
+        counts[i] = len(windows)
+        done = i + 1
+    lines += texts[done:]
+    return lines, list(accumulate(counts, initial=0))[:-1]
 
 
 def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray, dict[int, int]]:
     """The model's probabilities (segments × categories) of every segment of a call, in one
     pass over its text, and each segment's row by id().
 
-    Exact (line_scores, to the last bit) wherever a score decides or shows anything: within
-    model.rounding of a category's veto or add threshold, or at or above add. Elsewhere they
-    may differ from it in the last bits (near_line_scores), which no comparison can tell.
+    The same to the last bit as line_scores' (exact_scores) wherever a comparison with a
+    category's veto or add could tell them apart: within model.rounding of one. Elsewhere they
+    may differ in the last bits (near_line_scores); a score shown takes exact_scores.
     """
     return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
+
+
+def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
+    """The probabilities (categories) of one segment's text, as training sums them."""
+    return _scores(line_scores, model, [text])[0]
 
 
 def _call_scores(
@@ -79,29 +88,12 @@ def _call_scores(
         return np.zeros((0, len(model.categories))), row_of
     texts = [s.text for s in segments]
     scores = _scores(near_line_scores, model, texts)
-    rows = _deciding_rows(model, scores)
-    if len(rows):
+    # (thresholds, segments, categories): how far each score is from each threshold
+    distance = np.abs(scores - model.thresholds[:, None, :])
+    if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
+        rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
         scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
     return scores, row_of
-
-
-# Scores are shown rounded to this many decimals (a model finding's details, a signal's).
-SHOWN_DECIMALS = 4
-
-
-def _deciding_rows(model: PhraseModel, scores: np.ndarray) -> np.ndarray:
-    """The segments where a near score might decide or show something the exact one would not:
-    within model.rounding of a threshold, or at or above add and as near to the middle
-    between two shown values."""
-    near = model.rounding
-    close = (np.abs(scores[:, :, None] - model.thresholds) < near).any(axis=(1, 2))
-    high = scores >= model.thresholds[:, 1]
-    if high.any():
-        shown = scores * 10**SHOWN_DECIMALS
-        close |= (high & (np.abs(shown - np.floor(shown) - 0.5) < near * 10**SHOWN_DECIMALS)).any(
-            axis=1
-        )
-    return np.flatnonzero(close)
 
 
 def _scores(
@@ -139,7 +131,7 @@ def judge(
     judged.update(row_of[id(joined.segments[i])] for i in rejected)
     segments = call.transcript.segments
     added = [
-        _model_finding(call, spec, model, segments[i], float(scores[i]))
+        _model_finding(call, spec, model, segments[i])
         for i in np.flatnonzero(scores >= add).tolist()
         if i not in judged and segments[i].role == spec.role and segments[i].text
     ]
@@ -147,8 +139,9 @@ def judge(
 
 
 def _model_finding(
-    call: CallContext, spec: PhraseCategory, model: PhraseModel, segment: Segment, score: float
+    call: CallContext, spec: PhraseCategory, model: PhraseModel, segment: Segment
 ) -> Finding:
+    score = float(exact_scores(model, segment.text)[model.column(spec.category)])
     masked = call.masked_text(segment)
     rule_id = f"{spec.rule_prefix}.model"
     return Finding(

@@ -1,15 +1,16 @@
 """Where the phrase model's n-grams sit in an utterance: the weight row of each of its n-grams.
 
 Every n-gram of every utterance of a call is looked up, about 5,000 a call, so the lookup is a
-handful of numpy gathers over the whole call and no loop:
+fixed handful of numpy gathers over the whole call, with no loop and no hashing:
 
 - characters become small ids first (a table over every code point), dropping punctuation and
   spaces in the same step: one id for a character no n-gram holds, one for an utterance's edge;
 - a 1-gram's row is a table by character id;
-- 2- and 3-grams are keyed by their ids (a·A + b and (a·A + b)·A + c, A ids in all) and found
-  in a perfect hash table ("hash and displace"): a key's bucket holds a number that, mixed
-  into the key, sends every key of the bucket to a slot of its own. One probe per n-gram, so
-  a lookup is a fixed few gathers, where a table with probing would loop over collisions.
+- the 2- and 3-grams form a trie stored as displaced tables (a "double array"): the characters
+  that may follow a state (a character, or a 2-gram) sit at base[state] + (their id), each
+  slot saying whose it is; a character that may not follow goes to the state's own fallback
+  slot. So each position of a text ends in one slot of the 3-gram level, which stands for its
+  1-gram, 2-gram and 3-gram together, and `paths` names their rows.
 
 Rows are counted from 1, 0 being "no n-gram of the model" (and the zero row of weights).
 """
@@ -24,23 +25,30 @@ import numpy as np
 # Dropped before the n-grams are taken: they say nothing of meaning, and ASR text may lack them.
 DROPPED = " \t\r\u3000，。？！,.?!、；;：:“”\"'‘’（）()《》<>…—-·~～"
 EDGE_CHAR = "\n"  # the text of a call is its utterances joined by this, and framed by it
-_UNKNOWN, _EDGE, _FIRST_ID = 1, 2, 3  # 0 is no id: a 3-gram key (a ≥ 1) never equals a 2-gram key
-_MASK64 = (1 << 64) - 1
-_BUCKET_MIX = 0x9E3779B97F4A7C15  # multiplicative (Fibonacci) hashing: key → bucket
-_SLOT_MIX = 0xC2B2AE3D27D4EB4F  # key mixed with its bucket's number → slot
-_MAX_TRIES = 1 << 16  # numbers tried for one bucket before the table is made larger
+# Id 0 follows the text's last frame (no n-gram holds it); every model character from 3 on
+_UNKNOWN, _EDGE, _FIRST_ID = 1, 2, 3
+_PAST_THE_END = np.zeros(2, dtype=np.intp)
+
+
+@dataclass(frozen=True, eq=False)
+class Level:
+    """One step down the trie: from a state by a character id to slot base[state] + id when
+    owner says that slot is the state's, else to the state's fallback slot."""
+
+    base: np.ndarray  # intp per state
+    owner: np.ndarray  # intp per slot: the state it belongs to, -1 for none
+    fallback: np.ndarray  # intp per state: its slot for "no longer n-gram here"
+    rows: np.ndarray  # intp per slot: the row of the n-gram it ends, 0 for none
 
 
 @dataclass(frozen=True, eq=False)
 class GramIndex:
     char_ids: np.ndarray  # code point → id (-1: dropped)
-    ids: int  # A: ids in all
     unigram_rows: np.ndarray  # id → row of the 1-gram
-    bucket_shift: np.uint64
-    bucket_number: np.ndarray  # uint64 per bucket, mixed into its keys
-    slot_shift: np.uint64
-    slot_keys: np.ndarray  # uint64; an empty slot holds 0, no key
-    slot_rows: np.ndarray  # intp
+    bigrams: Level  # states: character ids
+    trigrams: Level  # states: the slots of the 2-gram level
+    # (slots of the 3-gram level, 3): the rows of the 1-, 2- and 3-gram a slot stands for
+    paths: np.ndarray
 
 
 def _gram_ids(gram: str, char_id: dict[str, int]) -> list[int] | None:
@@ -63,72 +71,76 @@ def build_index(grams: Sequence[str]) -> GramIndex:
     char_ids[ord(EDGE_CHAR)] = _EDGE
     char_ids[[ord(ch) for ch in chars]] = list(char_id.values())
     unigram_rows = np.zeros(ids, dtype=np.intp)
-    keys: dict[int, int] = {}
+    bigram_rows: dict[tuple[int, int], int] = {}
+    trigram_rows: dict[tuple[int, int, int], int] = {}
     for row, gram in enumerate(grams, 1):
         gram_ids = _gram_ids(gram, char_id)
         if gram_ids is None:
             continue
         if len(gram_ids) == 1:
             unigram_rows[gram_ids[0]] = row
-            continue
-        key = 0
-        for i in gram_ids:
-            key = key * ids + i
-        keys[key] = row
-    return GramIndex(char_ids, ids, unigram_rows, *_perfect_hash(keys))
-
-
-def _perfect_hash(
-    rows: dict[int, int],
-) -> tuple[np.uint64, np.ndarray, np.uint64, np.ndarray, np.ndarray]:
-    """(bucket shift, bucket numbers, slot shift, slot keys, slot rows) of a table at most half
-    full. Buckets are placed largest first, each with the first number that sends all its keys
-    to free slots; built with plain ints at load time (~30 ms for 12,000 keys)."""
-    slot_bits = max(4, (2 * len(rows)).bit_length())
-    bucket_bits = max(1, (len(rows) // 2).bit_length())
-    while True:
-        buckets: list[list[int]] = [[] for _ in range(1 << bucket_bits)]
-        for key in rows:
-            buckets[((key * _BUCKET_MIX) & _MASK64) >> (64 - bucket_bits)].append(key)
-        numbers = [0] * len(buckets)
-        taken: dict[int, int] = {}  # slot → key
-        for b in sorted(range(len(buckets)), key=lambda b: -len(buckets[b])):
-            keys = buckets[b]
-            if not keys:
-                break
-            for number in range(_MAX_TRIES):
-                slots = {(((k ^ number) * _SLOT_MIX) & _MASK64) >> (64 - slot_bits) for k in keys}
-                if len(slots) == len(keys) and taken.keys().isdisjoint(slots):
-                    break
-            else:
-                break  # this bucket found no place: try again with a larger table
-            numbers[b] = number
-            for k in keys:
-                taken[(((k ^ number) * _SLOT_MIX) & _MASK64) >> (64 - slot_bits)] = k
-        if len(taken) == len(rows):
-            break
-        slot_bits += 1
-    slot_keys = np.zeros(1 << slot_bits, dtype=np.uint64)
-    slot_rows = np.zeros(1 << slot_bits, dtype=np.intp)
-    filled = np.fromiter(taken.keys(), dtype=np.intp, count=len(taken))
-    slot_keys[filled] = np.fromiter(taken.values(), dtype=np.uint64, count=len(taken))
-    slot_rows[filled] = np.fromiter((rows[k] for k in taken.values()), np.intp, len(taken))
-    return (
-        np.uint64(64 - bucket_bits),
-        np.array(numbers, dtype=np.uint64),
-        np.uint64(64 - slot_bits),
-        slot_keys,
-        slot_rows,
+        elif len(gram_ids) == 2:
+            bigram_rows[(gram_ids[0], gram_ids[1])] = row
+        else:
+            trigram_rows[(gram_ids[0], gram_ids[1], gram_ids[2])] = row
+    # the 2-gram level holds the 2-grams and the first two characters of each 3-gram
+    pairs = {
+        pair: bigram_rows.get(pair, 0) for pair in {*bigram_rows, *(t[:2] for t in trigram_rows)}
+    }
+    bigrams = _level(ids, pairs, ids)
+    slot_of = {(a, b): int(bigrams.base[a]) + b for a, b in pairs}
+    trigrams = _level(
+        len(bigrams.owner),
+        {(slot_of[t[:2]], t[2]): row for t, row in trigram_rows.items()},
+        ids,
     )
+    # the character each 2-gram slot starts with: its owner, or the one it is the fallback of
+    starts_with = np.maximum(bigrams.owner, 0)
+    starts_with[bigrams.fallback] = np.arange(ids)
+    paths = np.zeros((len(trigrams.owner), 3), dtype=np.intp)
+    states = np.arange(len(bigrams.owner))  # each 2-gram slot's fallback: its 1- and 2-gram
+    paths[trigrams.fallback, 0] = unigram_rows[starts_with[states]]
+    paths[trigrams.fallback, 1] = bigrams.rows
+    taken = np.flatnonzero(trigrams.owner >= 0)  # a 3-gram: its first 2-gram's, and its own
+    paths[taken, :2] = paths[trigrams.fallback[trigrams.owner[taken]], :2]
+    paths[taken, 2] = trigrams.rows[taken]
+    return GramIndex(char_ids, unigram_rows, bigrams, trigrams, paths)
+
+
+def _level(states: int, entries: dict[tuple[int, int], int], ids: int) -> Level:
+    """A level of `states` states whose entries (state, id) → row are placed first fit, the
+    states with most entries first (each at the lowest base where all its slots are free),
+    the table's slots as the bits of one int; the fallback slots follow them."""
+    followers: dict[int, list[int]] = {}
+    for state, i in entries:
+        followers.setdefault(state, []).append(i)
+    base = np.zeros(states, dtype=np.intp)
+    taken = 0  # bit p: slot p is an entry's
+    for state in sorted(followers, key=lambda s: (-len(followers[s]), s)):
+        blocked = 0  # bit b: base b would put a follower on a taken slot
+        for i in followers[state]:
+            blocked |= taken >> i
+        at = (~blocked & (blocked + 1)).bit_length() - 1  # the lowest base not blocked
+        for i in followers[state]:
+            taken |= 1 << (at + i)
+        base[state] = at
+    # base + any id a text holds stays below the fallback slots
+    size = int(base.max(initial=0)) + ids
+    owner = np.full(size + states, -1, dtype=np.intp)
+    rows = np.zeros(size + states, dtype=np.intp)
+    for (state, i), row in entries.items():
+        owner[base[state] + i] = state
+        rows[base[state] + i] = row
+    return Level(base, owner, size + np.arange(states), rows)
 
 
 def text_ids(index: GramIndex, text: str) -> np.ndarray:
-    """The character ids of the "\n"-separated lines (utterances) of text, each framed by the
-    edge id; int64."""
+    """The character ids of the "\\n"-separated lines (utterances) of text, each framed by the
+    edge id; intp."""
     framed = EDGE_CHAR + text + EDGE_CHAR
     codes = np.frombuffer(framed.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ids = index.char_ids.take(codes)
-    return ids[ids >= 0].astype(np.int64)
+    return ids[ids >= 0].astype(np.intp)
 
 
 def frames(ids: np.ndarray) -> np.ndarray:
@@ -137,17 +149,31 @@ def frames(ids: np.ndarray) -> np.ndarray:
     return np.flatnonzero(ids == _EDGE)
 
 
-def gram_rows(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows of the 1-, 2- and 3-grams starting at each position of `ids`: n, n - 1, n - 2).
+def gram_slots(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the 2-gram level's slot of each position of `ids` and the one after, the 3-gram
+    level's slot of each position): the slots of the n-grams starting there.
 
     Every n-gram is looked up, also those across a frame: the model holds none of them (a
     frame in the middle of a 3-gram, two frames), except as a file spells them with ^ and $.
     """
+    two, three = index.bigrams, index.trigrams
+    padded = np.concatenate((ids, _PAST_THE_END))
+    first = padded[:-1]
+    bigram = two.base.take(first) + padded[1:]
+    bigram = np.where(two.owner.take(bigram) == first, bigram, two.fallback.take(first))
+    state = bigram[:-1]
+    trigram = three.base.take(state) + padded[2:]
+    trigram = np.where(three.owner.take(trigram) == state, trigram, three.fallback.take(state))
+    return bigram, trigram
+
+
+def gram_rows(
+    index: GramIndex, ids: np.ndarray, slots: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows of the 1-, 2- and 3-grams starting at each position of `ids`: n, n - 1, n - 2)."""
     n = len(ids)
-    pairs = ids[:-1] * index.ids + ids[1:]
-    keys = np.concatenate((pairs, pairs[:-1] * index.ids + ids[2:])).view(np.uint64)
-    bucket = (keys * np.uint64(_BUCKET_MIX)) >> index.bucket_shift
-    mixed = keys ^ index.bucket_number.take(bucket.astype(np.intp))
-    slot = ((mixed * np.uint64(_SLOT_MIX)) >> index.slot_shift).astype(np.intp)
-    rows = index.slot_rows.take(slot) * (index.slot_keys.take(slot) == keys)
-    return index.unigram_rows.take(ids), rows[: n - 1], rows[n - 1 :]
+    return (
+        index.unigram_rows.take(ids),
+        index.bigrams.rows.take(slots[0][: n - 1]),
+        index.trigrams.rows.take(slots[1][: n - 2]),
+    )
