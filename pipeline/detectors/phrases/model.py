@@ -134,8 +134,12 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.sqrt((3 * SCALE_CHARS + 1) / grams))
 
 
-# length_scale of the utterances near_line_scores takes, by kept characters
-_NEAR_SCALES = length_scale(np.arange(61))
+@lru_cache(maxsize=4)
+def _near_scales(columns: int) -> np.ndarray:
+    """length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
+    near_line_scores' utterances), repeated for each column: a scale per utterance and
+    category is then one gather, no broadcast."""
+    return np.repeat(length_scale(np.maximum(np.arange(-1, 61), 0))[:, None], columns, axis=1)
 
 
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
@@ -179,9 +183,12 @@ def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     # each position: the weights of its 1-, 2- and 3-gram together
     at = model.path_weights.take(gram_slots(model.index, ids)[1], axis=0)
     logits = np.add.reduceat(at, starts[:-1], axis=0) if lines else at[:0]
-    logits *= _NEAR_SCALES.take(np.diff(starts) - 1, mode="clip")[:, None]
+    logits *= _near_scales(len(model.bias)).take(np.diff(starts), axis=0, mode="clip")
     logits += model.bias
-    return 1.0 / (1.0 + np.exp(-logits))
+    np.negative(logits, out=logits)  # 1 / (1 + exp(-logits)), in place
+    np.exp(logits, out=logits)
+    logits += 1.0
+    return np.reciprocal(logits, out=logits)
 
 
 def strongest_grams(model: PhraseModel, text: str, category: str, top: int = 5) -> list[str]:

@@ -48,14 +48,14 @@ WINDOW, STEP = 40, 20
 def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
     """(the texts to score, the index of each text's first one among them; None when every
     text is scored whole, as most segments are)."""
-    long = [i for i, n in enumerate(map(len, texts)) if n > WINDOW + STEP]
-    if not long:
+    lengths = list(map(len, texts))
+    if max(lengths, default=0) <= WINDOW + STEP:
         return texts, None
     lines: list[str] = []
     counts = [1] * len(texts)  # lines of each text
     done = 0
-    for i in long:
-        windows = [texts[i][at : at + WINDOW] for at in range(0, len(texts[i]) - STEP, STEP)]
+    for i in [i for i, n in enumerate(lengths) if n > WINDOW + STEP]:
+        windows = [texts[i][at : at + WINDOW] for at in range(0, lengths[i] - STEP, STEP)]
         lines += texts[done:i]
         lines += windows
         counts[i] = len(windows)
@@ -100,14 +100,14 @@ def _scores(
     score: Callable[[PhraseModel, str, int], np.ndarray], model: PhraseModel, texts: list[str]
 ) -> np.ndarray:
     """`score` of texts, long ones by windows (the highest window's)."""
-    text = "\n".join(texts)
-    if text.count("\n") != len(texts) - 1:  # a line break inside a text is a space to the model
-        texts = [t.replace("\n", " ") for t in texts]
-        text = "\n".join(texts)
     lines, first = utterance_windows(texts)
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:  # a line break inside a text is a space to the model
+        lines, first = utterance_windows([t.replace("\n", " ") for t in texts])
+        text = "\n".join(lines)
     if first is None:
         return score(model, text, len(lines))
-    return np.maximum.reduceat(score(model, "\n".join(lines), len(lines)), first, axis=0)
+    return np.maximum.reduceat(score(model, text, len(lines)), first, axis=0)
 
 
 def judge(

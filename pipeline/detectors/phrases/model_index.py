@@ -35,10 +35,10 @@ class Level:
     """One step down the trie: from a state by a character id to slot base[state] + id when
     owner says that slot is the state's, else to the state's fallback slot."""
 
-    base: np.ndarray  # intp per state
-    owner: np.ndarray  # intp per slot: the state it belongs to, -1 for none
-    fallback: np.ndarray  # intp per state: its slot for "no longer n-gram here"
-    rows: np.ndarray  # intp per slot: the row of the n-gram it ends, 0 for none
+    base: np.ndarray  # int32 per state
+    owner: np.ndarray  # int32 per slot: the state it belongs to, -1 for none
+    fallbacks: int  # state s's slot for "no longer n-gram here" is fallbacks + s
+    rows: np.ndarray  # int32 per slot: the row of the n-gram it ends, 0 for none
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,13 +96,13 @@ def build_index(grams: Sequence[str]) -> GramIndex:
     )
     # the character each 2-gram slot starts with: its owner, or the one it is the fallback of
     starts_with = np.maximum(bigrams.owner, 0)
-    starts_with[bigrams.fallback] = np.arange(ids)
+    starts_with[bigrams.fallbacks :] = np.arange(ids)
     paths = np.zeros((len(trigrams.owner), 3), dtype=np.intp)
     states = np.arange(len(bigrams.owner))  # each 2-gram slot's fallback: its 1- and 2-gram
-    paths[trigrams.fallback, 0] = unigram_rows[starts_with[states]]
-    paths[trigrams.fallback, 1] = bigrams.rows
+    paths[trigrams.fallbacks :, 0] = unigram_rows[starts_with[states]]
+    paths[trigrams.fallbacks :, 1] = bigrams.rows
     taken = np.flatnonzero(trigrams.owner >= 0)  # a 3-gram: its first 2-gram's, and its own
-    paths[taken, :2] = paths[trigrams.fallback[trigrams.owner[taken]], :2]
+    paths[taken, :2] = paths[trigrams.fallbacks + trigrams.owner[taken], :2]
     paths[taken, 2] = trigrams.rows[taken]
     return GramIndex(char_ids, unigram_rows, bigrams, trigrams, paths)
 
@@ -114,7 +114,7 @@ def _level(states: int, entries: dict[tuple[int, int], int], ids: int) -> Level:
     followers: dict[int, list[int]] = {}
     for state, i in entries:
         followers.setdefault(state, []).append(i)
-    base = np.zeros(states, dtype=np.intp)
+    base = np.zeros(states, dtype=np.int32)
     taken = 0  # bit p: slot p is an entry's
     for state in sorted(followers, key=lambda s: (-len(followers[s]), s)):
         blocked = 0  # bit b: base b would put a follower on a taken slot
@@ -126,19 +126,19 @@ def _level(states: int, entries: dict[tuple[int, int], int], ids: int) -> Level:
         base[state] = at
     # base + any id a text holds stays below the fallback slots
     size = int(base.max(initial=0)) + ids
-    owner = np.full(size + states, -1, dtype=np.intp)
-    rows = np.zeros(size + states, dtype=np.intp)
+    owner = np.full(size + states, -1, dtype=np.int32)
+    rows = np.zeros(size + states, dtype=np.int32)
     for (state, i), row in entries.items():
         owner[base[state] + i] = state
         rows[base[state] + i] = row
-    return Level(base, owner, size + np.arange(states), rows)
+    return Level(base, owner, size, rows)
 
 
 def text_ids(index: GramIndex, text: str) -> np.ndarray:
     """The character ids of the "\\n"-separated lines (utterances) of text, each framed by the
     edge id; intp."""
-    framed = EDGE_CHAR + text + EDGE_CHAR
-    codes = np.frombuffer(framed.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # a numpy string holds code points (UTF-32) already: its bytes are the codes
+    codes = np.array([EDGE_CHAR + text + EDGE_CHAR]).view(np.uint32)
     ids = index.char_ids.take(codes)
     return ids[ids >= 0].astype(np.intp)
 
@@ -160,10 +160,10 @@ def gram_slots(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     padded = np.concatenate((ids, _PAST_THE_END))
     first = padded[:-1]
     bigram = two.base.take(first) + padded[1:]
-    bigram = np.where(two.owner.take(bigram) == first, bigram, two.fallback.take(first))
+    bigram = np.where(two.owner.take(bigram) == first, bigram, first + two.fallbacks)
     state = bigram[:-1]
     trigram = three.base.take(state) + padded[2:]
-    trigram = np.where(three.owner.take(trigram) == state, trigram, three.fallback.take(state))
+    trigram = np.where(three.owner.take(trigram) == state, trigram, state + three.fallbacks)
     return bigram, trigram
 
 
