@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -33,8 +33,15 @@ from pipeline.types import Finding, Segment, Transcript
 if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
 
+
+class _Scored(NamedTuple):
+    scores: np.ndarray  # segments × categories
+    row_of: dict[int, int]  # id() of a segment → its row
+    above_add: list[list[int]]  # per category: the rows scored at least its add, in order
+
+
 # The last few transcripts' scores: the phrase categories (and signal rules) of a call share them.
-_SCORES: PerCall[tuple[np.ndarray, dict[int, int]]] = PerCall()
+_SCORES: PerCall[_Scored] = PerCall()
 
 
 # The model learnt from utterances of up to about 60 characters, and its sum over n-grams grows
@@ -72,6 +79,11 @@ def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray,
     category's veto or add could tell them apart: within model.rounding of one. Elsewhere they
     may differ in the last bits (near_line_scores); a score shown takes exact_scores.
     """
+    scored = _scored(model, transcript)
+    return scored.scores, scored.row_of
+
+
+def _scored(model: PhraseModel, transcript: Transcript) -> _Scored:
     return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
 
 
@@ -80,12 +92,10 @@ def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
     return _scores(line_scores, model, [text])[0]
 
 
-def _call_scores(
-    model: PhraseModel, segments: tuple[Segment, ...]
-) -> tuple[np.ndarray, dict[int, int]]:
+def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
     row_of = dict(zip(map(id, segments), range(len(segments))))
     if not segments:
-        return np.zeros((0, len(model.categories))), row_of
+        return _Scored(np.zeros((0, len(model.categories))), row_of, [[] for _ in model.bias])
     texts = [s.text for s in segments]
     scores = _scores(near_line_scores, model, texts)
     # (thresholds, segments, categories): how far each score is from each threshold
@@ -93,7 +103,10 @@ def _call_scores(
     if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
         rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
         scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
-    return scores, row_of
+    above_add: list[list[int]] = [[] for _ in model.bias]
+    for row, column in zip(*np.nonzero(scores >= model.thresholds[1])):
+        above_add[column].append(int(row))
+    return _Scored(scores, row_of, above_add)
 
 
 def _scores(
@@ -123,19 +136,21 @@ def judge(
     `rejected`: utterances where the rules turned a candidate down for its context (并非保本,
     12315 inside an order number). The rules' explicit no stands: the model adds none of them.
     """
-    all_scores, row_of = call_scores(model, call.transcript)
-    scores = all_scores[:, model.column(spec.category)]
-    veto, add = model.veto[spec.category], model.add[spec.category]
-    kept = [m for m in matches if scores[row_of[id(m.segment)]] >= veto]
+    scores, row_of, above_add = _scored(model, call.transcript)
+    column = model.column(spec.category)
+    veto = model.veto[spec.category]
+    kept = [m for m in matches if scores[row_of[id(m.segment)], column] >= veto]
+    segments = call.transcript.segments
+    candidates = [
+        i for i in above_add[column] if segments[i].role == spec.role and segments[i].text
+    ]
+    if not candidates:  # most calls: nothing for the model to add
+        return kept, []
     judged = {row_of[id(m.segment)] for m in kept}
     judged.update(row_of[id(joined.segments[i])] for i in rejected)
-    segments = call.transcript.segments
-    added = [
-        _model_finding(call, spec, model, segments[i])
-        for i in np.flatnonzero(scores >= add).tolist()
-        if i not in judged and segments[i].role == spec.role and segments[i].text
+    return kept, [
+        _model_finding(call, spec, model, segments[i]) for i in candidates if i not in judged
     ]
-    return kept, added
 
 
 def _model_finding(
