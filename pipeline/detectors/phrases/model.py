@@ -151,7 +151,8 @@ def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     starts = frames(ids)
     line = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(ids)))
     rows = np.concatenate(gram_rows(model.index, ids, gram_slots(model.index, ids)))
-    where = np.concatenate((line, line[:-1], line[:-2]))
+    n = len(ids) - 2  # the two ids 0 after the last frame start no n-gram of training's
+    where = np.concatenate((line[:n], line[: n - 1], line[: n - 2]))
     hit = rows > 0
     rows, where = rows[hit] - 1, where[hit]
     logits = np.empty((lines, len(model.categories)))

@@ -8,9 +8,10 @@ fixed handful of numpy gathers over the whole call, with no loop and no hashing:
 - a 1-gram's row is a table by character id;
 - the 2- and 3-grams form a trie stored as displaced tables (a "double array"): the characters
   that may follow a state (a character, or a 2-gram) sit at base[state] + (their id), each
-  slot saying whose it is; a character that may not follow goes to the state's own fallback
-  slot. So each position of a text ends in one slot of the 3-gram level, which stands for its
-  1-gram, 2-gram and 3-gram together, and `paths` names their rows.
+  slot saying whose it is; a character that may not follow goes to base[state] itself, the
+  state's own slot (id 0 follows nothing). So each position of a text ends in one slot of
+  the 3-gram level, which stands for its 1-gram, 2-gram and 3-gram together, and `paths`
+  names their rows.
 
 Rows are counted from 1, 0 being "no n-gram of the model" (and the zero row of weights).
 """
@@ -25,19 +26,18 @@ import numpy as np
 # Dropped before the n-grams are taken: they say nothing of meaning, and ASR text may lack them.
 DROPPED = " \t\r\u3000，。？！,.?!、；;：:“”\"'‘’（）()《》<>…—-·~～"
 EDGE_CHAR = "\n"  # the text of a call is its utterances joined by this, and framed by it
-# Id 0 follows the text's last frame (no n-gram holds it); every model character from 3 on
-_UNKNOWN, _EDGE, _FIRST_ID = 1, 2, 3
-_PAST_THE_END = np.zeros(2, dtype=np.intp)
+# Id 0 (U+FFFF, not a character) pads the text past its last frame, so that every position has
+# a 2- and a 3-gram to look up; every model character from 3 on
+_PAD, _UNKNOWN, _EDGE, _FIRST_ID = "\uffff", 1, 2, 3
 
 
 @dataclass(frozen=True, eq=False)
 class Level:
     """One step down the trie: from a state by a character id to slot base[state] + id when
-    owner says that slot is the state's, else to the state's fallback slot."""
+    owner says that slot is the state's, else to base[state] ("no longer n-gram here")."""
 
     base: np.ndarray  # int32 per state
     owner: np.ndarray  # int32 per slot: the state it belongs to, -1 for none
-    fallbacks: int  # state s's slot for "no longer n-gram here" is fallbacks + s
     rows: np.ndarray  # int32 per slot: the row of the n-gram it ends, 0 for none
 
 
@@ -69,6 +69,7 @@ def build_index(grams: Sequence[str]) -> GramIndex:
     # U+0001 is dropped too: in a key it would read as an edge
     char_ids[[ord(ch) for ch in DROPPED + "\x01"]] = -1
     char_ids[ord(EDGE_CHAR)] = _EDGE
+    char_ids[ord(_PAD)] = 0
     char_ids[[ord(ch) for ch in chars]] = list(char_id.values())
     unigram_rows = np.zeros(ids, dtype=np.intp)
     bigram_rows: dict[tuple[int, int], int] = {}
@@ -87,35 +88,36 @@ def build_index(grams: Sequence[str]) -> GramIndex:
     pairs = {
         pair: bigram_rows.get(pair, 0) for pair in {*bigram_rows, *(t[:2] for t in trigram_rows)}
     }
-    bigrams = _level(ids, pairs, ids)
+    bigrams = _level(range(ids), pairs, ids)
     slot_of = {(a, b): int(bigrams.base[a]) + b for a, b in pairs}
     trigrams = _level(
-        len(bigrams.owner),
+        np.flatnonzero(bigrams.owner >= 0).tolist(),  # the slots a lookup can end in
         {(slot_of[t[:2]], t[2]): row for t, row in trigram_rows.items()},
         ids,
+        len(bigrams.owner),
     )
-    # the character each 2-gram slot starts with: its owner, or the one it is the fallback of
-    starts_with = np.maximum(bigrams.owner, 0)
-    starts_with[bigrams.fallbacks :] = np.arange(ids)
+    # a 3-gram slot: the 1-gram of the character its 2-gram slot belongs to, that 2-gram, itself
     paths = np.zeros((len(trigrams.owner), 3), dtype=np.intp)
-    states = np.arange(len(bigrams.owner))  # each 2-gram slot's fallback: its 1- and 2-gram
-    paths[trigrams.fallbacks :, 0] = unigram_rows[starts_with[states]]
-    paths[trigrams.fallbacks :, 1] = bigrams.rows
-    taken = np.flatnonzero(trigrams.owner >= 0)  # a 3-gram: its first 2-gram's, and its own
-    paths[taken, :2] = paths[trigrams.fallbacks + trigrams.owner[taken], :2]
+    taken = np.flatnonzero(trigrams.owner >= 0)
+    bigram = trigrams.owner[taken]
+    paths[taken, 0] = unigram_rows[bigrams.owner[bigram]]
+    paths[taken, 1] = bigrams.rows[bigram]
     paths[taken, 2] = trigrams.rows[taken]
     return GramIndex(char_ids, unigram_rows, bigrams, trigrams, paths)
 
 
-def _level(states: int, entries: dict[tuple[int, int], int], ids: int) -> Level:
-    """A level of `states` states whose entries (state, id) → row are placed first fit, the
-    states with most entries first (each at the lowest base where all its slots are free),
-    the table's slots as the bits of one int; the fallback slots follow them."""
-    followers: dict[int, list[int]] = {}
+def _level(
+    states: Sequence[int], entries: dict[tuple[int, int], int], ids: int, numbers: int = 0
+) -> Level:
+    """A level whose states (numbered below `numbers`) each own slot base (id 0) and the slots
+    of their entries (state, id) → row. Placed first fit, the states with most entries first
+    (each at the lowest base where all its slots are free), the table's slots as the bits of
+    one int."""
+    followers: dict[int, list[int]] = {state: [0] for state in states}
     for state, i in entries:
-        followers.setdefault(state, []).append(i)
-    base = np.zeros(states, dtype=np.int32)
-    taken = 0  # bit p: slot p is an entry's
+        followers[state].append(i)
+    base = np.zeros(max(numbers, len(states)), dtype=np.int32)
+    taken = 0  # bit p: slot p is a state's
     for state in sorted(followers, key=lambda s: (-len(followers[s]), s)):
         blocked = 0  # bit b: base b would put a follower on a taken slot
         for i in followers[state]:
@@ -124,21 +126,21 @@ def _level(states: int, entries: dict[tuple[int, int], int], ids: int) -> Level:
         for i in followers[state]:
             taken |= 1 << (at + i)
         base[state] = at
-    # base + any id a text holds stays below the fallback slots
-    size = int(base.max(initial=0)) + ids
-    owner = np.full(size + states, -1, dtype=np.int32)
-    rows = np.zeros(size + states, dtype=np.int32)
+    size = int(base.max(initial=0)) + ids  # base + any id a text holds
+    owner = np.full(size, -1, dtype=np.int32)
+    rows = np.zeros(size, dtype=np.int32)
+    for state, after in followers.items():
+        owner[base[state] + np.array(after)] = state
     for (state, i), row in entries.items():
-        owner[base[state] + i] = state
         rows[base[state] + i] = row
-    return Level(base, owner, size, rows)
+    return Level(base, owner, rows)
 
 
 def text_ids(index: GramIndex, text: str) -> np.ndarray:
     """The character ids of the "\\n"-separated lines (utterances) of text, each framed by the
-    edge id; intp."""
+    edge id, and two ids 0 after the last frame; intp."""
     # a numpy string holds code points (UTF-32) already: its bytes are the codes
-    codes = np.array([EDGE_CHAR + text + EDGE_CHAR]).view(np.uint32)
+    codes = np.array([EDGE_CHAR + text + EDGE_CHAR + _PAD + _PAD]).view(np.uint32)
     ids = index.char_ids.take(codes)
     return ids[ids >= 0].astype(np.intp)
 
@@ -150,30 +152,31 @@ def frames(ids: np.ndarray) -> np.ndarray:
 
 
 def gram_slots(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the 2-gram level's slot of each position of `ids` and the one after, the 3-gram
-    level's slot of each position): the slots of the n-grams starting there.
+    """(the 2-gram level's slot of each position of text_ids' `ids` and the one after, the
+    3-gram level's slot of each position): the slots of the n-grams starting there.
 
     Every n-gram is looked up, also those across a frame: the model holds none of them (a
     frame in the middle of a 3-gram, two frames), except as a file spells them with ^ and $.
     """
     two, three = index.bigrams, index.trigrams
-    padded = np.concatenate((ids, _PAST_THE_END))
-    first = padded[:-1]
-    bigram = two.base.take(first) + padded[1:]
-    bigram = np.where(two.owner.take(bigram) == first, bigram, first + two.fallbacks)
+    first = ids[:-1]
+    base = two.base.take(first)
+    bigram = base + ids[1:]
+    bigram = np.where(two.owner.take(bigram) == first, bigram, base)
     state = bigram[:-1]
-    trigram = three.base.take(state) + padded[2:]
-    trigram = np.where(three.owner.take(trigram) == state, trigram, state + three.fallbacks)
-    return bigram, trigram
+    base = three.base.take(state)
+    trigram = base + ids[2:]
+    return bigram, np.where(three.owner.take(trigram) == state, trigram, base)
 
 
 def gram_rows(
     index: GramIndex, ids: np.ndarray, slots: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows of the 1-, 2- and 3-grams starting at each position of `ids`: n, n - 1, n - 2)."""
-    n = len(ids)
+    """(rows of the 1-, 2- and 3-grams starting at each position of text_ids' `ids`: n, n - 1,
+    n - 2 for the n ids before the two 0s)."""
+    n = len(ids) - 2
     return (
-        index.unigram_rows.take(ids),
+        index.unigram_rows.take(ids[:n]),
         index.bigrams.rows.take(slots[0][: n - 1]),
         index.trigrams.rows.take(slots[1][: n - 2]),
     )
