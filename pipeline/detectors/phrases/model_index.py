@@ -112,13 +112,17 @@ def _level(
     """A level whose states (numbered below `numbers`) each own slot base (id 0) and the slots
     of their entries (state, id) → row. Placed first fit, the states with most entries first
     (each at the lowest base where all its slots are free), the table's slots as the bits of
-    one int."""
+    one int; the states with no entry (most 2-gram slots) take the free slots left, in order."""
     followers: dict[int, list[int]] = {state: [0] for state in states}
     for state, i in entries:
         followers[state].append(i)
     base = np.zeros(max(numbers, len(states)), dtype=np.int32)
     taken = 0  # bit p: slot p is a state's
+    alone = []
     for state in sorted(followers, key=lambda s: (-len(followers[s]), s)):
+        if len(followers[state]) == 1:
+            alone.append(state)
+            continue
         blocked = 0  # bit b: base b would put a follower on a taken slot
         for i in followers[state]:
             blocked |= taken >> i
@@ -126,11 +130,17 @@ def _level(
         for i in followers[state]:
             taken |= 1 << (at + i)
         base[state] = at
+    used = np.unpackbits(
+        np.frombuffer(taken.to_bytes(taken.bit_length() // 8 + 1, "little"), dtype=np.uint8),
+        bitorder="little",
+    )
+    free = np.flatnonzero(np.concatenate((used, np.zeros(len(alone), dtype=np.uint8))) == 0)
+    base[alone] = free[: len(alone)]
     size = int(base.max(initial=0)) + ids  # base + any id a text holds
     owner = np.full(size, -1, dtype=np.int32)
     rows = np.zeros(size, dtype=np.int32)
-    for state, after in followers.items():
-        owner[base[state] + np.array(after)] = state
+    slots = [(int(base[state]) + i, state) for state, after in followers.items() for i in after]
+    owner[[slot for slot, _ in slots]] = [state for _, state in slots]
     for (state, i), row in entries.items():
         rows[base[state] + i] = row
     return Level(base, owner, rows)
