@@ -176,9 +176,9 @@ def _rounding(weights: np.ndarray) -> float:
 
 def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     """line_scores of utterances of at most 60 characters, summed in another order: one
-    gather of the weights of every n-gram and a sum per utterance, 3x faster. They may differ
-    from line_scores by model.rounding (in probability); where that could decide anything,
-    take line_scores."""
+    gather of each position's summed 1-, 2- and 3-gram weights and one sum per utterance, where
+    line_scores sums every n-gram in turn per category. They may differ from line_scores by
+    model.rounding (in probability); where that could decide anything, take line_scores."""
     ids = text_ids(model.index, text)
     starts = frames(ids)
     # each position: the weights of its 1-, 2- and 3-gram together
