@@ -25,6 +25,7 @@ from pipeline.detectors.phrases.model import (
     gram_text,
     line_scores,
     load_model,
+    near_line_scores,
 )
 from pipeline.detectors.registry import call_context, phrase_book, run_detectors
 from pipeline.errors import LexiconError
@@ -168,6 +169,33 @@ def test_ngrams_of_an_utterance_stay_inside_it():
     assert grams == sorted([*first, (2, "好"), (2, "^好"), (2, "好$"), (2, "^好$")])
 
 
+# Weights whose sum over 一边凉快去 rounds otherwise in near_line_scores' order than in training's.
+ROUNDING = [("一", 0.1), ("边", 0.2), ("凉", 0.3), ("快", 0.7), ("一边", 0.11), ("^一", 0.13)]
+ROUNDING += [("凉快", 0.17), ("快去", 0.19), ("去$", 0.23), ("边凉快", 0.29), ("去", 0.31)]
+
+
+def rounding_model(add: float) -> str:
+    body = HEADER + f"@bias\t-3\t-5\t-5\t-5\n@add\t{add!r}\t2\t2\t2\n@veto\t0\t0\t0\t0\n"
+    return body + "".join(f"{gram}\t{weight}\t0\t0\t0\n" for gram, weight in ROUNDING)
+
+
+def test_a_score_on_a_threshold_is_decided_by_trainings_sums(site):
+    """A call's scores are summed in a faster order, which may change their last bits; where a
+    threshold could tell the two apart, the call takes training's sums."""
+    model = load_model(str(site_with_model(site, rounding_model(2.0))))
+    assert model is not None
+    exact = float(line_scores(model, "一边凉快去", 1)[0, 0])
+    assert float(near_line_scores(model, "一边凉快去", 1)[0, 0]) < exact  # the case at hand
+    (finding,) = findings_of(site_with_model(site, rounding_model(exact)), ("agent", "一边凉快去"))
+    assert finding.rule_id == "forbidden.model"
+    assert finding.details["model"]["score"] == round(exact, 4)
+    just_above = float(np.nextafter(exact, 1.0))
+    assert (
+        findings_of(site_with_model(site, rounding_model(just_above)), ("agent", "一边凉快去"))
+        == []
+    )
+
+
 def shipped_model():
     model = load_model(str(LEXICONS))
     if model is None:
@@ -184,6 +212,9 @@ def test_shipped_scores_are_the_same_call_by_call_as_utterance_by_utterance():
     alone = np.vstack([line_scores(model, text, 1) for text in texts])
     assert np.allclose(together, alone, rtol=0, atol=1e-12)
     assert np.array_equal(together, line_scores(model, "\n".join(texts), len(texts)))
+    short = [text for text in texts if len(text) <= 60]
+    near = near_line_scores(model, "\n".join(short), len(short))
+    assert np.abs(near - line_scores(model, "\n".join(short), len(short))).max() <= model.rounding
 
 
 def test_the_shipped_model_is_what_training_writes(tmp_path):

@@ -14,8 +14,10 @@ category the file sets two thresholds on the model's probability:
   (a listed phrase in a sentence whose every other n-gram says courtesy or warning).
 
 Scores are computed for all utterances of a call at once with numpy (the n-grams of the joined
-text, looked up in a hash table of the vocabulary), and are the same on every run: the sums
-run in a fixed order over fixed weights.
+text, looked up in a perfect hash table of the vocabulary: model_index), and are the same on
+every run. line_scores sums each utterance's weights in training's order; near_line_scores sums
+them in a faster order, which may change the last bits, so model_findings takes line_scores
+wherever a score is near enough to a threshold to decide anything, or is shown.
 """
 
 from __future__ import annotations
@@ -27,19 +29,27 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.detectors.phrases.model_index import (
+    DROPPED,
+    GramIndex,
+    build_index,
+    frames,
+    gram_rows,
+    gram_slots,
+    text_ids,
+)
 from pipeline.errors import LexiconError
 
 MODEL_FILE = "phrase_model.tsv"
 # Columns named signal.<name> are not finding categories: rules of rules.txt read them
 # (when_signal=, require_signal=; pipeline.detectors.rule_signals).
 SIGNAL_PREFIX = "signal."
-# Dropped before the n-grams are taken: they say nothing of meaning, and ASR text may lack them.
-# A table over every code point, so the text is filtered in one numpy step.
+# Dropped before the n-grams are taken (model_index.DROPPED). A table over every code point, so
+# training's text is filtered in one numpy step.
 _DROPPED = np.zeros(0x110000, dtype=bool)
-_DROPPED[[ord(ch) for ch in " \t\r\u3000，。？！,.?!、；;：:“”\"'‘’（）()《》<>…—-·~～"]] = True
+_DROPPED[[ord(ch) for ch in DROPPED]] = True
 _EDGE = 1  # the code standing for an utterance's start or end ("\n" between utterances)
 _SHIFT = 21  # bits of one code point
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing of n-gram keys into the lookup table
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,12 +61,18 @@ class PhraseModel:
     bias: np.ndarray  # (len(categories),)
     add: dict[str, float]
     veto: dict[str, float]
+    # (2, len(categories)): each category's veto and add, inf where one decides nothing (a veto
+    # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
+    thresholds: np.ndarray
     where: str
-    # Open-addressing table of the keys: slot → row (-1: empty), the key in it, and how many
-    # slots on from its hashed one a key may sit (linear probing), so a lookup is a few gathers.
-    slot_rows: np.ndarray
-    slot_keys: np.ndarray
-    probes: int
+    index: GramIndex  # n-gram → row + 1 (model_index)
+    # (1 + len(keys), len(categories)): row 0 is zeros, row r + 1 the weights of grams[r], so
+    # the weights of every n-gram of a call are one gather (a miss gathers zeros)
+    gram_weights: np.ndarray
+    # per slot of index.trigrams: the sum of the weights of the n-grams it stands for
+    path_weights: np.ndarray
+    # How far near_line_scores may be from line_scores (probability), at most
+    rounding: float
 
     def column(self, category: str) -> int:
         return self.categories.index(category)
@@ -68,46 +84,6 @@ def _codes(text: str) -> np.ndarray:
     codes = codes[~_DROPPED[codes]].astype(np.int64)
     codes[codes == 10] = _EDGE
     return codes
-
-
-def _slot_bits(count: int) -> int:
-    return max(8, (count * 8).bit_length())  # a table at most 1/8 full: short probe runs
-
-
-def _hash_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    bits = _slot_bits(len(keys))
-    size = 1 << bits
-    rows = np.full(size, -1, dtype=np.int64)
-    slot_keys = np.zeros(size, dtype=np.int64)
-    probes = 1
-    home = (keys.astype(np.uint64) * _MIX) >> np.uint64(64 - bits)
-    for row, slot in enumerate(home.tolist()):
-        step = 0
-        while rows[(slot + step) & (size - 1)] >= 0:
-            step += 1
-        rows[(slot + step) & (size - 1)] = row
-        slot_keys[(slot + step) & (size - 1)] = keys[row]
-        probes = max(probes, step + 1)
-    return rows, slot_keys, probes
-
-
-def rows_of(model: PhraseModel, keys: np.ndarray) -> np.ndarray:
-    """The weight row of each key, -1 for a key the model does not hold."""
-    size = len(model.slot_rows)
-    bits = size.bit_length() - 1
-    slot = ((keys.astype(np.uint64) * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
-    # An empty slot holds key 0, which no n-gram has: a key is found where the keys agree.
-    rows = np.where(model.slot_keys[slot] == keys, model.slot_rows[slot], -1)
-    # Probe further only for keys whose slot another key took; most find theirs at home.
-    waiting = np.flatnonzero((rows < 0) & (model.slot_rows[slot] >= 0))
-    for step in range(1, model.probes):
-        if not len(waiting):
-            break
-        ahead = (slot[waiting] + step) & (size - 1)
-        found = model.slot_keys[ahead] == keys[waiting]
-        rows[waiting[found]] = model.slot_rows[ahead[found]]
-        waiting = waiting[~found & (model.slot_rows[ahead] >= 0)]
-    return rows
 
 
 def gram_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,17 +113,6 @@ def gram_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(parts), np.concatenate(lines)
 
 
-def _every_gram_key(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """gram_keys without leaving anything out, for lookups: the keys gram_keys leaves out (a
-    frame alone, two frames, a frame inside a 3-gram) are in no vocabulary, since the
-    vocabulary is made of gram_keys' keys; so they miss, and the lookups skip the masking. The
-    line of every gram is its first code's (a frame's being the line it opens)."""
-    line = np.cumsum(codes == _EDGE) - 1
-    pairs = (codes[:-1] << _SHIFT) | codes[1:]
-    triples = (pairs[:-1] << _SHIFT) | codes[2:]
-    return np.concatenate((codes, pairs, triples)), np.concatenate((line, line[:-1], line[:-2]))
-
-
 def gram_text(key: int) -> str:
     """The n-gram a key stands for, with ^ and $ for an utterance's edges (explanations)."""
     chars = []
@@ -172,26 +137,69 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.sqrt((3 * SCALE_CHARS + 1) / grams))
 
 
+@lru_cache(maxsize=4)
+def _near_scales(columns: int) -> np.ndarray:
+    """length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
+    near_line_scores' utterances), repeated for each column: a scale per utterance and
+    category is then one gather, no broadcast."""
+    return np.repeat(length_scale(np.maximum(np.arange(-1, 61), 0))[:, None], columns, axis=1)
+
+
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
-    """Probabilities (lines × categories) of the "\n"-separated utterances of `text`."""
-    codes = _codes(text)
-    keys, line_of = _every_gram_key(codes)
-    kept = np.bincount(line_of[: len(codes)][codes != _EDGE], minlength=lines)[:lines]
-    rows = rows_of(model, keys)
-    hit = rows >= 0
-    rows, where = rows[hit], line_of[hit]
+    """Probabilities (lines × categories) of the "\n"-separated utterances of `text`, exactly
+    as training sums them: per utterance its 1-grams, then its 2-grams, then its 3-grams, in
+    the order they are said (np.bincount adds in that order), so they are the same to the last
+    bit whatever else is scored with them."""
+    ids = text_ids(model.index, text)
+    starts = frames(ids)
+    line = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(ids)))
+    rows = np.concatenate(gram_rows(model.index, ids, gram_slots(model.index, ids)))
+    n = len(ids) - 2  # the two ids 0 after the last frame start no n-gram of training's
+    where = np.concatenate((line[:n], line[: n - 1], line[: n - 2]))
+    hit = rows > 0
+    rows, where = rows[hit] - 1, where[hit]
     logits = np.empty((lines, len(model.categories)))
     for k, weights in enumerate(model.weights):
         logits[:, k] = np.bincount(where, weights=weights[rows], minlength=lines)
-    logits *= length_scale(kept)[:, None]
+    logits *= length_scale(np.diff(starts) - 1)[:, None]
     logits += model.bias
     return 1.0 / (1.0 + np.exp(-logits))
+
+
+# The logits of near_line_scores differ from line_scores' only by the rounding of the sums,
+# each within (n - 1)·2⁻⁵³·Σ|weight| of the true sum for an utterance of n n-grams; n ≤ 200 for
+# 60 characters. A probability moves less than its logit (a quarter at most), and 1e-9 is far
+# above the rounding of the sigmoid itself.
+_ROUNDING_PER_WEIGHT = 2 * 200 * 200 * 2.0**-53
+
+
+def _rounding(weights: np.ndarray) -> float:
+    return max(1e-9, _ROUNDING_PER_WEIGHT * float(np.abs(weights).max(initial=0.0)))
+
+
+def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
+    """line_scores of utterances of at most 60 characters, summed in another order: one
+    gather of each position's summed 1-, 2- and 3-gram weights and one sum per utterance, where
+    line_scores sums every n-gram in turn per category. They may differ from line_scores by
+    model.rounding (in probability); where that could decide anything, take line_scores."""
+    ids = text_ids(model.index, text)
+    starts = frames(ids)
+    # each position: the weights of its 1-, 2- and 3-gram together
+    at = model.path_weights.take(gram_slots(model.index, ids)[1], axis=0)
+    logits = np.add.reduceat(at, starts[:-1], axis=0) if lines else at[:0]
+    logits *= _near_scales(len(model.bias)).take(np.diff(starts), axis=0, mode="clip")
+    logits += model.bias
+    np.negative(logits, out=logits)  # 1 / (1 + exp(-logits)), in place
+    np.exp(logits, out=logits)
+    logits += 1.0
+    return np.reciprocal(logits, out=logits)
 
 
 def strongest_grams(model: PhraseModel, text: str, category: str, top: int = 5) -> list[str]:
     """The n-grams of one utterance that pushed the category's score up most, strongest first."""
     keys, _ = gram_keys(_codes(text))
-    rows = sorted(set(rows_of(model, keys).tolist()) - {-1})
+    at = np.minimum(np.searchsorted(model.keys, keys), len(model.keys) - 1)
+    rows = sorted(set(at[model.keys[at] == keys].tolist())) if len(model.keys) else []
     k = model.column(category)
     weights = model.weights[k]
     ranked = sorted(rows, key=lambda r: (-weights[r], model.grams[r]))
@@ -249,21 +257,30 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         raise LexiconError(f"{path}: no {' or '.join(missing) or 'header'} line")
     keyed = sorted((_key_of(gram), gram, values) for gram, values in rows.items())
     keys = np.array([k for k, _, _ in keyed], dtype=np.int64)
-    slot_rows, slot_keys, probes = _hash_index(keys)
+    grams = tuple(g for _, g, _ in keyed)
+    by_gram = np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories))
+    gram_weights = np.vstack((np.zeros((1, len(categories))), by_gram))
+    index = build_index(grams)
     return PhraseModel(
         categories=categories,
         keys=keys,
-        grams=tuple(g for _, g, _ in keyed),
-        weights=np.ascontiguousarray(
-            np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories)).T
-        ),
+        grams=grams,
+        weights=np.ascontiguousarray(by_gram.T),
         bias=np.array(settings["@bias"]),
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
+        thresholds=np.array(
+            [
+                [v if v > 0 else np.inf for v in settings["@veto"]],
+                [a if a <= 1 else np.inf for a in settings["@add"]],
+            ]
+        ),
         where=str(path),
-        slot_rows=slot_rows,
-        slot_keys=slot_keys,
-        probes=probes,
+        index=index,
+        gram_weights=gram_weights,
+        path_weights=(gram_weights[index.paths[:, 0]] + gram_weights[index.paths[:, 1]])
+        + gram_weights[index.paths[:, 2]],
+        rounding=_rounding(by_gram),
     )
 
 

@@ -11,24 +11,37 @@ the masked text, so an explanation never shows a digit of a number).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from itertools import accumulate
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from pipeline.detectors.phrases.model import PhraseModel, line_scores, strongest_grams
+from pipeline.detectors.phrases.model import (
+    PhraseModel,
+    line_scores,
+    near_line_scores,
+    strongest_grams,
+)
 from pipeline.detectors.phrases.spec import PhraseCategory, PhraseMatch
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.joined import JoinedSegments
+from pipeline.text.per_call import PerCall
 from pipeline.text.spans import evidence_snippet
 from pipeline.types import Finding, Segment, Transcript
 
 if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
 
-# The last few transcripts' scores: the phrase categories of one call share them. Keyed by id()
-# with the transcript kept alongside, so an id is never reused while its entry lives.
-_SCORES: dict[int, tuple[Transcript, np.ndarray, dict[int, int]]] = {}
-_SCORES_KEPT = 16
+
+class _Scored(NamedTuple):
+    scores: np.ndarray  # segments × categories
+    row_of: dict[int, int]  # id() of a segment → its row
+    above_add: list[list[int]]  # per category: the rows scored at least its add, in order
+
+
+# The last few transcripts' scores: the phrase categories (and signal rules) of a call share them.
+_SCORES: PerCall[_Scored] = PerCall()
 
 
 # The model learnt from utterances of up to about 60 characters, and its sum over n-grams grows
@@ -39,36 +52,75 @@ _SCORES_KEPT = 16
 WINDOW, STEP = 40, 20
 
 
-def utterance_windows(texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """(the texts to score, the index of each text's first one among them)."""
+def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
+    """(the texts to score, the index of each text's first one among them; None when every
+    text is scored whole, as most segments are)."""
+    lengths = list(map(len, texts))
+    if max(lengths, default=0) <= WINDOW + STEP:
+        return texts, None
     lines: list[str] = []
-    first = np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        first[i] = len(lines)
-        if len(text) <= WINDOW + STEP:
-            lines.append(text)
-        else:
-            lines.extend(text[start : start + WINDOW] for start in range(0, len(text) - STEP, STEP))
-    return lines, first
+    counts = [1] * len(texts)  # lines of each text
+    done = 0
+    for i in [i for i, n in enumerate(lengths) if n > WINDOW + STEP]:
+        windows = [texts[i][at : at + WINDOW] for at in range(0, lengths[i] - STEP, STEP)]
+        lines += texts[done:i]
+        lines += windows
+        counts[i] = len(windows)
+        done = i + 1
+    lines += texts[done:]
+    return lines, list(accumulate(counts, initial=0))[:-1]
 
 
 def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray, dict[int, int]]:
     """The model's probabilities (segments × categories) of every segment of a call, in one
-    pass over its text, and each segment's row by id()."""
-    cached = _SCORES.get(id(transcript))
-    if cached is not None and cached[0] is transcript:
-        return cached[1], cached[2]
-    segments = transcript.segments
-    lines, first_line = utterance_windows([s.text.replace("\n", " ") for s in segments])
-    per_line = line_scores(model, "\n".join(lines), len(lines))
-    scores = np.maximum.reduceat(per_line, first_line, axis=0) if len(lines) else per_line
-    row_of = {id(segment): i for i, segment in enumerate(segments)}
-    if len(_SCORES) >= _SCORES_KEPT:
-        oldest = next(iter(_SCORES), None)
-        if oldest is not None:
-            _SCORES.pop(oldest, None)
-    _SCORES[id(transcript)] = (transcript, scores, row_of)
-    return scores, row_of
+    pass over its text, and each segment's row by id().
+
+    The same to the last bit as line_scores' (exact_scores) wherever a comparison with a
+    category's veto or add could tell them apart: within model.rounding of one. Elsewhere they
+    may differ in the last bits (near_line_scores); a score shown takes exact_scores.
+    """
+    scored = _scored(model, transcript)
+    return scored.scores, scored.row_of
+
+
+def _scored(model: PhraseModel, transcript: Transcript) -> _Scored:
+    return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
+
+
+def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
+    """The probabilities (categories) of one segment's text, as training sums them."""
+    return _scores(line_scores, model, [text])[0]
+
+
+def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
+    row_of = dict(zip(map(id, segments), range(len(segments))))
+    if not segments:
+        return _Scored(np.zeros((0, len(model.categories))), row_of, [[] for _ in model.bias])
+    texts = [s.text for s in segments]
+    scores = _scores(near_line_scores, model, texts)
+    # (thresholds, segments, categories): how far each score is from each threshold
+    distance = np.abs(scores - model.thresholds[:, None, :])
+    if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
+        rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
+        scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
+    above_add: list[list[int]] = [[] for _ in model.bias]
+    for row, column in zip(*np.nonzero(scores >= model.thresholds[1])):
+        above_add[column].append(int(row))
+    return _Scored(scores, row_of, above_add)
+
+
+def _scores(
+    score: Callable[[PhraseModel, str, int], np.ndarray], model: PhraseModel, texts: list[str]
+) -> np.ndarray:
+    """`score` of texts, long ones by windows (the highest window's)."""
+    lines, first = utterance_windows(texts)
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:  # a line break inside a text is a space to the model
+        lines, first = utterance_windows([t.replace("\n", " ") for t in texts])
+        text = "\n".join(lines)
+    if first is None:
+        return score(model, text, len(lines))
+    return np.maximum.reduceat(score(model, text, len(lines)), first, axis=0)
 
 
 def judge(
@@ -84,24 +136,27 @@ def judge(
     `rejected`: utterances where the rules turned a candidate down for its context (并非保本,
     12315 inside an order number). The rules' explicit no stands: the model adds none of them.
     """
-    all_scores, row_of = call_scores(model, call.transcript)
-    scores = all_scores[:, model.column(spec.category)]
-    veto, add = model.veto[spec.category], model.add[spec.category]
-    kept = [m for m in matches if scores[row_of[id(m.segment)]] >= veto]
+    scores, row_of, above_add = _scored(model, call.transcript)
+    column = model.column(spec.category)
+    veto = model.veto[spec.category]
+    kept = [m for m in matches if scores[row_of[id(m.segment)], column] >= veto]
+    segments = call.transcript.segments
+    candidates = [
+        i for i in above_add[column] if segments[i].role == spec.role and segments[i].text
+    ]
+    if not candidates:  # most calls: nothing for the model to add
+        return kept, []
     judged = {row_of[id(m.segment)] for m in kept}
     judged.update(row_of[id(joined.segments[i])] for i in rejected)
-    segments = call.transcript.segments
-    added = [
-        _model_finding(call, spec, model, segments[i], float(scores[i]))
-        for i in np.flatnonzero(scores >= add).tolist()
-        if i not in judged and segments[i].role == spec.role and segments[i].text
+    return kept, [
+        _model_finding(call, spec, model, segments[i]) for i in candidates if i not in judged
     ]
-    return kept, added
 
 
 def _model_finding(
-    call: CallContext, spec: PhraseCategory, model: PhraseModel, segment: Segment, score: float
+    call: CallContext, spec: PhraseCategory, model: PhraseModel, segment: Segment
 ) -> Finding:
+    score = float(exact_scores(model, segment.text)[model.column(spec.category)])
     masked = call.masked_text(segment)
     rule_id = f"{spec.rule_prefix}.model"
     return Finding(
