@@ -40,6 +40,7 @@ from pipeline.detectors.phrases.model import (
     line_scores,
     load_model,
 )
+from pipeline.text.digits import DIGIT_CHARS
 from tests.phrase_eval import LEXICONS, call_counts, total, utterance_counts
 
 SPECS = (forbidden_phrases.SPEC, overpromise.SPEC, credential_request.SPEC, escalation.SPEC)
@@ -108,6 +109,12 @@ def utterance_keys(text: str) -> dict[int, float]:
     return {key: n * scale for key, n in Counter(keys.tolist()).items()}
 
 
+def _piece_of_a_number(key: int) -> bool:
+    """An n-gram of two or more digits (一三, 五三八): it says nothing of meaning, and the model
+    file, like every file callqa writes, must hold no piece of a number read out."""
+    return sum(ch in DIGIT_CHARS for ch in gram_text(key)) >= 2
+
+
 def train(
     rows: list[Utterance], columns: tuple[tuple[str, str], ...] | None = None
 ) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -117,7 +124,9 @@ def train(
     columns = columns or tuple((spec.category, spec.role) for spec in SPECS)
     features = [utterance_keys(text) for _, text, _ in rows]
     seen: Counter[int] = Counter(k for f in features for k in f)
-    vocabulary = sorted(k for k, n in seen.items() if n >= MIN_UTTERANCES)
+    vocabulary = sorted(
+        k for k, n in seen.items() if n >= MIN_UTTERANCES and not _piece_of_a_number(k)
+    )
     column = {k: i for i, k in enumerate(vocabulary)}
     sparse = [
         (
