@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.detectors.phrases import engine
 from pipeline.detectors.phrases.model import SIGNAL_PREFIX, load_model
-from pipeline.detectors.phrases.model_findings import call_scores
+from pipeline.detectors.phrases.model_findings import call_scores, exact_scores
 from pipeline.detectors.phrases.spec import PhraseMatch, PhraseRule
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def signal_matches(
         score = float(scores[row_of[id(segment)]])
         if id(segment) in judged or score < add or not segment.text:
             continue
-        said[id(segment)] = score
+        said[id(segment)] = float(exact_scores(model, segment.text)[model.column(column)])
         words = PhraseRule(
             phrase=f"{SIGNAL_PREFIX}{signal}",
             pieces=(),

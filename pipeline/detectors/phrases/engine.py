@@ -47,6 +47,7 @@ from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon, tokenizer
+from pipeline.text.per_call import PerCall
 from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import Finding, Role, Segment, Transcript
 
@@ -154,25 +155,14 @@ def joined_text(segments: Sequence[Segment]) -> JoinedSegments:
     return JoinedSegments.in_order([s for s in segments if s.text])
 
 
-# The last few transcripts' per-role texts: the phrase detectors of one call share them. Keyed
-# by id() with the transcript kept alongside, so an id is never reused while its entry lives.
-_ROLE_TEXTS: dict[tuple[int, str], tuple[Transcript, JoinedSegments]] = {}
-_ROLE_TEXTS_KEPT = 16
+# The per-role texts of the last few calls: the phrase detectors of one call share them.
+_ROLE_TEXTS: PerCall[JoinedSegments] = PerCall()
 
 
 def role_text(transcript: Transcript, role: Role) -> JoinedSegments:
-    key = (id(transcript), role)
-    cached = _ROLE_TEXTS.get(key)
-    if cached is not None and cached[0] is transcript:
-        return cached[1]
-    joined = joined_text([s for s in transcript.segments if s.role == role])
-    if len(_ROLE_TEXTS) >= _ROLE_TEXTS_KEPT:
-        # tolerant of another thread evicting too
-        oldest = next(iter(_ROLE_TEXTS), None)
-        if oldest is not None:
-            _ROLE_TEXTS.pop(oldest, None)
-    _ROLE_TEXTS[key] = (transcript, joined)
-    return joined
+    return _ROLE_TEXTS.get(
+        transcript, role, lambda: joined_text([s for s in transcript.segments if s.role == role])
+    )
 
 
 def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
