@@ -30,6 +30,7 @@ from pipeline.detectors.phrases.model import (
 from pipeline.detectors.registry import call_context, phrase_book, run_detectors
 from pipeline.errors import LexiconError
 from pipeline.types import AudioInfo, Segment, Transcript
+from tests.ordinary_talk import corpus_sentences
 
 LEXICONS = PROJECT_ROOT / "lexicons"
 PHRASES = ("forbidden_phrases", "overpromise", "credential_request", "escalation")
@@ -235,12 +236,6 @@ def test_the_shipped_model_is_what_training_writes(tmp_path):
 def test_the_shipped_model_adds_nothing_to_ordinary_talk_it_never_saw():
     """Read news sentences of the shared corpus, everyday call-center lines and numbers read out,
     said by either party, long or short: none of it is a finding of the model."""
-    import csv
-
-    with open(
-        PROJECT_ROOT.parent / "shared" / "corpus" / "zh" / "manifest.tsv", encoding="utf-8"
-    ) as f:
-        corpus = [row["reference_text"] for row in csv.DictReader(f, delimiter="\t")]
     ordinary = [
         "好的，请您提供一下您的手机号码。",
         "我的手机号是一三八五八二三一七四三",
@@ -250,7 +245,7 @@ def test_the_shipped_model_adds_nothing_to_ordinary_talk_it_never_saw():
         "嗯",
         "对对对",
     ]
-    texts = corpus + ordinary + ["，".join(corpus[i : i + 4]) for i in range(0, len(corpus), 4)]
+    texts = corpus_sentences() + ordinary
     added = [
         (role, f.rule_id, text)
         for role in ("agent", "customer")

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import PROJECT_ROOT
 from pipeline.detectors.explain import explain
 from pipeline.detectors.phrases.model import MODEL_FILE, load_model
 from pipeline.detectors.registry import call_context, run_detectors
 from pipeline.detectors.rule_file import load_file_rules
 from pipeline.errors import LexiconError
 from tests.lexicon_dirs import rules_only
+from tests.ordinary_talk import corpus_sentences
 from tests.phrase_eval import transcript_of
 
 # 稻谷 and 收成 are in no word list: only the signals can make an anchor or a response of them.
@@ -168,21 +170,13 @@ def test_the_shipped_signals_make_no_anchor_of_ordinary_talk():
     """Read news sentences of the shared corpus and everyday call-center lines, said by the
     customer alone or four at a time, with an agent who answers without any disclosure: no
     anchor of the risk_question signal (the thresholds were chosen to leave these alone)."""
-    import csv
-
-    from pipeline.config import PROJECT_ROOT
-
-    with open(
-        PROJECT_ROOT.parent / "shared" / "corpus" / "zh" / "manifest.tsv", encoding="utf-8"
-    ) as f:
-        corpus = [row["reference_text"] for row in csv.DictReader(f, delimiter="\t")]
     ordinary = [
         "我想查一下我的信用卡账单，上个月多扣了三百块钱。",
         "订单号是二零二六一一二一零零八八，金额一万两千元。",
         "你们这个快递什么时候能到啊",
         "嗯，好的，那我等一下。",
     ]
-    texts = corpus + ordinary + ["，".join(corpus[i : i + 4]) for i in range(0, len(corpus), 4)]
+    texts = corpus_sentences() + ordinary
     shipped = PROJECT_ROOT / "lexicons"
     load_file_rules.cache_clear()
     anchors = [
