@@ -3,6 +3,7 @@ thresholds.
 
     .venv/bin/python -m tests.phrase_train                  # write lexicons/phrase_model.tsv
     .venv/bin/python -m tests.phrase_train --choose tuning,tuning_more fifth,sixth
+    .venv/bin/python -m tests.phrase_train --choose-signals a,b disclosure_c,disclosure_d
 
 The model (pipeline.detectors.phrases.model) is one logistic regression per phrase category
 over the character 1–3-gram counts of an utterance, trained on the utterances of the
@@ -15,6 +16,14 @@ weights are written to four decimals.
 the figures of rules + model on the sets named second, counted as tests/phrase_eval.py counts.
 Only sets the rules were not tuned on tell how the model helps where the rules miss; the
 thresholds written into the file (ADD, VETO) were read from such a run (see bench/RESULTS.md).
+
+The signal columns (SIGNALS: signal.risk_question, signal.risk_disclosure) learn from the
+labelled questions and answers of tests/phrase_disclosure_*.py, the tuning sets' other
+violations and the ordinary talk, over a vocabulary of their own, so they leave the phrase
+categories' weights as they are. `--choose-signals TRAIN EVAL` trains them on the disclosure
+sets named first (a,b) and prints each signal's precision and recall on the labelled
+utterances of the sets named second, then the calls' figures for a grid of thresholds.
+N-grams of two or more digits are never features: a model file holds no piece of a number.
 """
 
 from __future__ import annotations
