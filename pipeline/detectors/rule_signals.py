@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.detectors.phrases import engine
 from pipeline.detectors.phrases.model import SIGNAL_PREFIX, load_model
-from pipeline.detectors.phrases.model_findings import call_scores, exact_scores
+from pipeline.detectors.phrases.model_findings import exact_scores, verdicts
 from pipeline.detectors.phrases.spec import PhraseMatch, PhraseRule
 
 if TYPE_CHECKING:
@@ -41,29 +41,25 @@ def signal_matches(
     if signal is None or model is None or SIGNAL_PREFIX + signal not in model.categories:
         return matches, {}
     column = SIGNAL_PREFIX + signal
-    all_scores, row_of = call_scores(model, call.transcript)
-    scores = all_scores[:, model.column(column)]
-    add, veto = model.add[column], model.veto[column]
-    kept = [m for m in matches if scores[row_of[id(m.segment)]] >= veto]
-    judged = {id(m.segment) for m in kept} | {id(joined.segments[i]) for i in rejected}
-    said: dict[int, float] = {}
-    for segment in joined.segments:
-        score = float(scores[row_of[id(segment)]])
-        if id(segment) in judged or score < add or not segment.text:
-            continue
-        said[id(segment)] = float(exact_scores(model, segment.text)[model.column(column)])
-        words = PhraseRule(
-            phrase=f"{SIGNAL_PREFIX}{signal}",
-            pieces=(),
-            group=pattern.compiled.spec.default_group,
-            rule_id=rule.rule_id,
-            severity=rule.severity,
-            root_cause=rule.root_cause,
-            unless=(),
-            pinyin=False,
-            gap=0,
-            where=rule.where,
-        )
-        kept.append(PhraseMatch(words, segment, 0, len(segment.text), "model"))
+    kept, added = verdicts(model, call.transcript, column, pattern.role, joined, matches, rejected)
+    if not added:
+        return kept, {}
+    words = PhraseRule(
+        phrase=column,
+        pieces=(),
+        group=pattern.compiled.spec.default_group,
+        rule_id=rule.rule_id,
+        severity=rule.severity,
+        root_cause=rule.root_cause,
+        unless=(),
+        pinyin=False,
+        gap=0,
+        where=rule.where,
+    )
+    kept += [PhraseMatch(words, segment, 0, len(segment.text), "model") for segment in added]
     kept.sort(key=lambda m: (m.segment.start, m.segment.end, m.start))
+    said = {
+        id(segment): float(exact_scores(model, segment.text)[model.column(column)])
+        for segment in added
+    }
     return kept, said

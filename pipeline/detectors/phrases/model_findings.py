@@ -28,7 +28,7 @@ from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.joined import JoinedSegments
 from pipeline.text.per_call import PerCall
 from pipeline.text.spans import evidence_snippet
-from pipeline.types import Finding, Segment, Transcript
+from pipeline.types import Finding, Role, Segment, Transcript
 
 if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
@@ -131,26 +131,41 @@ def judge(
     matches: list[PhraseMatch],
     rejected: set[int],
 ) -> tuple[list[PhraseMatch], list[Finding]]:
-    """(the matches the model lets stand, findings of the utterances it adds).
+    """(the matches the model lets stand, findings of the utterances it adds): verdicts()."""
+    kept, added = verdicts(
+        model, call.transcript, spec.category, spec.role, joined, matches, rejected
+    )
+    return kept, [_model_finding(call, spec, model, segment) for segment in added]
 
-    `rejected`: utterances where the rules turned a candidate down for its context (并非保本,
-    12315 inside an order number). The rules' explicit no stands: the model adds none of them.
+
+def verdicts(
+    model: PhraseModel,
+    transcript: Transcript,
+    column: str,
+    role: Role,
+    joined: JoinedSegments,
+    matches: list[PhraseMatch],
+    rejected: set[int],
+) -> tuple[list[PhraseMatch], list[Segment]]:
+    """What a column of the model says of a call beside the rules (a phrase category's, or a
+    signal's of rules.txt): (the matches in utterances it scores at or above its veto, the
+    utterances of `role` it scores at or above its add where no kept match stands).
+
+    `rejected`: indices into joined.segments of utterances where the rules turned a candidate
+    down for its context (并非保本, 12315 inside an order number). The rules' explicit no
+    stands: the model adds none of them.
     """
-    scores, row_of, above_add = _scored(model, call.transcript)
-    column = model.column(spec.category)
-    veto = model.veto[spec.category]
-    kept = [m for m in matches if scores[row_of[id(m.segment)], column] >= veto]
-    segments = call.transcript.segments
-    candidates = [
-        i for i in above_add[column] if segments[i].role == spec.role and segments[i].text
-    ]
+    scores, row_of, above_add = _scored(model, transcript)
+    k = model.column(column)
+    veto = model.veto[column]
+    kept = [m for m in matches if scores[row_of[id(m.segment)], k] >= veto]
+    segments = transcript.segments
+    candidates = [i for i in above_add[k] if segments[i].role == role and segments[i].text]
     if not candidates:  # most calls: nothing for the model to add
         return kept, []
     judged = {row_of[id(m.segment)] for m in kept}
     judged.update(row_of[id(joined.segments[i])] for i in rejected)
-    return kept, [
-        _model_finding(call, spec, model, segments[i]) for i in candidates if i not in judged
-    ]
+    return kept, [segments[i] for i in candidates if i not in judged]
 
 
 def _model_finding(
