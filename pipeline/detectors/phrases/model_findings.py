@@ -71,19 +71,14 @@ def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
     return lines, list(accumulate(counts, initial=0))[:-1]
 
 
-def call_scores(model: PhraseModel, transcript: Transcript) -> tuple[np.ndarray, dict[int, int]]:
-    """The model's probabilities (segments × categories) of every segment of a call, in one
-    pass over its text, and each segment's row by id().
+def _scored(model: PhraseModel, transcript: Transcript) -> _Scored:
+    """The model's probabilities (segments × columns) of every segment of a call, in one pass
+    over its text, each segment's row by id(), and the rows at or above each column's add.
 
     The same to the last bit as line_scores' (exact_scores) wherever a comparison with a
-    category's veto or add could tell them apart: within model.rounding of one. Elsewhere they
+    column's veto or add could tell them apart: within model.rounding of one. Elsewhere they
     may differ in the last bits (near_line_scores); a score shown takes exact_scores.
     """
-    scored = _scored(model, transcript)
-    return scored.scores, scored.row_of
-
-
-def _scored(model: PhraseModel, transcript: Transcript) -> _Scored:
     return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
 
 
