@@ -23,9 +23,10 @@ Options: `cause=<root cause>` (required unless root_causes.txt maps the rule id)
 signals of the phrase model (`when_signal=NAME`, `require_signal=NAME`: the model file's column
 `signal.NAME`, pipeline.detectors.rule_signals): an utterance of the anchor's (the required)
 party that the model scores at or above the signal's threshold counts as an anchor (as the
-required words) too, so a question worded as no list foresaw still opens the window. Rule ids are dotted lower-case
-words and unique in the file; `custom.` categories need no code, only this line, a root cause
-and (to be scored) a scorecard item.
+required words) too, so a question worded as no list foresaw still opens the window.
+
+Rule ids are dotted lower-case words and unique in the file; `custom.` categories need no code,
+only this line, a root cause and (to be scored) a scorecard item.
 """
 
 from __future__ import annotations
