@@ -185,7 +185,7 @@ QUESTIONS: list[tuple[str, bool]] = [
     ("信用社代卖的那个保险 交够十年本金能回来不", True),
     ("是不是保险公司给兜底 不会亏吧", True),
     ("那个城投的信托 十个点 会不会收不回来", True),
-    ("养老保险交二十年 万一没活到领钱那天 钱不就打水漂了", True),
+    ("那个商业养老险交二十年 万一没活到领钱那天 钱不就打水漂了", True),
     ("这个稳健型的理财 稳健是多稳健 会不会亏一点", True),
     # ---- False: deposits (interest / safety of a plain deposit) ----
     ("定期三年现在利息多少", False),
