@@ -324,7 +324,7 @@ BAD_RULES = [
     ),
     pytest.param(
         "disclosure.x  script.response_missing  major  when=customer:亏  require=agent:风险  within=soon",
-        "within= takes turns and/or seconds",
+        "within= takes turns or utterances and/or seconds",
         id="bad-within",
     ),
     pytest.param(

@@ -9,9 +9,11 @@ Three kinds, each with PATTERN in the phrase language (pipeline.detectors.phrase
 ROLE `agent` or `customer`:
 
 - `match=ROLE:PATTERN` — a phrase rule with its own category (custom.competitor …).
-- `when=ROLE:PATTERN  require=ROLE:PATTERN  within=3turns|60s|3turns,60s` — anchor and window:
-  after the anchor, the required words must come within the next N turns of their party
-  and/or S seconds (both given: both limits hold). Missing → a finding spanning the anchor and
+- `when=ROLE:PATTERN  require=ROLE:PATTERN  within=3turns|3utterances|60s|3turns,60s` — anchor
+  and window: after the anchor, the required words must come within the next N turns of their
+  party (a turn: a run of the party's consecutive segments), or its next N utterances (each
+  segment counts, however short the other party's words between them), and/or S seconds (a
+  count and seconds given: both limits hold). Missing → a finding spanning the anchor and
   the window (category script.response_missing, or custom.*): a customer asking whether a wealth
   product can lose money must hear 理财非存款，产品有风险.
 - `forbid=ROLE:PATTERN  before=ROLE:PATTERN` — order: the forbidden words said before the other
@@ -66,7 +68,7 @@ OPTIONS = (
 )
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\Z")
 _SIGNAL = re.compile(r"[a-z][a-z0-9_]*\Z")
-_WITHIN = re.compile(r"(?:(\d{1,2})turns?)?(?:,?(\d{1,4})s)?\Z")
+_WITHIN = re.compile(r"(?:(\d{1,2})(turns?|utterances?))?(?:,?(\d{1,4})s)?\Z")
 RoleName = Literal["agent", "customer"]
 
 
@@ -88,6 +90,8 @@ class FileRule:
     main: Pattern  # match= / when= / forbid=
     other: Pattern | None = None  # require= / before=
     within_turns: int | None = None
+    # within= counted in utterances (segments) of the required party rather than in turns
+    within_utterances: bool = False
     within_s: float | None = None
     when_signal: str | None = None  # the phrase model's signal.<name> that also makes an anchor
     require_signal: str | None = None  # … that also counts as the required words
@@ -126,16 +130,22 @@ def _pattern(
     return Pattern(cast(RoleName, role), text, engine.compile_rules(spec, rules, lexicon_dir))
 
 
-def _within(value: str | None, where: str) -> tuple[int | None, float | None]:
+def _within(value: str | None, where: str) -> tuple[int | None, bool, float | None]:
+    """(the count, whether it counts utterances rather than turns, the seconds)."""
     found = _WITHIN.match(value or "")
     if not value or found is None or not any(found.groups()):
         raise LexiconError(
-            f"{where}: within= takes turns and/or seconds: 3turns, 60s or 3turns,60s; found {value!r}"
+            f"{where}: within= takes turns or utterances and/or seconds: 3turns, 3utterances, "
+            f"60s or 3turns,60s; found {value!r}"
         )
-    turns, seconds = found.groups()
-    if (turns is not None and int(turns) == 0) or (seconds is not None and int(seconds) == 0):
+    count, unit, seconds = found.groups()
+    if (count is not None and int(count) == 0) or (seconds is not None and int(seconds) == 0):
         raise LexiconError(f"{where}: within= limits must be above zero, found {value!r}")
-    return (int(turns) if turns else None), (float(seconds) if seconds else None)
+    return (
+        int(count) if count else None,
+        (unit or "").startswith("utterance"),
+        float(seconds) if seconds else None,
+    )
 
 
 def parse_rule(columns: tuple[str, ...], where: str, lexicon_dir: str) -> FileRule:
@@ -188,7 +198,9 @@ def parse_rule(columns: tuple[str, ...], where: str, lexicon_dir: str) -> FileRu
         return _pattern(key, options[key], options, rule_id, category, severity, where, lexicon_dir)
 
     other_key = next((k for k in ("require", "before") if k in options), None)
-    turns, seconds = _within(options["within"], where) if kind == "when" else (None, None)
+    turns, utterances, seconds = (
+        _within(options["within"], where) if kind == "when" else (None, False, None)
+    )
     return FileRule(
         rule_id=rule_id,
         category=category,
@@ -199,6 +211,7 @@ def parse_rule(columns: tuple[str, ...], where: str, lexicon_dir: str) -> FileRu
         main=pattern(kind),
         other=pattern(other_key) if other_key else None,
         within_turns=turns,
+        within_utterances=utterances,
         within_s=seconds,
         when_signal=_signal(options, "when_signal", where),
         require_signal=_signal(options, "require_signal", where),

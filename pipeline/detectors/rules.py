@@ -3,8 +3,9 @@
 - match=: every accepted match of the pattern in its party's speech is a finding.
 - when= … require= … within=: for each anchor (an anchor inside the window of an earlier one
   is the same request, not a new one), the required words must be heard in the window: the
-  next N turns of the required party (a turn is a run of one party's consecutive segments)
-  and/or S seconds from the anchor's end. Missing → one finding from the anchor to the end
+  next N turns of the required party (a turn is a run of one party's consecutive segments),
+  or its next N utterances (segments: `within=3utterances`, for what must come at once, not
+  after a long answer), and/or S seconds from the anchor's end. Missing → one finding from the anchor to the end
   of the window, the anchor's words as evidence.
 - forbid= … before=: the first forbidden match that comes before the first `before` match (or
   in a call without one) is a finding; details give both spans.
@@ -71,12 +72,13 @@ def _finding(
     )
 
 
-def _turn_of(segments: tuple[Segment, ...]) -> dict[int, int]:
-    """id(segment) -> its turn number: a turn is a run of one party's consecutive segments."""
+def _turn_of(segments: tuple[Segment, ...], utterances: bool) -> dict[int, int]:
+    """id(segment) -> its turn number: a turn is a run of one party's consecutive segments, or
+    with `utterances` each segment on its own."""
     turns: dict[int, int] = {}
     turn, previous = -1, None
     for segment in sorted(segments, key=lambda s: (s.start, s.end)):
-        if segment.role != previous:
+        if utterances or segment.role != previous:
             turn, previous = turn + 1, segment.role
         turns[id(segment)] = turn
     return turns
@@ -90,7 +92,7 @@ def _window_end(call: CallContext, rule: FileRule, anchor: PhraseMatch) -> float
         end = min(end, anchor_end + rule.within_s)
     if rule.within_turns is not None:
         assert rule.other is not None
-        turns = _turn_of(call.transcript.segments)
+        turns = _turn_of(call.transcript.segments, rule.within_utterances)
         anchor_turn = turns[id(anchor.segment)]
         later = sorted(
             {
