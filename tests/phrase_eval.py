@@ -9,6 +9,11 @@ script.response_missing finding was given.
     .venv/bin/python -m tests.phrase_eval                 # the tuning set, with its errors
     .venv/bin/python -m tests.phrase_eval heldout         # the held-out set: figures only
     .venv/bin/python -m tests.phrase_eval --rules-only tuning_fifth   # without the phrase model
+    .venv/bin/python -m tests.phrase_eval ordinary_a ordinary_b   # false alarms on ordinary talk
+
+The ordinary talk of tests/phrase_ordinary_*.py (AGENT and CUSTOMER lines no inspector flags,
+never trained on) counts false alarms: every phrase finding on a line, and every risk-disclosure
+finding on a customer line taken as a call of its own (a false anchor).
 """
 
 from __future__ import annotations
@@ -111,6 +116,20 @@ def call_counts(
     return counts, wrong
 
 
+def ordinary_false_alarms(
+    module, lexicon_dir: Path = LEXICONS
+) -> tuple[int, list[tuple[str, str, str]]]:
+    """(number of lines, the false alarms: (role, category, text)) on a module's ordinary talk."""
+    lines = [("agent", t) for t in module.AGENT] + [("customer", t) for t in module.CUSTOMER]
+    alarms = []
+    for i, (role, text) in enumerate(lines):
+        call = call_context(transcript_of(f"o{i}", [(role, text)]), lexicon_dir, "eval")
+        for finding in run_detectors(call, (*PHRASE_DETECTORS, "rules")):
+            if finding.category in PHRASE_CATEGORIES or role == "customer":
+                alarms.append((role, finding.category, text))
+    return len(lines), alarms
+
+
 def total(counts: dict[str, Counts]) -> Counts:
     return Counts(
         sum(c.tp for c in counts.values()),
@@ -140,6 +159,12 @@ def main() -> None:
 
 def report(name: str, lexicon_dir: Path) -> None:
     module = importlib.import_module(f"tests.phrase_{name}")
+    if name.startswith("ordinary"):
+        n, alarms = ordinary_false_alarms(module, lexicon_dir)
+        print(f"{name}: {len(alarms)} false alarms on {n} lines of ordinary talk")
+        for role, category, text in alarms:
+            print(f"    {role:8} {category:26} {text}")
+        return
     counts, errors = utterance_counts(module.UTTERANCES, lexicon_dir)
     print(table(f"{name}: {len(module.UTTERANCES)} utterances", counts))
     if name != "heldout":

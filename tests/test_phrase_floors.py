@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from tests import phrase_heldout
-from tests.phrase_eval import call_counts, total, utterance_counts
+from tests import phrase_heldout, phrase_ordinary_a, phrase_ordinary_b
+from tests.phrase_eval import Counts, call_counts, ordinary_false_alarms, total, utterance_counts
 from tests.phrase_train import available_sets, available_signal_sets, load_sets
 
 
@@ -34,12 +34,26 @@ def test_disclosure_sets_floor():
         for c in import_module(f"tests.phrase_disclosure_{name}").CALLS
     ]
     tally, wrong = call_counts(calls)
-    assert len(calls) >= 160 and tally.f1 >= 0.90, wrong
+    assert len(calls) >= 320 and tally.f1 >= 0.93, wrong
 
 
 def test_heldout_set_floor():
+    """Issue 15's goal: phrase and script rules together F1 ≥ 0.95 on the held-out set."""
     counts, _ = utterance_counts(phrase_heldout.UTTERANCES)
     overall = total(counts)
-    assert overall.precision >= 0.97 and overall.recall >= 0.9 and overall.f1 >= 0.95, overall
+    assert overall.precision >= 0.97 and overall.recall >= 0.94 and overall.f1 >= 0.96, overall
     calls, _ = call_counts(phrase_heldout.CALLS)
-    assert calls.f1 >= 0.78, calls
+    assert calls.f1 >= 0.85, calls
+    together = Counts(overall.tp + calls.tp, overall.fp + calls.fp, overall.fn + calls.fn)
+    assert together.f1 >= 0.95, together
+
+
+def test_ordinary_talk_false_alarms():
+    """Real calls are nearly all ordinary talk: on 1,600 lines of it that nothing was trained
+    on (tests/phrase_ordinary_*.py), at most 6 findings (0.4 %) of the phrase categories or of a
+    risk-disclosure anchor."""
+    lines, alarms = 0, []
+    for module in (phrase_ordinary_a, phrase_ordinary_b):
+        n, found = ordinary_false_alarms(module)
+        lines, alarms = lines + n, alarms + found
+    assert lines == 1600 and len(alarms) <= 6, alarms
