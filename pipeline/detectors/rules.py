@@ -5,8 +5,8 @@
   is the same request, not a new one), the required words must be heard in the window: the
   next N turns of the required party (a turn is a run of one party's consecutive segments),
   or its next N utterances (segments: `within=3utterances`, for what must come at once, not
-  after a long answer), and/or S seconds from the anchor's end. Missing → one finding from the anchor to the end
-  of the window, the anchor's words as evidence.
+  after a long answer), and/or S seconds from the anchor's end. Missing → one finding from the
+  anchor to the end of the window, the anchor's words as evidence.
 - forbid= … before=: the first forbidden match that comes before the first `before` match (or
   in a call without one) is a finding; details give both spans.
 
