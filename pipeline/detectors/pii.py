@@ -15,10 +15,11 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import le
 from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
@@ -27,7 +28,6 @@ from pipeline.detectors.pii_secrets import secret_findings
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
-from pipeline.text.joined import JoinedSegments
 from pipeline.text.lexicon import read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
 from pipeline.text.spans import evidence_snippet, span_times
@@ -183,20 +183,54 @@ class SpokenNumber:
         )
 
 
+class CallInTimeOrder:
+    """Everyone's segments in time order (a stable sort by start), their texts as if joined by
+    newlines: the context of a number is read from the few segments around it, so the whole
+    call is not joined for the few numbers it holds."""
+
+    def __init__(self, segments: tuple[Segment, ...]):
+        starts = [segment.start for segment in segments]
+        self.ordered: Sequence[Segment] = segments
+        self.position: list[int] | None = None  # segment index -> place in `ordered`; None: same
+        if not all(map(le, starts, starts[1:])):  # most transcripts are in time order already
+            order = sorted(range(len(segments)), key=starts.__getitem__)
+            self.ordered = [segments[index] for index in order]
+            self.position = [0] * len(segments)
+            for place, index in enumerate(order):
+                self.position[index] = place
+
+    def before(self, index: int, offset: int, n_chars: int) -> str:
+        """The `n_chars` characters before character `offset` of segment `index` (fewer at the start)."""
+        k = index if self.position is None else self.position[index]
+        text = self.ordered[k].text[:offset]
+        while len(text) < n_chars and k > 0:
+            k -= 1
+            text = self.ordered[k].text + "\n" + text
+        return text[max(0, len(text) - n_chars) :]
+
+    def after(self, index: int, offset: int, n_chars: int) -> str:
+        """The `n_chars` characters from character `offset` of segment `index` on (fewer at the end)."""
+        k = index if self.position is None else self.position[index]
+        text = self.ordered[k].text[offset:]
+        while len(text) < n_chars and k + 1 < len(self.ordered):
+            k += 1
+            text = text + "\n" + self.ordered[k].text
+        return text[:n_chars]
+
+
 def context_around(
-    call_text: JoinedSegments,
+    call: CallInTimeOrder,
     first_segment: int,
     first_offset: int,
     last_segment: int,
     last_offset: int,
 ) -> tuple[str, str]:
     """What anyone said just before and just after a number read from character `first_offset`
-    of segment `first_segment` to character `last_offset` of `last_segment` (`call_text`: all
-    segments in time order)."""
-    start = call_text.offsets[first_segment] + first_offset
-    end = call_text.offsets[last_segment] + last_offset + 1
-    text = call_text.text
-    return text[max(0, start - CONTEXT_BEFORE_CHARS) : start], text[end : end + CONTEXT_AFTER_CHARS]
+    of segment `first_segment` to character `last_offset` of `last_segment`."""
+    return (
+        call.before(first_segment, first_offset, CONTEXT_BEFORE_CHARS),
+        call.after(last_segment, last_offset + 1, CONTEXT_AFTER_CHARS),
+    )
 
 
 def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
@@ -242,7 +276,7 @@ def spoken_numbers(
     if not runs:
         return []
     joined = speech.joined
-    call_text = JoinedSegments.by_time(segments)
+    call_text = CallInTimeOrder(segments)
     numbers = []
     for run in runs:
         for part, found in numbers_in_run(run):
