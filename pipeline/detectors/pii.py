@@ -15,11 +15,10 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from operator import le
 from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
@@ -28,6 +27,7 @@ from pipeline.detectors.pii_secrets import secret_findings
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
+from pipeline.text.joined import TimeOrderedTexts
 from pipeline.text.lexicon import read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
 from pipeline.text.spans import evidence_snippet, span_times
@@ -183,56 +183,6 @@ class SpokenNumber:
         )
 
 
-class CallInTimeOrder:
-    """Everyone's segments in time order (a stable sort by start), their texts as if joined by
-    newlines: the context of a number is read from the few segments around it, so the whole
-    call is not joined for the few numbers it holds."""
-
-    def __init__(self, segments: tuple[Segment, ...]):
-        starts = [segment.start for segment in segments]
-        self.ordered: Sequence[Segment] = segments
-        self.position: list[int] | None = None  # segment index -> place in `ordered`; None: same
-        if not all(map(le, starts, starts[1:])):  # most transcripts are in time order already
-            order = sorted(range(len(segments)), key=starts.__getitem__)
-            self.ordered = [segments[index] for index in order]
-            self.position = [0] * len(segments)
-            for place, index in enumerate(order):
-                self.position[index] = place
-
-    def before(self, index: int, offset: int, n_chars: int) -> str:
-        """The `n_chars` characters before character `offset` of segment `index` (fewer at the start)."""
-        k = index if self.position is None else self.position[index]
-        text = self.ordered[k].text[:offset]
-        while len(text) < n_chars and k > 0:
-            k -= 1
-            text = self.ordered[k].text + "\n" + text
-        return text[max(0, len(text) - n_chars) :]
-
-    def after(self, index: int, offset: int, n_chars: int) -> str:
-        """The `n_chars` characters from character `offset` of segment `index` on (fewer at the end)."""
-        k = index if self.position is None else self.position[index]
-        text = self.ordered[k].text[offset:]
-        while len(text) < n_chars and k + 1 < len(self.ordered):
-            k += 1
-            text = text + "\n" + self.ordered[k].text
-        return text[:n_chars]
-
-
-def context_around(
-    call: CallInTimeOrder,
-    first_segment: int,
-    first_offset: int,
-    last_segment: int,
-    last_offset: int,
-) -> tuple[str, str]:
-    """What anyone said just before and just after a number read from character `first_offset`
-    of segment `first_segment` to character `last_offset` of `last_segment`."""
-    return (
-        call.before(first_segment, first_offset, CONTEXT_BEFORE_CHARS),
-        call.after(last_segment, last_offset + 1, CONTEXT_AFTER_CHARS),
-    )
-
-
 def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
     """(part of run, what it can be) for each number in the run.
 
@@ -276,30 +226,46 @@ def spoken_numbers(
     if not runs:
         return []
     joined = speech.joined
-    call_text = CallInTimeOrder(segments)
+    call_text = TimeOrderedTexts(segments)
     numbers = []
     for run in runs:
-        for part, found in numbers_in_run(run):
-            read_in, first_offset, last_offset = joined.spread(part.start, part.end)
+        if len(run.groups) == 1:  # most numbers: read in one breath, the whole run or nothing
+            found = (
+                recognitions(run.digits)
+                if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS
+                else None
+            )
+            parts: Iterable[tuple[DigitRun, list[Recognition]]] = ((run, found),) if found else ()
+        else:
+            parts = numbers_in_run(run)
+        for part, found in parts:
+            start, end = part.start, part.end
+            read_in, first_offset, last_offset = joined.spread(start, end)
+            first, last = segments[read_in[0]], segments[read_in[-1]]
             # The context is only looked up for digits shaped like PII.
             context = context_words.nearest(
-                *context_around(call_text, read_in[0], first_offset, read_in[-1], last_offset)
+                call_text.before(read_in[0], first_offset, CONTEXT_BEFORE_CHARS),
+                call_text.after(read_in[-1], last_offset + 1, CONTEXT_AFTER_CHARS),
             )
             best = best_recognition(found, context)
-            assert best is not None  # numbers_in_run yields only parts with recognitions
+            assert best is not None  # a part comes with its recognitions
             recognition, score = best
-            first, last = segments[read_in[0]], segments[read_in[-1]]
             numbers.append(
                 SpokenNumber(
                     recognition,
                     score,
                     context,
-                    (speech, part.start, part.end),
+                    (speech, start, end),
                     len(read_in),
                     first.role,
                     first.speaker,
-                    start_s=span_times(first, first_offset, first_offset + 1)[0],
-                    end_s=span_times(last, last_offset, last_offset + 1)[1],
+                    # a segment without words: its own times (span_times, without the call)
+                    start_s=span_times(first, first_offset, first_offset + 1)[0]
+                    if first.words
+                    else first.start,
+                    end_s=span_times(last, last_offset, last_offset + 1)[1]
+                    if last.words
+                    else last.end,
                 )
             )
     return sorted(numbers, key=lambda n: n.start_s)
