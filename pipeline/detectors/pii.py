@@ -28,7 +28,7 @@ from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
 from pipeline.text.joined import TimeOrderedTexts
-from pipeline.text.lexicon import read_lexicon
+from pipeline.text.lexicon import longest_word_pattern, read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
 from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import Finding, Role, Segment, Severity
@@ -124,8 +124,8 @@ def load_context_words(lexicon_dir: str) -> ContextWords:
             by_text.setdefault(form, context_word)
     if not by_text:
         raise LexiconError(f"{Path(lexicon_dir) / LEXICON_FILE}: no context words")
-    # Longest first: at one position the alternation takes the first that matches.
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(by_text, key=len, reverse=True)))
+    # At one position the longest word that matches.
+    pattern = longest_word_pattern(by_text)
     return ContextWords(by_text, pattern)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.errors import LexiconError
 from pipeline.text.digits import DIGIT_CHARS, DigitRun, find_digit_runs
 from pipeline.text.joined import JoinedSegments
-from pipeline.text.lexicon import read_lexicon
+from pipeline.text.lexicon import longest_word_pattern, read_lexicon
 
 SECRET_CUES_FILE = "secret_cues.txt"
 SHIPPED_LEXICONS = Path(__file__).resolve().parents[2] / "lexicons"
@@ -53,7 +53,7 @@ class SecretRun:
 
 
 def _alternation(words: list[str]) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return longest_word_pattern(words)  # the longest word at each place
 
 
 @lru_cache(maxsize=8)
