@@ -1,4 +1,5 @@
-"""Reading the plain-text rule data in lexicons/ and the jieba tokenizer that uses it.
+"""Reading the plain-text rule data in lexicons/, the jieba tokenizer that uses it, and the
+pattern that finds a list of its words in a text (longest_word_pattern).
 
 Lexicon files are UTF-8, one entry per line, columns separated by tabs or runs of spaces,
 `#` starts a comment. Errors name the file and the line.
