@@ -145,7 +145,8 @@ def _cue_spans(
     word: so where every ask match is a cue word, the cue search stops at the same places and
     takes the same words (most texts), and only a text where an ask-only word matched (背面
     inside 卡背面 is a cue) is searched again."""
-    if asks is not None and all(match.group(0) in cues.cue_words for match in asks):
+    # cue_words is empty only for cues built by hand, whose `ask` may not hold them
+    if asks is not None and cues.cue_words and all(m.group(0) in cues.cue_words for m in asks):
         return [match.span() for match in asks]
     return [match.span() for match in cues.cue.finditer(text)]
 
