@@ -25,6 +25,8 @@ SECRET_CUES_FILE = "secret_cues.txt"
 SHIPPED_LEXICONS = Path(__file__).resolve().parents[2] / "lexicons"
 SECRET_MIN_DIGITS = 3
 CUE_WINDOW_CHARS = 12  # from the end of a cue to the first digit
+# How far back from a run _cue_before looks: CUE_WINDOW_CHARS, and room for the cue itself.
+_WINDOW_BACK = CUE_WINDOW_CHARS + 8
 ASK_WINDOW_S = 30.0  # from the end of the agent's asking segment to the customer's digits
 # Read out unprompted by a cue, only a run shorter than a mobile number counts as asked for: a
 # mobile number the customer gives after the agent's warning about codes is a phone number
@@ -158,7 +160,7 @@ def _cue_before(
 
     `cue_spans`: the cues of the whole text. A cue found in the window is in the text too, or
     overlaps one found there, so a window no cue of the text reaches is not searched."""
-    window_start = max(0, start - CUE_WINDOW_CHARS - 8)
+    window_start = max(0, start - _WINDOW_BACK)
     k = bisect.bisect_right(cue_spans, (window_start, len(text)))
     if k > 0 and cue_spans[k - 1][1] > window_start:
         k -= 1  # a cue that starts before the window and ends inside it
@@ -204,22 +206,32 @@ def find_secret_runs(
     if not asks and not cue_spans:
         return []  # no run has a cue before it, and nobody asked
     ask_times = [end for end, _ in asks]
+    # _cue_before's own first test, on plain ints: most runs have no cue before them
+    cue_starts = [start for start, _end in cue_spans]
+    cue_ends = [end for _start, end in cue_spans]
     secrets = []
     for run in runs:
+        run_start = run.start
         n_digits = len(run.digits)
         if n_digits < SECRET_MIN_DIGITS:
             continue
         asked_by = None
         if asks and n_digits <= MAX_ASKED_DIGITS:  # only then is the run's segment looked up
             segment = joined.segments[
-                joined.order[bisect.bisect_right(joined.starts, run.start) - 1]
+                joined.order[bisect.bisect_right(joined.starts, run_start) - 1]
             ]
             if segment.role == "customer":
                 # the latest asking that ended before the customer started this segment, if recent
                 at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
                 if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
                     asked_by = asks[at][1]
-        cue = _cue_before(text, run.start, cues, cue_spans)
+        # the first cue ending inside the window must start before the run
+        k = bisect.bisect_right(cue_ends, run_start - _WINDOW_BACK)
+        cue = (
+            _cue_before(text, run_start, cues, cue_spans)
+            if k < len(cue_starts) and cue_starts[k] < run_start
+            else None
+        )
         if cue is not None or asked_by is not None:
             # asked: the agent asked, whether or not the customer also named the code
             secrets.append(SecretRun(run, cue or asked_by or "", asked_by is not None))
