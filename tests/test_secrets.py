@@ -4,12 +4,15 @@ customer reading one is a pii.credential finding (critical when the agent asked 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.detectors.registry import call_context, run_detectors
+from pipeline.text.lexicon import longest_word_pattern
 from pipeline.text.masking import mask_numbers, mask_segment_texts
-from pipeline.text.secrets import load_secret_cues
+from pipeline.text.secrets import _cue_spans, load_secret_cues
 from pipeline.types import Segment
 
 LEXICONS = PROJECT_ROOT / "lexicons"
@@ -157,3 +160,24 @@ def test_a_site_may_add_cues(tmp_path):
     assert mask_segment_texts(segments, secret_cues=load_secret_cues(str(folder))) == [
         "取件码是****"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请把卡背面的三位数告诉我",
+        "背面三位是三二一",
+        "短信验证码和短信码",
+        "CVV2、CVN和cvv",
+        "收到的数字六位数字",
+    ],
+)
+def test_cue_words_found_once_are_those_of_the_cue_search(text):
+    """The cue spans taken from the one search for cue and ask words (lexicon.longest_word_pattern)
+    are those the cue words' own longest-first alternation finds."""
+    cues = load_secret_cues(str(LEXICONS))
+    words = sorted(cues.cue_words, key=len, reverse=True)
+    alternation = re.compile("|".join(re.escape(word) for word in words))
+    expected = [match.span() for match in alternation.finditer(text)]
+    assert [m.span() for m in longest_word_pattern(words).finditer(text)] == expected
+    assert _cue_spans(text, cues, list(cues.ask.finditer(text))) == expected

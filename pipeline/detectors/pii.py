@@ -15,7 +15,7 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -27,8 +27,8 @@ from pipeline.detectors.pii_secrets import secret_findings
 from pipeline.errors import LexiconError
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
-from pipeline.text.joined import JoinedSegments
-from pipeline.text.lexicon import read_lexicon
+from pipeline.text.joined import TimeOrderedTexts
+from pipeline.text.lexicon import longest_word_pattern, read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
 from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import Finding, Role, Segment, Severity
@@ -124,8 +124,8 @@ def load_context_words(lexicon_dir: str) -> ContextWords:
             by_text.setdefault(form, context_word)
     if not by_text:
         raise LexiconError(f"{Path(lexicon_dir) / LEXICON_FILE}: no context words")
-    # Longest first: at one position the alternation takes the first that matches.
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(by_text, key=len, reverse=True)))
+    # At one position the longest word that matches.
+    pattern = longest_word_pattern(by_text)
     return ContextWords(by_text, pattern)
 
 
@@ -183,22 +183,6 @@ class SpokenNumber:
         )
 
 
-def context_around(
-    call_text: JoinedSegments,
-    first_segment: int,
-    first_offset: int,
-    last_segment: int,
-    last_offset: int,
-) -> tuple[str, str]:
-    """What anyone said just before and just after a number read from character `first_offset`
-    of segment `first_segment` to character `last_offset` of `last_segment` (`call_text`: all
-    segments in time order)."""
-    start = call_text.offsets[first_segment] + first_offset
-    end = call_text.offsets[last_segment] + last_offset + 1
-    text = call_text.text
-    return text[max(0, start - CONTEXT_BEFORE_CHARS) : start], text[end : end + CONTEXT_AFTER_CHARS]
-
-
 def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
     """(part of run, what it can be) for each number in the run.
 
@@ -242,30 +226,46 @@ def spoken_numbers(
     if not runs:
         return []
     joined = speech.joined
-    call_text = JoinedSegments.by_time(segments)
+    call_text = TimeOrderedTexts(segments)
     numbers = []
     for run in runs:
-        for part, found in numbers_in_run(run):
-            read_in, first_offset, last_offset = joined.spread(part.start, part.end)
+        if len(run.groups) == 1:  # most numbers: read in one breath, the whole run or nothing
+            found = (
+                recognitions(run.digits)
+                if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS
+                else None
+            )
+            parts: Iterable[tuple[DigitRun, list[Recognition]]] = ((run, found),) if found else ()
+        else:
+            parts = numbers_in_run(run)
+        for part, found in parts:
+            start, end = part.start, part.end
+            read_in, first_offset, last_offset = joined.spread(start, end)
+            first, last = segments[read_in[0]], segments[read_in[-1]]
             # The context is only looked up for digits shaped like PII.
             context = context_words.nearest(
-                *context_around(call_text, read_in[0], first_offset, read_in[-1], last_offset)
+                call_text.before(read_in[0], first_offset, CONTEXT_BEFORE_CHARS),
+                call_text.after(read_in[-1], last_offset + 1, CONTEXT_AFTER_CHARS),
             )
             best = best_recognition(found, context)
-            assert best is not None  # numbers_in_run yields only parts with recognitions
+            assert best is not None  # a part comes with its recognitions
             recognition, score = best
-            first, last = segments[read_in[0]], segments[read_in[-1]]
             numbers.append(
                 SpokenNumber(
                     recognition,
                     score,
                     context,
-                    (speech, part.start, part.end),
+                    (speech, start, end),
                     len(read_in),
                     first.role,
                     first.speaker,
-                    start_s=span_times(first, first_offset, first_offset + 1)[0],
-                    end_s=span_times(last, last_offset, last_offset + 1)[1],
+                    # a segment without words: its own times (span_times, without the call)
+                    start_s=span_times(first, first_offset, first_offset + 1)[0]
+                    if first.words
+                    else first.start,
+                    end_s=span_times(last, last_offset, last_offset + 1)[1]
+                    if last.words
+                    else last.end,
                 )
             )
     return sorted(numbers, key=lambda n: n.start_s)

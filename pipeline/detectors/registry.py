@@ -107,7 +107,7 @@ def run_detectors(call: CallContext, enabled: tuple[str, ...]) -> list[Finding]:
                 raise ValueError(
                     f"detector {name} produced category {finding.category!r}, not one it declares"
                 )
-        if spec.merge_events:
+        if spec.merge_events and len(produced) > 1:  # a lone finding is its own event
             produced = merge_events(produced, call.transcript.segments)
         findings.extend(produced)
     return sorted(findings, key=attrgetter("start_s", "category", "rule_id"))

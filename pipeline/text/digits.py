@@ -109,13 +109,10 @@ class DigitRun:
 
 
 def _kept_groups(text: str, match: re.Match) -> tuple[list[tuple[int, int]], bool]:
-    """The digit groups of one candidate that are read-out digits, not amounts or words,
-    and whether the last group was kept whole (only then can a check character follow it)."""
-    more_start, more_end = match.span("more")
-    if more_start == more_end:  # most candidates: one group of digits, no separator
-        groups = [(match.start(), more_start)]
-    else:
-        groups = [m.span() for m in _GROUP.finditer(text, match.start(), match.end())]
+    """The digit groups of one candidate of several groups that are read-out digits, not
+    amounts or words, and whether the last group was kept whole (only then can a check
+    character follow it). find_digit_runs applies the same checks to one group inline."""
+    groups = [m.span() for m in _GROUP.finditer(text, match.start(), match.end())]
     # Separators are never units, so only the outer groups can touch an amount word.
     start, end = groups[0]
     if start > 0 and text[start - 1] in AMOUNT_BEFORE:
@@ -174,24 +171,46 @@ def find_digit_runs(
     digits (the look-ahead skips a candidate only where no candidate starts inside it either),
     so one search serves masking and secrets."""
     runs = []
+    n_chars = len(text)
     for match in _candidates_of_at_least(min_digits).finditer(
-        text, start, len(text) if end is None else end
+        text, start, n_chars if end is None else end
     ):
-        if match.end() - match.start() < min_digits:
+        first, stop = match.span()
+        if stop - first < min_digits:
             continue  # each digit takes at least one character: too short to matter
-        groups, last_intact = _kept_groups(text, match)
-        if not groups:
-            continue
+        more_start, more_end = match.span("more")
         check_span = None
-        if match.group("check") and last_intact and _check_belongs(groups):
-            check_span = match.span("check")
-        if len(groups) == 1:  # most numbers: read without a pause, no pieces to join
-            digits = text[groups[0][0] : groups[0][1]].translate(TO_ASCII_DIGITS)
+        if more_start == more_end:
+            # Most candidates: one group read without a pause. _kept_groups' checks, inlined:
+            # this loop runs for every number of every call.
+            group_end = more_start
+            if first > 0 and text[first - 1] in AMOUNT_BEFORE:
+                continue
+            following = text[group_end] if group_end < n_chars else ""
+            if following in ONE_AS_WORD_BEFORE and text[group_end - 1] == "一":
+                group_end -= 1
+            if group_end == first or (
+                following in AMOUNT_AFTER and group_end - first <= MAX_COUNT_DIGITS
+            ):
+                continue
+            groups: tuple[tuple[int, int], ...] = ((first, group_end),)
+            # an X after 17 digits kept whole is the ID's check character (_check_belongs)
+            if group_end - first == 17 and group_end == more_start and match.start("check") >= 0:
+                check_span = match.span("check")
+            digits = text[first:group_end].translate(TO_ASCII_DIGITS)
         else:
-            digits = "".join(text[start:end] for start, end in groups).translate(TO_ASCII_DIGITS)
-        if len(digits) + (check_span is not None) < min_digits:
-            continue
-        runs.append(DigitRun(tuple(groups), digits + ("X" if check_span else ""), check_span))
+            kept, last_intact = _kept_groups(text, match)
+            if not kept:
+                continue
+            if match.start("check") >= 0 and last_intact and _check_belongs(kept):
+                check_span = match.span("check")
+            groups = tuple(kept)
+            digits = "".join(text[lo:hi] for lo, hi in kept).translate(TO_ASCII_DIGITS)
+        if check_span is None:
+            if len(digits) >= min_digits:
+                runs.append(DigitRun(groups, digits))
+        elif len(digits) + 1 >= min_digits:
+            runs.append(DigitRun(groups, digits + "X", check_span))
     return runs
 
 
@@ -269,9 +288,4 @@ def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S
         else:
             stretches.append(members := [index])
             open_stretch[key] = [members, segment.end]
-    layout = (
-        (index, JOINER if k + 1 < len(members) else SPEAKER_BREAK)
-        for members in stretches
-        for k, index in enumerate(members)
-    )
-    return JoinedSegments.laid_out(segments, layout, stretch_break=SPEAKER_BREAK)
+    return JoinedSegments.of_stretches(segments, stretches, JOINER, SPEAKER_BREAK)

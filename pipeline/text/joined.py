@@ -2,18 +2,19 @@
 
 Three readers scan a transcript as one text: the phrase engine (one party's segments in order,
 one regex pass for all of them), the PII detector's context words (everyone's segments in time
-order: what was said around a number) and the digit view (each speaker's stretches of speech,
-so a number read over several segments is one run). They join differently; `JoinedSegments` is
-what each of them gets, so a character of the joined text maps back to its segment one way.
+order: what was said around a number, read from `TimeOrderedTexts` without joining them all)
+and the digit view (each speaker's stretches of speech, so a number read over several segments
+is one run). They join differently; `JoinedSegments` is what each of them gets, so a character
+of the joined text maps back to its segment one way.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import le
+from itertools import accumulate, chain, count
+from operator import add, le
 
 from pipeline.types import Segment
 
@@ -54,32 +55,37 @@ class JoinedSegments:
         )
 
     @classmethod
-    def laid_out(
+    def of_stretches(
         cls,
         segments: Sequence[Segment],
-        layout: Iterable[tuple[int, str]],
-        stretch_break: str | None = None,
+        stretches: Sequence[Sequence[int]],
+        joiner: str,
+        stretch_break: str,
     ) -> JoinedSegments:
-        """`layout`: (segment index, the separator after its text) in text order."""
-        pieces: list[str] = []
+        """`stretches`: lists of segment indices, in text order; each stretch's texts joined by
+        `joiner`, every stretch followed by `stretch_break` (both one character).
+
+        Built by joins, maps and accumulates rather than a loop appending to five lists: the
+        speech of every call is laid out this way (pipeline.text.digits.join_same_speaker)."""
+        if len(joiner) != 1 or len(stretch_break) != 1:
+            raise ValueError("the joiner and the stretch break are one character each")
+        order = list(chain.from_iterable(stretches))
+        texts = [segments[index].text for index in order]
+        separators = [joiner] * len(order)
+        for stretch_end in accumulate(map(len, stretches)):
+            separators[stretch_end - 1] = stretch_break
+        # Every text is followed by one separator character: text k starts after the k texts
+        # before it and their k separators.
+        starts = list(map(add, accumulate(map(len, texts[:-1]), initial=0), count()))
         offsets = [0] * len(segments)
-        order: list[int] = []
-        starts: list[int] = []
-        position = 0
-        for index, separator in layout:
-            text = segments[index].text
-            pieces.append(text)
-            pieces.append(separator)
-            offsets[index] = position
-            order.append(index)
-            starts.append(position)
-            position += len(text) + len(separator)
+        for index, start in zip(order, starts):
+            offsets[index] = start
         return cls(
             tuple(segments),
-            "".join(pieces),
+            "".join(map(add, texts, separators)),
             tuple(offsets),
             tuple(order),
-            tuple(starts),
+            tuple(starts) if texts else (),
             stretch_break,
         )
 
@@ -112,3 +118,38 @@ class JoinedSegments:
         start = self.text.rfind(self.stretch_break, 0, position) + 1
         end = self.text.find(self.stretch_break, position)
         return start, len(self.text) if end < 0 else end
+
+
+class TimeOrderedTexts:
+    """The segments' texts as JoinedSegments.by_time(segments) joins them (in time order, by
+    newlines), read only around a place: the PII detector reads what was said around each of
+    a call's few numbers, and joining the whole call for them cost more than reading them."""
+
+    def __init__(self, segments: Sequence[Segment]):
+        starts = [segment.start for segment in segments]
+        self.ordered: Sequence[Segment] = segments
+        self.position: list[int] | None = None  # segment index -> place in `ordered`; None: same
+        if not all(map(le, starts, starts[1:])):  # most transcripts are in time order already
+            order = sorted(range(len(segments)), key=starts.__getitem__)
+            self.ordered = [segments[index] for index in order]
+            self.position = [0] * len(segments)
+            for place, index in enumerate(order):
+                self.position[index] = place
+
+    def before(self, index: int, offset: int, n_chars: int) -> str:
+        """The `n_chars` characters before character `offset` of segment `index` (fewer at the start)."""
+        k = index if self.position is None else self.position[index]
+        text = self.ordered[k].text[:offset]
+        while len(text) < n_chars and k > 0:
+            k -= 1
+            text = self.ordered[k].text + "\n" + text
+        return text[max(0, len(text) - n_chars) :]
+
+    def after(self, index: int, offset: int, n_chars: int) -> str:
+        """The `n_chars` characters from character `offset` of segment `index` on (fewer at the end)."""
+        k = index if self.position is None else self.position[index]
+        text = self.ordered[k].text[offset:]
+        while len(text) < n_chars and k + 1 < len(self.ordered):
+            k += 1
+            text = text + "\n" + self.ordered[k].text
+        return text[:n_chars]

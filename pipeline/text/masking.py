@@ -84,7 +84,16 @@ def mask_runs(text: str, runs: Sequence[DigitRun], secrets: Sequence[SecretRun] 
     """`text` with the given runs masked: runs of it as find_digit_runs returns them (in text
     order, not overlapping) with at least MIN_MASKED_DIGITS digits; and every digit of the
     `secrets` (whose runs index into `text`), in the same pass."""
-    spans = [span for run in runs for span in _digit_char_spans(run, *_hidden_digits(run.digits))]
+    spans = []
+    for run in runs:
+        keep_head, keep_tail = visible_digits(run.digits)
+        if len(run.groups) == 1 and run.check_span is None:
+            # most runs: one group, one character a digit; its hidden digits are one span
+            start, end = run.groups[0]
+            if keep_head < end - start - keep_tail:
+                spans.append((start + keep_head, end - keep_tail))
+        else:
+            spans.extend(_digit_char_spans(run, keep_head, len(run.digits) - keep_tail))
     if secrets:  # a secret's digits may also be a masked run's: the spans are merged
         spans = sorted(spans + [span for secret in secrets for span in secret.run.digit_spans()])
     if not spans:
@@ -100,12 +109,6 @@ def mask_runs(text: str, runs: Sequence[DigitRun], secrets: Sequence[SecretRun] 
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
-
-
-def _hidden_digits(digits: str) -> tuple[int, int]:
-    """The first and the end of the hidden digits of a run of `digits`."""
-    keep_head, keep_tail = visible_digits(digits)
-    return keep_head, len(digits) - keep_tail
 
 
 def _digit_char_spans(run: DigitRun, first: int, stop: int) -> list[tuple[int, int]]:

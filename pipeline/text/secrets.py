@@ -19,12 +19,14 @@ from pathlib import Path
 from pipeline.errors import LexiconError
 from pipeline.text.digits import DIGIT_CHARS, DigitRun, find_digit_runs
 from pipeline.text.joined import JoinedSegments
-from pipeline.text.lexicon import read_lexicon
+from pipeline.text.lexicon import longest_word_pattern, read_lexicon
 
 SECRET_CUES_FILE = "secret_cues.txt"
 SHIPPED_LEXICONS = Path(__file__).resolve().parents[2] / "lexicons"
 SECRET_MIN_DIGITS = 3
 CUE_WINDOW_CHARS = 12  # from the end of a cue to the first digit
+# How far back from a run _cue_before looks: CUE_WINDOW_CHARS, and room for the cue itself.
+_WINDOW_BACK = CUE_WINDOW_CHARS + 8
 ASK_WINDOW_S = 30.0  # from the end of the agent's asking segment to the customer's digits
 # Read out unprompted by a cue, only a run shorter than a mobile number counts as asked for: a
 # mobile number the customer gives after the agent's warning about codes is a phone number
@@ -39,7 +41,10 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n\x00]")
 @dataclass(frozen=True, eq=False)
 class SecretCues:
     cue: re.Pattern  # before a number in the same speech, or in the agent's asking
-    ask: re.Pattern  # only in the agent's asking (六位数字, 背面 …)
+    ask: re.Pattern  # the cue and the ask words (六位数字, 背面 …): in the agent's asking
+    # The words `cue` finds. Where every word `ask` finds in a text is one of them, the two
+    # searches find the same spans (_cue_spans): one search of the call's text, not two.
+    cue_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +55,7 @@ class SecretRun:
 
 
 def _alternation(words: list[str]) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return longest_word_pattern(words)  # the longest word at each place
 
 
 @lru_cache(maxsize=8)
@@ -69,7 +74,11 @@ def load_secret_cues(lexicon_dir: str | Path = SHIPPED_LEXICONS) -> SecretCues:
         words[kind].append(word)
     if not words["cue"]:
         raise LexiconError(f"{path}: no cue words: secrets would never be masked")
-    return SecretCues(_alternation(words["cue"]), _alternation(words["cue"] + words["ask"]))
+    return SecretCues(
+        _alternation(words["cue"]),
+        _alternation(words["cue"] + words["ask"]),
+        frozenset(words["cue"]),
+    )
 
 
 def _runs_after_cues(
@@ -129,7 +138,18 @@ def _find_or_end(text: str, char: str, start: int) -> int:
     return len(text) if at < 0 else at
 
 
-def _cue_spans(text: str, cues: SecretCues) -> list[tuple[int, int]]:
+def _cue_spans(
+    text: str, cues: SecretCues, asks: list[re.Match] | None = None
+) -> list[tuple[int, int]]:
+    """Where the cues of `text` are. `asks`: the matches of cues.ask in it, if already found.
+
+    Both patterns try their words longest first at each place, and every cue word is an ask
+    word: so where every ask match is a cue word, the cue search stops at the same places and
+    takes the same words (most texts), and only a text where an ask-only word matched (背面
+    inside 卡背面 is a cue) is searched again."""
+    # cue_words is empty only for cues built by hand, whose `ask` may not hold them
+    if asks is not None and cues.cue_words and all(m.group(0) in cues.cue_words for m in asks):
+        return [match.span() for match in asks]
     return [match.span() for match in cues.cue.finditer(text)]
 
 
@@ -140,7 +160,7 @@ def _cue_before(
 
     `cue_spans`: the cues of the whole text. A cue found in the window is in the text too, or
     overlaps one found there, so a window no cue of the text reaches is not searched."""
-    window_start = max(0, start - CUE_WINDOW_CHARS - 8)
+    window_start = max(0, start - _WINDOW_BACK)
     k = bisect.bisect_right(cue_spans, (window_start, len(text)))
     if k > 0 and cue_spans[k - 1][1] > window_start:
         k -= 1  # a cue that starts before the window and ends inside it
@@ -155,13 +175,13 @@ def _cue_before(
     return found
 
 
-def _asking_ends(joined: JoinedSegments, cues: SecretCues) -> list[tuple[float, str]]:
+def _asking_ends(joined: JoinedSegments, ask_matches: list[re.Match]) -> list[tuple[float, str]]:
     """(end time, word) of each agent segment holding a cue or ask word, in time order: the
-    first such word of each, found in one pass over the joined text (no word crosses the
-    spaces and breaks between segments)."""
+    first such word of each, from the matches of the ask pattern in the joined text (no word
+    crosses the spaces and breaks between segments)."""
     asks = []
     asked_in: set[int] = set()
-    for match in cues.ask.finditer(joined.text):
+    for match in ask_matches:
         index, _offset = joined.locate(match.start())
         if index not in asked_in:
             asked_in.add(index)
@@ -177,26 +197,41 @@ def find_secret_runs(
     """The secrets read out in `joined` (pipeline.text.digits.join_same_speaker's text).
     `runs`: the digit runs of its text with SECRET_MIN_DIGITS or more, if already found."""
     text = joined.text
-    cue_spans = _cue_spans(text, cues)
+    ask_matches = list(cues.ask.finditer(text))
+    cue_spans = _cue_spans(text, cues, ask_matches)
     runs = _runs_after_cues(text, cues, cue_spans, runs, joined.stretch_break)
     if not runs:
         return []
-    asks = _asking_ends(joined, cues)
+    asks = _asking_ends(joined, ask_matches)
     if not asks and not cue_spans:
         return []  # no run has a cue before it, and nobody asked
     ask_times = [end for end, _ in asks]
+    # _cue_before's own first test, on plain ints: most runs have no cue before them
+    cue_starts = [start for start, _end in cue_spans]
+    cue_ends = [end for _start, end in cue_spans]
     secrets = []
     for run in runs:
-        if len(run.digits) < SECRET_MIN_DIGITS:
+        run_start = run.start
+        n_digits = len(run.digits)
+        if n_digits < SECRET_MIN_DIGITS:
             continue
-        segment = joined.segments[joined.order[bisect.bisect_right(joined.starts, run.start) - 1]]
         asked_by = None
-        if segment.role == "customer" and asks and len(run.digits) <= MAX_ASKED_DIGITS:
-            # the latest asking that ended before the customer started this segment, if recent
-            at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
-            if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
-                asked_by = asks[at][1]
-        cue = _cue_before(text, run.start, cues, cue_spans)
+        if asks and n_digits <= MAX_ASKED_DIGITS:  # only then is the run's segment looked up
+            segment = joined.segments[
+                joined.order[bisect.bisect_right(joined.starts, run_start) - 1]
+            ]
+            if segment.role == "customer":
+                # the latest asking that ended before the customer started this segment, if recent
+                at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
+                if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
+                    asked_by = asks[at][1]
+        # the first cue ending inside the window must start before the run
+        k = bisect.bisect_right(cue_ends, run_start - _WINDOW_BACK)
+        cue = (
+            _cue_before(text, run_start, cues, cue_spans)
+            if k < len(cue_starts) and cue_starts[k] < run_start
+            else None
+        )
         if cue is not None or asked_by is not None:
             # asked: the agent asked, whether or not the customer also named the code
             secrets.append(SecretRun(run, cue or asked_by or "", asked_by is not None))
