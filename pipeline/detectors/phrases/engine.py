@@ -13,11 +13,12 @@ categories with negation windows, no negation cue surrounds it (pipeline.detecto
 
 Only the category's party is searched; segments whose role is `unknown` never match, since a
 rule about what the agent says must not fire on the customer. Speed: a party's segments are
-joined once per call and shared by every category (`role_text`), the places where a category's
-phrases may start are found for the whole text in one numpy pass (pipeline.detectors.phrases.candidates)
-and its regexes tried only there, and jieba cuts only segments holding a candidate whose edges
-are not already punctuation — about 0.25 ms per 1,500-character call for all phrase categories
-and script compliance together.
+joined once per call and shared by every category (`role_text`), the places where the rules of
+every category, rule-file pattern and script check of that party may start (their first three
+sounds fit) are found for the whole text in one numpy pass per call
+(pipeline.detectors.phrases.candidates) and the regexes tried only there, and jieba cuts only
+segments holding a candidate whose edges are not already punctuation — about 0.3 ms per
+1,500-character call for all phrase categories, the rule file and script compliance together.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def compile_rules(spec: PhraseCategory, rules: list[PhraseRule], lexicon_dir: st
     rules = list(rules)
     # Longest first: where two phrases start at one place the regex takes the first alternative.
     rules.sort(key=lambda r: -sum(len(p) for p in r.pieces))
-    starts = sound_starts(category_regex(tuple(rules)))
+    starts = sound_starts(category_regex(tuple(rules)), lexicon_dir, spec.role)
     negation = (
         load_negation_cues(lexicon_dir) if spec.negation_before or spec.negation_after else None
     )
@@ -220,11 +221,17 @@ def iter_matches(
     starts = compiled.starts
     matchers, matcher = starts.matchers, starts.matcher
     position = seg_starts[first]
+    # of the whole text, found for every rule set of the party in one pass
+    places = start_places(starts, codes)
+    if position:
+        places = places[bisect.bisect_left(places, position) :]
     # The leftmost match at or after `position` is the match at the first of these places
     # where the regex of its sound matches (the first sounds exclude each other).
-    for start in start_places(starts, codes, position, stop):
+    for start in places:
         if start < position:
             continue
+        if start >= stop:
+            break
         sound = codes[start]
         match, rule_of_group = matchers.get(sound) or matcher(sound)
         found = None if match is None else match(codes, start, stop)

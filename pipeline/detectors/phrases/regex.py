@@ -6,7 +6,7 @@ instead of every phrase — Aho-Corasick in spirit. An empty capturing group at 
 phrase tells which rule matched.
 
 There is one regex per first sound, tried with match() only where that sound is heard and the
-next sound can follow it (pipeline.detectors.phrases.candidates finds those places for the
+next two sounds can follow it (pipeline.detectors.phrases.candidates finds those places for the
 whole text at once): `re` tries a group's branches one after another, so a single regex over
 all first sounds looked at every one of them at each place where any was heard.
 """
@@ -185,22 +185,40 @@ def _unit_chars(unit: str) -> set[str]:
     return {a or b for a, b in _ESCAPED.findall(body)}
 
 
-def _followers(node: _TrieNode) -> frozenset[str] | None:
-    """The sound codes that may come first after `node`, or None when any may (or none)."""
+def _steps(node: _TrieNode) -> list[tuple[set[str], _TrieNode]] | None:
+    """The units below `node` that take a sound, with their nodes (a look-behind takes none:
+    the unit after it does), or None when any character may come next, or none (a gap, a
+    look-ahead, a rule ending here)."""
     if node.rule is not None:
         return None
-    codes: set[str] = set()
+    steps: list[tuple[set[str], _TrieNode]] = []
     for unit, child in node.children.items():
-        if unit.startswith("(?<"):  # a look-behind takes no character: the next unit does
-            more = _followers(child)
+        if unit.startswith("(?<"):
+            more = _steps(child)
             if more is None:
                 return None
-            codes |= more
-        elif unit.startswith("("):  # a gap (maybe empty) or a look-ahead
+            steps.extend(more)
+        elif unit.startswith("("):
             return None
         else:
-            codes |= _unit_chars(unit)
-    return frozenset(codes)
+            steps.append((_unit_chars(unit), child))
+    return steps
+
+
+def _nexts(node: _TrieNode) -> dict[str, frozenset[str] | None] | None:
+    """After a first sound's node: next sound -> the sounds that may come after it (None: any,
+    or none), or None when any may come next (pipeline.detectors.phrases.candidates)."""
+    steps = _steps(node)
+    if steps is None:
+        return None
+    nexts: dict[str, set[str] | None] = {}
+    for codes, child in steps:
+        after = _steps(child)
+        thirds = None if after is None else set().union(*(more for more, _ in after))
+        for code in codes:
+            earlier = nexts.get(code, set())
+            nexts[code] = None if earlier is None or thirds is None else earlier | thirds
+    return {code: None if thirds is None else frozenset(thirds) for code, thirds in nexts.items()}
 
 
 def category_regex(rules: tuple[PhraseRule, ...]) -> tuple[FirstSoundRegex, ...]:
@@ -213,5 +231,5 @@ def category_regex(rules: tuple[PhraseRule, ...]) -> tuple[FirstSoundRegex, ...]
     for unit, child in root.children.items():
         (first,) = _unit_chars(unit)  # every rule starts with one literal sound
         pattern, rule_of_group = _numbered([unit + child.pattern()])
-        regexes.append(FirstSoundRegex(first, pattern, rule_of_group, _followers(child)))
+        regexes.append(FirstSoundRegex(first, pattern, rule_of_group, _nexts(child)))
     return tuple(regexes)
