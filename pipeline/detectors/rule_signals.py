@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.detectors.phrases import engine
 from pipeline.detectors.phrases.model import SIGNAL_PREFIX, load_model
-from pipeline.detectors.phrases.model_findings import exact_scores, verdicts
+from pipeline.detectors.phrases.model_findings import exact_scores, verdicts, worth_searching
 from pipeline.detectors.phrases.spec import PhraseMatch, PhraseRule
 
 if TYPE_CHECKING:
@@ -33,14 +33,18 @@ def signal_matches(
     """(the pattern's accepted matches with the signal's, in time order; the signal's score of
     each utterance it decided, by id() of the segment)."""
     joined = engine.role_text(call.transcript, pattern.role)
-    rejected: set[int] = set()
-    matches = list(
-        engine.iter_matches(pattern.compiled, joined, call.phrase_book, rejected=rejected)
-    )
     model = load_model(str(call.lexicon_dir))
     if signal is None or model is None or SIGNAL_PREFIX + signal not in model.categories:
-        return matches, {}
+        return engine.find_matches(pattern.compiled, joined, call.phrase_book), {}
     column = SIGNAL_PREFIX + signal
+    rejected: set[int] = set()
+    # Matches in utterances the signal vetoes would be dropped: those are not searched at all.
+    only = worth_searching(model, call.transcript, column, joined)
+    matches = list(
+        engine.iter_matches(
+            pattern.compiled, joined, call.phrase_book, rejected=rejected, only=only
+        )
+    )
     kept, added = verdicts(model, call.transcript, column, pattern.role, joined, matches, rejected)
     if not added:
         return kept, {}

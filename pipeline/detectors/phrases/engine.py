@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from pipeline.detectors.phrases.candidates import sound_starts, start_places
 from pipeline.detectors.phrases.lazy import LazyPattern
 from pipeline.detectors.phrases.model import load_model
-from pipeline.detectors.phrases.model_findings import judge
+from pipeline.detectors.phrases.model_findings import judge, worth_searching
 from pipeline.detectors.phrases.negation import load_negation_cues
 from pipeline.detectors.phrases.phonetic import fold_chars, sound_codes
 from pipeline.detectors.phrases.regex import category_regex, gap_splitter
@@ -204,12 +204,15 @@ def iter_matches(
     first: int = 0,
     last: int | None = None,
     rejected: set[int] | None = None,
+    only: list[int] | None = None,
 ) -> Iterator[PhraseMatch]:
     """Accepted matches of the category's rules in joined.segments[first:last], in text order.
 
     Lazy, so a caller that needs only one match (script compliance) stops early. `rejected`, if
     given, collects the indices of segments where a candidate was turned down (negated, in an
-    except= context, after an unless= prefix, inside a longer word).
+    except= context, after an unless= prefix, inside a longer word). `only`, if given, names the
+    segments (indices into joined.segments, in order) to search; no match crosses a segment's
+    end, so the others are skipped as if they held none.
     """
     segments, text, seg_starts = joined.segments, joined.text, joined.starts
     last = len(segments) if last is None else min(last, len(segments))
@@ -220,49 +223,58 @@ def iter_matches(
     spec, rules, negation = compiled.spec, compiled.rules, compiled.negation
     starts = compiled.starts
     matchers, matcher = starts.matchers, starts.matcher
-    position = seg_starts[first]
     # of the whole text, found for every rule set of the party in one pass
     places = start_places(starts, codes)
-    if position:
-        places = places[bisect.bisect_left(places, position) :]
-    # The leftmost match at or after `position` is the match at the first of these places
-    # where the regex of its sound matches (the first sounds exclude each other).
-    for start in places:
-        if start < position:
-            continue
-        if start >= stop:
-            break
-        sound = codes[start]
-        match, rule_of_group = matchers.get(sound) or matcher(sound)
-        found = None if match is None else match(codes, start, stop)
-        if found is None:
-            continue
-        end, group = found.end(), found.lastindex
-        assert group is not None  # every alternative ends in its rule's (empty) group
-        index = rule_of_group[group]
-        rule = rules[index]
-        matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
-        which = bisect.bisect_right(seg_starts, start) - 1
-        segment, base = segments[which], seg_starts[which]
-        accepted = (
-            (rule.pinyin or matched_by == "characters")
-            and not text.endswith(rule.unless, base, start)  # a tuple: any of the prefixes
-            and not (rule.exceptions and _excepted(rule.exceptions, codes, start, end, base))
-            and not (
-                negation
-                and negation.negates(
-                    text, start, end, gaps, spec.negation_before, spec.negation_after
+    if only is None:
+        spans = [(seg_starts[first], stop)]
+    else:
+        spans = [
+            (seg_starts[i], seg_starts[i] + len(segments[i].text))
+            for i in only
+            if first <= i < last
+        ]
+    for position, span_stop in spans:
+        at = bisect.bisect_left(places, position)
+        # The leftmost match at or after `position` is the match at the first of these places
+        # where the regex of its sound matches (the first sounds exclude each other).
+        while at < len(places):
+            start = places[at]
+            at += 1
+            if start < position:
+                continue
+            if start >= span_stop:
+                break
+            sound = codes[start]
+            match, rule_of_group = matchers.get(sound) or matcher(sound)
+            found = None if match is None else match(codes, start, stop)
+            if found is None:
+                continue
+            end, group = found.end(), found.lastindex
+            assert group is not None  # every alternative ends in its rule's (empty) group
+            index = rule_of_group[group]
+            rule = rules[index]
+            matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
+            which = bisect.bisect_right(seg_starts, start) - 1
+            segment, base = segments[which], seg_starts[which]
+            accepted = (
+                (rule.pinyin or matched_by == "characters")
+                and not text.endswith(rule.unless, base, start)  # a tuple: any of the prefixes
+                and not (rule.exceptions and _excepted(rule.exceptions, codes, start, end, base))
+                and not (
+                    negation
+                    and negation.negates(
+                        text, start, end, gaps, spec.negation_before, spec.negation_after
+                    )
                 )
+                # the costly check last
+                and _on_word_edges(book, segment.text, start - base, end - base)
             )
-            # the costly check last
-            and _on_word_edges(book, segment.text, start - base, end - base)
-        )
-        if accepted:
-            yield PhraseMatch(rule, segment, start - base, end - base, matched_by)
-        elif rejected is not None:
-            rejected.add(which)
-        # After a rejected candidate look again one character on: a shorter phrase may fit there.
-        position = end if accepted else start + 1
+            if accepted:
+                yield PhraseMatch(rule, segment, start - base, end - base, matched_by)
+            elif rejected is not None:
+                rejected.add(which)
+            # After a rejected candidate look again one character on: a shorter phrase may fit.
+            position = end if accepted else start + 1
 
 
 def find_matches(
@@ -312,7 +324,9 @@ def detect_phrases(call: CallContext, spec: PhraseCategory) -> list[Finding]:
     if model is None or spec.category not in model.categories or not joined.segments:
         return [phrase_finding(call, compiled, m) for m in find_matches(compiled, joined, book)]
     rejected: set[int] = set()
-    matches = list(iter_matches(compiled, joined, book, rejected=rejected))
+    # Matches in utterances the model vetoes would be dropped: those are not searched at all.
+    only = worth_searching(model, call.transcript, spec.category, joined)
+    matches = list(iter_matches(compiled, joined, book, rejected=rejected, only=only))
     matches, added = judge(call, spec, model, joined, matches, rejected)
     return [phrase_finding(call, compiled, m) for m in matches] + added
 

@@ -163,6 +163,21 @@ def verdicts(
     return kept, [segments[i] for i in candidates if i not in judged]
 
 
+def worth_searching(
+    model: PhraseModel, transcript: Transcript, column: str, joined: JoinedSegments
+) -> list[int] | None:
+    """The utterances of joined.segments (indices) where a rule match could count for the column:
+    scored at or above its veto, or at or above its add (there a match, even one turned down,
+    keeps the model from adding the utterance). None: all of them (no veto)."""
+    veto, add = model.veto[column], model.add[column]
+    if veto <= 0:
+        return None
+    scores, row_of, _ = _scored(model, transcript)
+    rows = [row_of[id(segment)] for segment in joined.segments]
+    column_scores = scores[rows, model.column(column)]
+    return np.flatnonzero(column_scores >= min(veto, add)).tolist()
+
+
 def _model_finding(
     call: CallContext, spec: PhraseCategory, model: PhraseModel, segment: Segment
 ) -> Finding:
