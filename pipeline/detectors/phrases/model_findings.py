@@ -38,6 +38,8 @@ class _Scored(NamedTuple):
     scores: np.ndarray  # segments × categories
     row_of: dict[int, int]  # id() of a segment → its row
     above_add: list[list[int]]  # per category: the rows scored at least its add, in order
+    # per category: the rows scored at least its veto or its add (worth_searching), in order
+    searchable: list[list[int]]
 
 
 # The last few transcripts' scores: the phrase categories (and signal rules) of a call share them.
@@ -90,7 +92,8 @@ def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
 def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
     row_of = dict(zip(map(id, segments), range(len(segments))))
     if not segments:
-        return _Scored(np.zeros((0, len(model.categories))), row_of, [[] for _ in model.bias])
+        none: list[list[int]] = [[] for _ in model.bias]
+        return _Scored(np.zeros((0, len(model.categories))), row_of, none, none)
     texts = [s.text for s in segments]
     scores = _scores(near_line_scores, model, texts)
     # (thresholds, segments, categories): how far each score is from each threshold
@@ -98,10 +101,20 @@ def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
     if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
         rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
         scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
-    above_add: list[list[int]] = [[] for _ in model.bias]
-    for row, column in zip(*np.nonzero(scores >= model.thresholds[1])):
-        above_add[column].append(int(row))
-    return _Scored(scores, row_of, above_add)
+    return _Scored(
+        scores,
+        row_of,
+        _rows_at_or_above(scores, model.thresholds[1]),
+        _rows_at_or_above(scores, model.thresholds.min(axis=0)),
+    )
+
+
+def _rows_at_or_above(scores: np.ndarray, floors: np.ndarray) -> list[list[int]]:
+    """Per column, the rows scored at or above its floor, in order."""
+    rows: list[list[int]] = [[] for _ in floors]
+    for row, column in zip(*np.nonzero(scores >= floors)):
+        rows[column].append(int(row))
+    return rows
 
 
 def _scores(
@@ -150,7 +163,7 @@ def verdicts(
     down for its context (并非保本, 12315 inside an order number). The rules' explicit no
     stands: the model adds none of them.
     """
-    scores, row_of, above_add = _scored(model, transcript)
+    scores, row_of, above_add, _ = _scored(model, transcript)
     k = model.column(column)
     veto = model.veto[column]
     kept = [m for m in matches if scores[row_of[id(m.segment)], k] >= veto]
@@ -166,16 +179,17 @@ def verdicts(
 def worth_searching(
     model: PhraseModel, transcript: Transcript, column: str, joined: JoinedSegments
 ) -> list[int] | None:
-    """The utterances of joined.segments (indices) where a rule match could count for the column:
-    scored at or above its veto, or at or above its add (there a match, even one turned down,
-    keeps the model from adding the utterance). None: all of them (no veto)."""
-    veto, add = model.veto[column], model.add[column]
-    if veto <= 0:
+    """The utterances of joined.segments (indices, in order) where a rule match could count for
+    the column: scored at or above its veto, or at or above its add (there a match, even one
+    turned down, keeps the model from adding the utterance). None: all of them (no veto)."""
+    if model.veto[column] <= 0:
         return None
-    scores, row_of, _ = _scored(model, transcript)
-    rows = [row_of[id(segment)] for segment in joined.segments]
-    column_scores = scores[rows, model.column(column)]
-    return np.flatnonzero(column_scores >= min(veto, add)).tolist()
+    rows = _scored(model, transcript).searchable[model.column(column)]
+    if not rows:  # most calls, for most categories
+        return []
+    index = {id(segment): i for i, segment in enumerate(joined.segments)}
+    segments = transcript.segments
+    return sorted(i for row in rows if (i := index.get(id(segments[row]))) is not None)
 
 
 def _model_finding(
