@@ -80,9 +80,13 @@ class JoinedSegments:
         offsets = [0] * len(segments)
         for index, start in zip(order, starts):
             offsets[index] = start
+        # texts and separators interleaved by slice assignment: no string per text+separator
+        pieces = [""] * (2 * len(texts))
+        pieces[::2] = texts
+        pieces[1::2] = separators
         return cls(
             tuple(segments),
-            "".join(map(add, texts, separators)),
+            "".join(pieces),
             tuple(offsets),
             tuple(order),
             tuple(starts) if texts else (),
