@@ -76,11 +76,15 @@ class ContextWords:
 
     def nearest(self, before: str, after: str) -> ContextWord | None:
         """The last context word in `before`, or else the first in `after`."""
+        return self.last_in(before) or self.first_in(after)
+
+    def last_in(self, text: str) -> ContextWord | None:
         # findall finds what finditer finds, in C: the pattern has no capturing group
-        words = self.pattern.findall(before)
-        if words:
-            return self.by_text[words[-1]]
-        first = self.pattern.search(after)
+        words = self.pattern.findall(text)
+        return self.by_text[words[-1]] if words else None
+
+    def first_in(self, text: str) -> ContextWord | None:
+        first = self.pattern.search(text)
         return self.by_text[first.group(0)] if first else None
 
 
@@ -245,10 +249,12 @@ def spoken_numbers(
             end = part.check_span[1] if part.check_span else part.groups[-1][1]  # DigitRun.end
             read_in, first_offset, last_offset = joined.spread(start, end)
             first, last = segments[read_in[0]], segments[read_in[-1]]
-            # The context is only looked up for digits shaped like PII.
-            context = context_words.nearest(
-                call_text.before(read_in[0], first_offset, CONTEXT_BEFORE_CHARS),
-                call_text.after(read_in[-1], last_offset + 1, CONTEXT_AFTER_CHARS),
+            # The context is only looked up for digits shaped like PII: nearest(), reading what
+            # was said after the number only when nothing before it names it.
+            context = context_words.last_in(
+                call_text.before(read_in[0], first_offset, CONTEXT_BEFORE_CHARS)
+            ) or context_words.first_in(
+                call_text.after(read_in[-1], last_offset + 1, CONTEXT_AFTER_CHARS)
             )
             best = best_recognition(found, context)
             assert best is not None  # a part comes with its recognitions
