@@ -15,7 +15,7 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -23,14 +23,13 @@ from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
 from pipeline.detectors.pii_recognizers import Recognition, recognitions
-from pipeline.detectors.pii_secrets import secret_findings
+from pipeline.detectors.pii_secrets import cached_root_cause, secret_findings
 from pipeline.errors import LexiconError
-from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
 from pipeline.text.joined import TimeOrderedTexts
 from pipeline.text.lexicon import longest_word_pattern, read_lexicon
 from pipeline.text.masking import MaskedSpeech, mask_digits
-from pipeline.text.spans import evidence_snippet, span_times
+from pipeline.text.spans import span_times, stretch_evidence
 from pipeline.types import Finding, Role, Segment, Severity
 
 LEXICON_FILE = "pii_context.txt"
@@ -77,12 +76,16 @@ class ContextWords:
 
     def nearest(self, before: str, after: str) -> ContextWord | None:
         """The last context word in `before`, or else the first in `after`."""
-        last = None
-        for last in self.pattern.finditer(before):  # noqa: B007  (the loop keeps the last match)
-            pass
-        if last is None:
-            last = self.pattern.search(after)
-        return self.by_text[last.group(0)] if last else None
+        return self.last_in(before) or self.first_in(after)
+
+    def last_in(self, text: str) -> ContextWord | None:
+        # findall finds what finditer finds, in C: the pattern has no capturing group
+        words = self.pattern.findall(text)
+        return self.by_text[words[-1]] if words else None
+
+    def first_in(self, text: str) -> ContextWord | None:
+        first = self.pattern.search(text)
+        return self.by_text[first.group(0)] if first else None
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +134,8 @@ def load_context_words(lexicon_dir: str) -> ContextWords:
 
 def score_with_context(recognition: Recognition, context: ContextWord | None) -> float:
     score = recognition.base_score
+    if context is None:  # most numbers; base scores are in 0..1 with two decimals already
+        return score
     if context is not None and recognition.entity in context.entities:
         score = score + CONTEXT_RAISE if context.effect == "raise" else score - CONTEXT_LOWER
     elif context is not None and context.effect == "raise":
@@ -155,7 +160,7 @@ def recognize(digits: str, context: ContextWord | None) -> tuple[Recognition, fl
 # --- one call ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class SpokenNumber:
     recognition: Recognition
     score: float
@@ -174,26 +179,21 @@ class SpokenNumber:
     def evidence(self) -> str:
         """Masked: the number in 【】 with the speaker's own joined words around it, not the other party's."""
         speech, start, end = self.evidence_source
-        stretch_start, stretch_end = speech.joined.stretch(start)
-        return evidence_snippet(
-            speech.joined.text[stretch_start:stretch_end],
-            start - stretch_start,
-            end - stretch_start,
-            masked=speech.masked[stretch_start:stretch_end],
-        )
+        return stretch_evidence(speech.masked, start, end, *speech.joined.stretch(start))
 
 
-def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]]:
-    """(part of run, what it can be) for each number in the run.
+def numbers_in_run(
+    run: DigitRun, recognize: Callable[[str], list[Recognition]] = recognitions
+) -> Iterator[tuple[DigitRun, list[Recognition]]]:
+    """(part of run, what it can be: `recognize`, recognitions or a memo of it) for each number
+    in the run.
 
     The whole run is tried first; when it is no number (two numbers read in one breath, a stray
     digit from 唯一 or 拐弯 next to it), consecutive groups are tried, longest first.
     """
     n_groups = len(run.groups)
     if n_groups == 1:  # most numbers: read in one breath
-        if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS and (
-            found := recognitions(run.digits)
-        ):
+        if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS and (found := recognize(run.digits)):
             yield run, found
         return
     # digits in groups before group k (the check character counts with the last group): a
@@ -206,13 +206,22 @@ def numbers_in_run(run: DigitRun) -> Iterator[tuple[DigitRun, list[Recognition]]
             if not MIN_PII_DIGITS <= before[last + 1] - before[first] <= MAX_PII_DIGITS:
                 continue
             part = run if (first, last) == (0, n_groups - 1) else run.part(first, last)
-            found = recognitions(part.digits)
+            found = recognize(part.digits)
             if found:
                 yield part, found
                 first = last + 1
                 break
         else:
             first += 1
+
+
+class _Recognized(dict[str, list[Recognition]]):
+    """digits -> recognitions(digits), each worked out once per call: a call's numbers repeat
+    (the agent reads back what the customer gave, a caller repeats a number)."""
+
+    def __missing__(self, digits: str) -> list[Recognition]:
+        found = self[digits] = recognitions(digits)
+        return found
 
 
 def spoken_numbers(
@@ -227,25 +236,25 @@ def spoken_numbers(
         return []
     joined = speech.joined
     call_text = TimeOrderedTexts(segments)
+    known = _Recognized()
     numbers = []
     for run in runs:
         if len(run.groups) == 1:  # most numbers: read in one breath, the whole run or nothing
-            found = (
-                recognitions(run.digits)
-                if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS
-                else None
-            )
+            found = known[run.digits] if len(run.digits) <= MAX_PII_DIGITS else None
             parts: Iterable[tuple[DigitRun, list[Recognition]]] = ((run, found),) if found else ()
         else:
-            parts = numbers_in_run(run)
+            parts = numbers_in_run(run, known.__getitem__)
         for part, found in parts:
-            start, end = part.start, part.end
+            start = part.groups[0][0]
+            end = part.check_span[1] if part.check_span else part.groups[-1][1]  # DigitRun.end
             read_in, first_offset, last_offset = joined.spread(start, end)
             first, last = segments[read_in[0]], segments[read_in[-1]]
-            # The context is only looked up for digits shaped like PII.
-            context = context_words.nearest(
-                call_text.before(read_in[0], first_offset, CONTEXT_BEFORE_CHARS),
-                call_text.after(read_in[-1], last_offset + 1, CONTEXT_AFTER_CHARS),
+            # The context is only looked up for digits shaped like PII: nearest(), reading what
+            # was said after the number only when nothing before it names it.
+            context = context_words.last_in(
+                call_text.before(read_in[0], first_offset, CONTEXT_BEFORE_CHARS)
+            ) or context_words.first_in(
+                call_text.after(read_in[-1], last_offset + 1, CONTEXT_AFTER_CHARS)
             )
             best = best_recognition(found, context)
             assert best is not None  # a part comes with its recognitions
@@ -303,20 +312,23 @@ def detect(call: CallContext) -> list[Finding]:
         return secrets
     mark_read_backs(numbers)
     # A weak reading of a number that is reported elsewhere in the call is the same number.
+    # (entity, number) -> the number masked: a call reports the same few numbers many times
     reported = {
-        (n.recognition.entity, n.recognition.number) for n in numbers if n.score >= REPORT_THRESHOLD
+        (n.recognition.entity, n.recognition.number): ""
+        for n in numbers
+        if n.score >= REPORT_THRESHOLD
     }
+    for entity, digits in reported:
+        reported[entity, digits] = mask_digits(digits, 3 if entity == "phone" else 6, 4)
     findings = []
-    root_causes: dict[str, str] = {}  # rule_id -> root cause: a call reports a few rules many times
     for number in numbers:
         recognition = number.recognition
-        if (recognition.entity, recognition.number) not in reported:
+        masked_number = reported.get((recognition.entity, recognition.number))
+        if masked_number is None:
             continue
         kind = finding_kind(number)
         rule_id = f"pii.{recognition.entity}.{kind}"
-        root_cause = root_causes.get(rule_id)
-        if root_cause is None:
-            root_cause = root_causes[rule_id] = root_cause_for(call.lexicon_dir, rule_id)
+        root_cause = cached_root_cause(call.lexicon_dir, rule_id)
         findings.append(
             Finding(
                 call_id=call.call_id,
@@ -332,9 +344,7 @@ def detect(call: CallContext) -> list[Finding]:
                     "role": number.role,
                     "speaker": number.speaker,
                     "read_back": number.read_back,
-                    "masked_number": mask_digits(
-                        recognition.number, 3 if recognition.entity == "phone" else 6, 4
-                    ),
+                    "masked_number": masked_number,
                     "digit_count": len(recognition.number),
                     "score": number.score,
                     # Below the threshold here, but the same number is recognised elsewhere in the call.

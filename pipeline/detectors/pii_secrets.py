@@ -9,9 +9,11 @@ agent saying one aloud: major. The evidence shows the cue and the masked digits,
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipeline.detectors.base import CallContext
 from pipeline.scoring.root_causes import root_cause_for
-from pipeline.text.spans import evidence_snippet, span_times
+from pipeline.text.spans import span_times, stretch_evidence
 from pipeline.types import Finding, Severity
 
 CATEGORY = "pii.credential"
@@ -21,6 +23,10 @@ KIND_SEVERITY: dict[str, Severity] = {
     "agent_said": "major",
     "unknown_speaker": "major",
 }
+
+# rule_id -> root cause: every call reports a few of the same rules of pii.*, several times
+# each; the mapping is read once per lexicon folder (load_root_causes), so it is kept as long.
+cached_root_cause = lru_cache(maxsize=256)(root_cause_for)
 
 
 def secret_findings(call: CallContext) -> list[Finding]:
@@ -36,7 +42,6 @@ def secret_findings(call: CallContext) -> list[Finding]:
         else:
             kind = "agent_said" if first.role == "agent" else "unknown_speaker"
         rule_id = f"{CATEGORY}.{kind}"
-        stretch_start, stretch_end = speech.joined.stretch(run.start)
         findings.append(
             Finding(
                 call_id=call.call_id,
@@ -46,11 +51,8 @@ def secret_findings(call: CallContext) -> list[Finding]:
                 role=first.role if first.role in ("agent", "customer") else "both",
                 start_s=span_times(first, first_offset, first_offset + 1)[0],
                 end_s=span_times(last, last_offset, last_offset + 1)[1],
-                evidence=evidence_snippet(
-                    speech.joined.text[stretch_start:stretch_end],
-                    run.start - stretch_start,
-                    run.end - stretch_start,
-                    masked=speech.masked[stretch_start:stretch_end],
+                evidence=stretch_evidence(
+                    speech.masked, run.start, run.end, *speech.joined.stretch(run.start)
                 ),
                 details={
                     "cue": secret.cue,
@@ -59,7 +61,7 @@ def secret_findings(call: CallContext) -> list[Finding]:
                     "speaker": first.speaker,
                     "segments": len(read_in),
                 },
-                root_cause=root_cause_for(call.lexicon_dir, rule_id),
+                root_cause=cached_root_cause(call.lexicon_dir, rule_id),
                 ruleset_version=call.ruleset_version,
             )
         )

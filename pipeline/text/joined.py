@@ -80,9 +80,13 @@ class JoinedSegments:
         offsets = [0] * len(segments)
         for index, start in zip(order, starts):
             offsets[index] = start
+        # texts and separators interleaved by slice assignment: no string per text+separator
+        pieces = [""] * (2 * len(texts))
+        pieces[::2] = texts
+        pieces[1::2] = separators
         return cls(
             tuple(segments),
-            "".join(map(add, texts, separators)),
+            "".join(pieces),
             tuple(offsets),
             tuple(order),
             tuple(starts) if texts else (),
@@ -139,7 +143,10 @@ class TimeOrderedTexts:
     def before(self, index: int, offset: int, n_chars: int) -> str:
         """The `n_chars` characters before character `offset` of segment `index` (fewer at the start)."""
         k = index if self.position is None else self.position[index]
-        text = self.ordered[k].text[:offset]
+        text = self.ordered[k].text
+        if n_chars <= offset <= len(text):  # most numbers: said well into their segment
+            return text[offset - n_chars : offset]
+        text = text[:offset]
         while len(text) < n_chars and k > 0:
             k -= 1
             text = self.ordered[k].text + "\n" + text
@@ -149,6 +156,8 @@ class TimeOrderedTexts:
         """The `n_chars` characters from character `offset` of segment `index` on (fewer at the end)."""
         k = index if self.position is None else self.position[index]
         text = self.ordered[k].text[offset:]
+        if len(text) >= n_chars:  # the window ends in the same segment
+            return text[:n_chars]
         while len(text) < n_chars and k + 1 < len(self.ordered):
             k += 1
             text = text + "\n" + self.ordered[k].text

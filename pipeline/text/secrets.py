@@ -209,24 +209,25 @@ def find_secret_runs(
     # _cue_before's own first test, on plain ints: most runs have no cue before them
     cue_starts = [start for start, _end in cue_spans]
     cue_ends = [end for _start, end in cue_spans]
+    # looked up once: the loop runs for every digit run of every call
+    segments, order, starts = joined.segments, joined.order, joined.starts
+    bisect_right = bisect.bisect_right
     secrets = []
     for run in runs:
-        run_start = run.start
+        run_start = run.groups[0][0]  # run.start
         n_digits = len(run.digits)
         if n_digits < SECRET_MIN_DIGITS:
             continue
         asked_by = None
         if asks and n_digits <= MAX_ASKED_DIGITS:  # only then is the run's segment looked up
-            segment = joined.segments[
-                joined.order[bisect.bisect_right(joined.starts, run_start) - 1]
-            ]
+            segment = segments[order[bisect_right(starts, run_start) - 1]]
             if segment.role == "customer":
                 # the latest asking that ended before the customer started this segment, if recent
-                at = bisect.bisect_right(ask_times, segment.start + 1e-6) - 1
+                at = bisect_right(ask_times, segment.start + 1e-6) - 1
                 if at >= 0 and segment.start - ask_times[at] <= ASK_WINDOW_S:
                     asked_by = asks[at][1]
         # the first cue ending inside the window must start before the run
-        k = bisect.bisect_right(cue_ends, run_start - _WINDOW_BACK)
+        k = bisect_right(cue_ends, run_start - _WINDOW_BACK)
         cue = (
             _cue_before(text, run_start, cues, cue_spans)
             if k < len(cue_starts) and cue_starts[k] < run_start

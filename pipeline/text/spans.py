@@ -81,3 +81,22 @@ def evidence_snippet(
         + masked[end:right]
         + ("…" if right < len(masked) else "")
     )
+
+
+def stretch_evidence(
+    masked: str, start: int, end: int, stretch_start: int, stretch_end: int, context: int = 12
+) -> str:
+    """evidence_snippet of masked[stretch_start:stretch_end] (a speaker's stretch of a call's
+    masked speech) around characters start..end of `masked`, without slicing out the stretch:
+    the PII detector makes one for every number it reports."""
+    left = max(stretch_start, start - context)
+    right = min(stretch_end, end + context)
+    return (
+        ("…" if left > stretch_start else "")
+        + masked[left:start]
+        + "【"
+        + masked[start:end]
+        + "】"
+        + masked[end:right]
+        + ("…" if right < stretch_end else "")
+    )
