@@ -187,9 +187,22 @@ def worth_searching(
     rows = _scored(model, transcript).searchable[model.column(column)]
     if not rows:  # most calls, for most categories
         return []
-    index = {id(segment): i for i, segment in enumerate(joined.segments)}
+    index = _index_of(transcript, joined)
     segments = transcript.segments
     return sorted(i for row in rows if (i := index.get(id(segments[row]))) is not None)
+
+
+# id() of each segment of a party's joined text -> its index there, for the last few calls:
+# the categories of one party ask for the same one.
+_INDEXES: PerCall[tuple[JoinedSegments, dict[int, int]]] = PerCall()
+
+
+def _index_of(transcript: Transcript, joined: JoinedSegments) -> dict[int, int]:
+    def index() -> tuple[JoinedSegments, dict[int, int]]:
+        return joined, {id(segment): i for i, segment in enumerate(joined.segments)}
+
+    kept = _INDEXES.get(transcript, id(joined), index)
+    return kept[1] if kept[0] is joined else index()[1]
 
 
 def _model_finding(
