@@ -25,7 +25,7 @@ from pipeline.detectors.emotion_lexicon import (
     emotion_lexicon_and_tokenizer,
     load_emotion_lexicon,
 )
-from pipeline.detectors.emotion_scan import candidate_starts, prefix_table
+from pipeline.detectors.emotion_scan import SEPARATOR, candidate_starts, prefix_table
 from pipeline.detectors.emotion_text import (
     NO_EMOTION,
     UtteranceEmotion,
@@ -33,8 +33,10 @@ from pipeline.detectors.emotion_text import (
     score_text,
     token_edges,
 )
+from pipeline.detectors.phrases.engine import role_text
 from pipeline.detectors.phrases.negation import load_negation_cues
 from pipeline.scoring.root_causes import root_cause_for
+from pipeline.text.joined import JoinedSegments
 from pipeline.text.spans import evidence_snippet, span_times
 from pipeline.types import Finding, Segment
 
@@ -45,31 +47,46 @@ EPISODE_GAP_S = 30.0  # negative utterances closer than this are one episode
 TAIL_UTTERANCES = 2  # calm customer utterances after the last negative one that show it passed
 
 Scored = tuple[Segment, UtteranceEmotion]
+# A customer utterance an emotion word was heard in (counted or not): its index among the
+# customer's utterances, the utterance and its emotion.
+Heard = tuple[int, Segment, UtteranceEmotion]
 
 
-def score_segments(call: CallContext) -> list[Scored]:
-    """Every customer utterance of the call with its emotion, in time order."""
+def words_heard(call: CallContext) -> tuple[JoinedSegments, dict[int, list[int]] | None]:
+    """The customer's utterances (joined, as the phrase detectors share them) and, for those
+    where an emotion word may start, where (None: search every utterance)."""
+    said = role_text(call.transcript, "customer")
+    lexicon = emotion_lexicon_and_tokenizer(str(call.lexicon_dir))
+    return said, candidate_starts(said, lexicon)
+
+
+def score_segments(
+    call: CallContext, said: JoinedSegments, found: dict[int, list[int]] | None
+) -> list[Heard]:
+    """The customer utterances an emotion word was heard in, with their emotion, in time
+    order; every other utterance has none (NO_EMOTION)."""
     lexicon_dir = str(call.lexicon_dir)
     lexicon = emotion_lexicon_and_tokenizer(lexicon_dir)
     negation = load_negation_cues(lexicon_dir)
     boundaries = partial(token_edges, lexicon_dir)
-    said = [s for s in call.transcript.segments if s.role == "customer" and s.text]
-    found = candidate_starts([segment.text for segment in said], lexicon)
-    starts: list[list[int] | None] = [None] * len(said) if found is None else list(found)
-    scored: list[Scored] = []
-    for segment, at in zip(said, starts):
-        # at == []: no emotion word can start anywhere in it (most utterances), nothing to score
-        emotion = (
-            NO_EMOTION if at == [] else score_text(segment.text, lexicon, negation, boundaries, at)
-        )
-        scored.append((segment, emotion))
-    return scored
+    segments = said.segments
+    if found is None:
+        places: dict[int, list[int] | None] = dict.fromkeys(range(len(segments)))
+    else:
+        places = dict(sorted(found.items()))
+    heard: list[Heard] = []
+    for index, starts in places.items():
+        segment = segments[index]
+        emotion = score_text(segment.text, lexicon, negation, boundaries, starts)
+        if emotion is not NO_EMOTION:  # most places: a word's first characters, not the word
+            heard.append((index, segment, emotion))
+    return heard
 
 
-def episodes(scored: list[Scored]) -> list[list[Scored]]:
+def episodes(heard: list[Heard]) -> list[list[Scored]]:
     groups: list[list[Scored]] = []
-    for segment, emotion in scored:
-        if emotion is NO_EMOTION or not emotion.negative:  # most utterances: no word at all
+    for _, segment, emotion in heard:
+        if not emotion.negative:
             continue
         if groups and segment.start - groups[-1][-1][0].end <= EPISODE_GAP_S:
             groups[-1].append((segment, emotion))
@@ -137,16 +154,21 @@ def episode_finding(call: CallContext, episode: list[Scored]) -> Finding:
 
 
 def soothing_finding(
-    call: CallContext, scored: list[Scored], groups: list[list[Scored]]
+    call: CallContext,
+    said: tuple[Segment, ...],
+    heard: list[Heard],
+    groups: list[list[Scored]],
 ) -> Finding:
-    """Whether the customer, negative at some point, ended calmer than that."""
+    """Whether the customer, negative at some point, ended calmer than that (`said`: all the
+    customer's utterances)."""
     lexicon = load_emotion_lexicon(str(call.lexicon_dir))
-    last_negative = max(i for i, (_, emotion) in enumerate(scored) if emotion.negative)
-    after = scored[last_negative + 1 :]
-    calm_cue = any(has_calm_cue(segment.text, lexicon) for segment, _ in after)
+    last_negative = next(index for index, _, emotion in reversed(heard) if emotion.negative)
+    after = said[last_negative + 1 :]
+    # one search over their texts joined: no calm cue holds a line break, so none spans two
+    calm_cue = has_calm_cue("\n".join(segment.text for segment in after), lexicon)
     soothed = len(after) >= TAIL_UTTERANCES or (bool(after) and calm_cue)
     first = groups[0][0]
-    last_end = scored[last_negative][0].end
+    last_end = said[last_negative].end
     start_emotion = first[1].emotion or "anger"
     n_negative = sum(len(group) for group in groups)
     head = f"客户{EMOTION_ZH[start_emotion]}（负面 {n_negative} 句）"
@@ -165,7 +187,7 @@ def soothing_finding(
         severity="info" if soothed else "minor",
         role="agent",
         start_s=round(first[0].start, 2),
-        end_s=round(scored[-1][0].end, 2),
+        end_s=round(said[-1].end, 2),
         evidence=evidence,
         details={
             "soothed": soothed,
@@ -174,7 +196,8 @@ def soothing_finding(
             "last_negative_end_s": round(last_end, 2),
             "negative_utterances": n_negative,
             "episodes": len(groups),
-            "peak": max(emotion.total for _, emotion in scored),
+            # the strongest utterance is a negative one (any other totals less than one)
+            "peak": max(emotion.total for group in groups for _, emotion in group),
             "customer_utterances_after": len(after),
             "calm_cue_after": calm_cue,
             "raised_voice_after": [],
@@ -183,20 +206,23 @@ def soothing_finding(
 
 
 def detect(call: CallContext) -> list[Finding]:
-    scored = score_segments(call)
-    groups = episodes(scored)
+    said, found = words_heard(call)
+    if found == {}:  # most calls: no emotion word anywhere in the customer's speech
+        return []
+    heard = score_segments(call, said, found)
+    groups = episodes(heard)
     if not groups:
         return []
     return [
         *(episode_finding(call, group) for group in groups),
-        soothing_finding(call, scored, groups),
+        soothing_finding(call, said.segments, heard, groups),
     ]
 
 
 def check_setup(lexicon_dir: str) -> EmotionLexicon:
     """The lexicon's set-up check, with its prefix table built before the first call."""
     lexicon = check_emotion_lexicon(lexicon_dir)
-    prefix_table(lexicon)
+    prefix_table(lexicon, SEPARATOR)
     return lexicon
 
 

@@ -86,11 +86,6 @@ def _positions(text: str, prefix: str) -> Iterator[int]:
         at = text.find(prefix, at + 1)
 
 
-def _clause_start(text: str, position: int) -> int:
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, position)]
-    return breaks[-1] if breaks else 0
-
-
 @lru_cache(maxsize=2048)
 def token_edges(lexicon_dir: str, text: str) -> frozenset[int]:
     """Where jieba's tokens of `text` start and end. The plain tokenizer of the lexicon folder
@@ -104,6 +99,9 @@ def _negated(text: str, start: int, end: int, emotion: str, negation: NegationCu
     """A negation cue before the word, except that a prohibitive before anger or disgust is the
     customer forbidding the agent's conduct (别敷衍我, 别把我当傻子), which is the anger itself; and
     A-not-A and rhetorical questions deny nothing (你们是不是故意的, 这不是耍流氓吗)."""
+    if negation.before.search(text, 0, start) is None:
+        # No cue before the word at all (most hits): blanking only removes cues, none to find.
+        return False
     window = max(0, start - NEGATION_BEFORE - 2)
     left = _A_NOT_A.sub(_blank, text[window:start])
     if emotion != "anxiety":
@@ -131,8 +129,8 @@ def _on_edges(text: str, start: int, end: int, boundaries: Callable[[str], froze
 def _intensity(
     text: str, start: int, end: int, lexicon: EmotionLexicon
 ) -> tuple[float, str | None]:
-    clause_from = _clause_start(text, start)
-    left = text[max(clause_from, start - DEGREE_REACH - 2) : start]
+    # the characters an intensifier may stand on, within the word's clause
+    left = _CLAUSE_BREAK.split(text[max(0, start - DEGREE_REACH - 2) : start])[-1]
     factor, said = 1.0, None
     for word, value in lexicon.degree.items():
         at = left.rfind(word)

@@ -14,21 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from pipeline.types import SEVERITIES, Finding, Segment
 
 # What each match contributes to the merged finding's list.
 MATCH_FIELDS = ("phrase", "heard", "matched_by", "lexicon")
+_TIME_ORDER = attrgetter("start_s", "end_s", "rule_id")
 
 
 def _utterance(finding: Finding, segments: Sequence[Segment]) -> int | None:
     """Index of the segment of the finding's party that holds its span, if one does."""
+    role, start, end = finding.role, finding.start_s, finding.end_s
     for index, segment in enumerate(segments):
-        if (
-            segment.role == finding.role
-            and segment.start - 1e-3 <= finding.start_s
-            and finding.end_s <= segment.end + 1e-3
-        ):
+        if segment.role == role and segment.start - 1e-3 <= start and end <= segment.end + 1e-3:
             return index
     return None
 
@@ -54,26 +53,31 @@ def _merged(group: list[Finding]) -> Finding:
 
 def merge_events(findings: Sequence[Finding], segments: Sequence[Segment]) -> list[Finding]:
     """The findings with each category's matches of one utterance (or overlapping) merged."""
-    by_kind: dict[tuple[str, str], list[tuple[Finding, int | None]]] = {}
+    by_kind: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
-        key = (finding.category, finding.role)
-        by_kind.setdefault(key, []).append((finding, _utterance(finding, segments)))
+        by_kind.setdefault((finding.category, finding.role), []).append(finding)
+    # A finding's utterance is looked up (a scan of the segments) only when a match that does
+    # not overlap the group so far asks whether it shares an utterance with it: most matches
+    # of one event overlap in time (投诉 in 去投诉) and need none.
+    utterances: dict[int, int | None] = {}  # id(finding) ->
+
+    def utterance(finding: Finding) -> int | None:
+        if id(finding) not in utterances:
+            utterances[id(finding)] = _utterance(finding, segments)
+        return utterances[id(finding)]
+
     merged: list[Finding] = []
     for members in by_kind.values():
-        members.sort(key=lambda m: (m[0].start_s, m[0].end_s, m[0].rule_id))
+        members.sort(key=_TIME_ORDER)
         group: list[Finding] = []
-        utterances: set[int] = set()
         group_end = float("-inf")
-        for finding, utterance in members:
-            joins = group and (
-                (utterance is not None and utterance in utterances) or finding.start_s < group_end
-            )
-            if group and not joins:
-                merged.append(_merged(group))
-                group, utterances, group_end = [], set(), float("-inf")
+        for finding in members:
+            if group and finding.start_s >= group_end:
+                index = utterance(finding)
+                if index is None or all(utterance(member) != index for member in group):
+                    merged.append(_merged(group))
+                    group, group_end = [], float("-inf")
             group.append(finding)
-            if utterance is not None:
-                utterances.add(utterance)
             group_end = max(group_end, finding.end_s)
         merged.append(_merged(group))
     return merged

@@ -29,6 +29,7 @@ from pipeline.types import CATEGORIES, Finding, Transcript, is_known_category
 
 # What a detector's `categories` lists when it may report a site's custom.* categories.
 CUSTOM_CATEGORIES = "custom.*"
+_ORDER = attrgetter("start_s", "category", "rule_id")  # the order run_detectors returns
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +97,10 @@ def call_context(
 
 def run_detectors(call: CallContext, enabled: tuple[str, ...]) -> list[Finding]:
     """The findings of the `enabled` detectors on one call, ordered by time, category and rule."""
+    specs = registered()
     findings: list[Finding] = []
     for name in enabled:
-        spec = detector(name)
+        spec = specs.get(name) or detector(name)  # detector(): the error naming the known ones
         produced = spec.detect(call)
         for finding in produced:
             if finding.category not in spec.categories and not (
@@ -110,7 +112,9 @@ def run_detectors(call: CallContext, enabled: tuple[str, ...]) -> list[Finding]:
         if spec.merge_events and len(produced) > 1:  # a lone finding is its own event
             produced = merge_events(produced, call.transcript.segments)
         findings.extend(produced)
-    return sorted(findings, key=attrgetter("start_s", "category", "rule_id"))
+    if len(findings) > 1:
+        findings.sort(key=_ORDER)
+    return findings
 
 
 def check_setup(enabled: tuple[str, ...], lexicon_dir: Path | str) -> None:

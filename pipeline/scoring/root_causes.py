@@ -26,6 +26,8 @@ def load_root_causes(lexicon_dir: str) -> dict[str, str]:
     return mapping
 
 
+# Cached like the mapping it reads: every finding of every call asks, for a few hundred rules.
+@lru_cache(maxsize=4096)
 def root_cause_for(lexicon_dir: Path | str, rule_id: str) -> str:
     mapping = load_root_causes(str(lexicon_dir))
     parts = rule_id.split(".")
