@@ -116,7 +116,9 @@ def detect(
     if detectors is not None:
         return run_detectors(call, detectors)
     findings = run_detectors(call, config.detectors.enabled)
-    return sort_findings([*findings, *inspection_findings(transcript, config)])
+    about_inspection = inspection_findings(transcript, config)
+    # run_detectors' findings come sorted: sorted again only with others among them
+    return sort_findings([*findings, *about_inspection]) if about_inspection else findings
 
 
 def inspection_findings(transcript: Transcript, config: Config) -> list[Finding]:

@@ -112,8 +112,9 @@ def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
 def _rows_at_or_above(scores: np.ndarray, floors: np.ndarray) -> list[list[int]]:
     """Per column, the rows scored at or above its floor, in order."""
     rows: list[list[int]] = [[] for _ in floors]
-    for row, column in zip(*np.nonzero(scores >= floors)):
-        rows[column].append(int(row))
+    at, columns = np.nonzero(scores >= floors)
+    for row, column in zip(at.tolist(), columns.tolist()):
+        rows[column].append(row)
     return rows
 
 
