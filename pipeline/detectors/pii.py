@@ -23,8 +23,9 @@ from pathlib import Path
 
 from pipeline.detectors.base import CallContext, DetectorSpec
 from pipeline.detectors.pii_recognizers import Recognition, recognitions
-from pipeline.detectors.pii_secrets import cached_root_cause, secret_findings
+from pipeline.detectors.pii_secrets import secret_findings
 from pipeline.errors import LexiconError
+from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.digits import DigitRun
 from pipeline.text.joined import TimeOrderedTexts
 from pipeline.text.lexicon import longest_word_pattern, read_lexicon
@@ -328,7 +329,7 @@ def detect(call: CallContext) -> list[Finding]:
             continue
         kind = finding_kind(number)
         rule_id = f"pii.{recognition.entity}.{kind}"
-        root_cause = cached_root_cause(call.lexicon_dir, rule_id)
+        root_cause = root_cause_for(call.lexicon_dir, rule_id)
         findings.append(
             Finding(
                 call_id=call.call_id,

@@ -9,8 +9,6 @@ agent saying one aloud: major. The evidence shows the cue and the masked digits,
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pipeline.detectors.base import CallContext
 from pipeline.scoring.root_causes import root_cause_for
 from pipeline.text.spans import span_times, stretch_evidence
@@ -23,11 +21,6 @@ KIND_SEVERITY: dict[str, Severity] = {
     "agent_said": "major",
     "unknown_speaker": "major",
 }
-
-# rule_id -> root cause: every call reports a few of the same rules of pii.*, several times
-# each; the mapping is read once per lexicon folder (load_root_causes), so it is kept as long.
-cached_root_cause = lru_cache(maxsize=256)(root_cause_for)
-
 
 def secret_findings(call: CallContext) -> list[Finding]:
     speech = call.speech
@@ -61,7 +54,7 @@ def secret_findings(call: CallContext) -> list[Finding]:
                     "speaker": first.speaker,
                     "segments": len(read_in),
                 },
-                root_cause=cached_root_cause(call.lexicon_dir, rule_id),
+                root_cause=root_cause_for(call.lexicon_dir, rule_id),
                 ruleset_version=call.ruleset_version,
             )
         )
