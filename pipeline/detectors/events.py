@@ -59,7 +59,7 @@ def merge_events(findings: Sequence[Finding], segments: Sequence[Segment]) -> li
     # A finding's utterance is looked up (a scan of the segments) only when a match that does
     # not overlap the group so far asks whether it shares an utterance with it: most matches
     # of one event overlap in time (投诉 in 去投诉) and need none.
-    utterances: dict[int, int | None] = {}  # id(finding) ->
+    utterances: dict[int, int | None] = {}  # id(finding) -> its utterance, once asked
 
     def utterance(finding: Finding) -> int | None:
         if id(finding) not in utterances:
