@@ -22,6 +22,7 @@ KIND_SEVERITY: dict[str, Severity] = {
     "unknown_speaker": "major",
 }
 
+
 def secret_findings(call: CallContext) -> list[Finding]:
     speech = call.speech
     findings = []
