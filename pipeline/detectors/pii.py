@@ -15,7 +15,7 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -137,9 +137,9 @@ def score_with_context(recognition: Recognition, context: ContextWord | None) ->
     score = recognition.base_score
     if context is None:  # most numbers; base scores are in 0..1 with two decimals already
         return score
-    if context is not None and recognition.entity in context.entities:
+    if recognition.entity in context.entities:
         score = score + CONTEXT_RAISE if context.effect == "raise" else score - CONTEXT_LOWER
-    elif context is not None and context.effect == "raise":
+    elif context.effect == "raise":
         score -= CONTEXT_OTHER_KIND
     return round(min(1.0, max(0.0, score)), 2)
 
@@ -240,14 +240,8 @@ def spoken_numbers(
     known = _Recognized()
     numbers = []
     for run in runs:
-        if len(run.groups) == 1:  # most numbers: read in one breath, the whole run or nothing
-            found = known[run.digits] if len(run.digits) <= MAX_PII_DIGITS else None
-            parts: Iterable[tuple[DigitRun, list[Recognition]]] = ((run, found),) if found else ()
-        else:
-            parts = numbers_in_run(run, known.__getitem__)
-        for part, found in parts:
-            start = part.groups[0][0]
-            end = part.check_span[1] if part.check_span else part.groups[-1][1]  # DigitRun.end
+        for part, found in numbers_in_run(run, known.__getitem__):
+            start, end = part.start, part.end
             read_in, first_offset, last_offset = joined.spread(start, end)
             first, last = segments[read_in[0]], segments[read_in[-1]]
             # The context is only looked up for digits shaped like PII: nearest(), reading what
@@ -269,13 +263,8 @@ def spoken_numbers(
                     len(read_in),
                     first.role,
                     first.speaker,
-                    # a segment without words: its own times (span_times, without the call)
-                    start_s=span_times(first, first_offset, first_offset + 1)[0]
-                    if first.words
-                    else first.start,
-                    end_s=span_times(last, last_offset, last_offset + 1)[1]
-                    if last.words
-                    else last.end,
+                    start_s=span_times(first, first_offset, first_offset + 1)[0],
+                    end_s=span_times(last, last_offset, last_offset + 1)[1],
                 )
             )
     return sorted(numbers, key=lambda n: n.start_s)

@@ -214,7 +214,7 @@ def find_secret_runs(
     bisect_right = bisect.bisect_right
     secrets = []
     for run in runs:
-        run_start = run.groups[0][0]  # run.start
+        run_start = run.start
         n_digits = len(run.digits)
         if n_digits < SECRET_MIN_DIGITS:
             continue
