@@ -101,7 +101,7 @@ def candidate_starts(
     start, sorted, for the segments that have any (most have none). None: the lexicon cannot
     be searched joined; search each text alone."""
     if joined.stretch_break is not None:
-        return None  # the one-separator layout of JoinedSegments.in_order/by_time only
+        return None  # the one-separator layout of JoinedSegments.in_order only
     if not joined.segments:
         return {}
     starts = joined.starts

@@ -4,8 +4,8 @@ Three readers scan a transcript as one text: the phrase engine (one party's segm
 one regex pass for all of them), the PII detector's context words (everyone's segments in time
 order: what was said around a number, read from `TimeOrderedTexts` without joining them all)
 and the digit view (each speaker's stretches of speech, so a number read over several segments
-is one run). They join differently; `JoinedSegments` is what each of them gets, so a character
-of the joined text maps back to its segment one way.
+is one run). They join differently; `JoinedSegments` is what the phrase engine and the digit
+view get, so a character of the joined text maps back to its segment one way.
 """
 
 from __future__ import annotations
@@ -36,23 +36,6 @@ class JoinedSegments:
         steps = [len(text) + len(separator) for text in texts[:-1]]
         starts = tuple(accumulate(steps, initial=0)) if texts else ()
         return cls(tuple(segments), separator.join(texts), starts, tuple(range(len(texts))), starts)
-
-    @classmethod
-    def by_time(cls, segments: Sequence[Segment], separator: str = "\n") -> JoinedSegments:
-        """The segments in order of their start times (a stable sort), `separator` between them."""
-        starts = [segment.start for segment in segments]
-        if all(map(le, starts, starts[1:])):  # most transcripts: already in time order
-            return cls.in_order(segments, separator)
-        order = sorted(range(len(segments)), key=starts.__getitem__)
-        texts = [segments[i].text for i in order]
-        steps = [len(text) + len(separator) for text in texts[:-1]]
-        offsets_in_order = tuple(accumulate(steps, initial=0)) if texts else ()
-        offsets = [0] * len(segments)
-        for index, start in zip(order, offsets_in_order):
-            offsets[index] = start
-        return cls(
-            tuple(segments), separator.join(texts), tuple(offsets), tuple(order), offsets_in_order
-        )
 
     @classmethod
     def of_stretches(
@@ -125,8 +108,8 @@ class JoinedSegments:
 
 
 class TimeOrderedTexts:
-    """The segments' texts as JoinedSegments.by_time(segments) joins them (in time order, by
-    newlines), read only around a place: the PII detector reads what was said around each of
+    """The segments' texts in time order (a stable sort), as if joined by newlines, read only
+    around a place: the PII detector reads what was said around each of
     a call's few numbers, and joining the whole call for them cost more than reading them."""
 
     def __init__(self, segments: Sequence[Segment]):

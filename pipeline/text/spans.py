@@ -70,17 +70,7 @@ def evidence_snippet(
     call-level `masked` text (CallContext.masked_text), which also masks numbers read in pieces.
     """
     masked = masked if masked is not None else mask_numbers(text)
-    left = max(0, start - context)
-    right = min(len(masked), end + context)
-    return (
-        ("…" if left > 0 else "")
-        + masked[left:start]
-        + "【"
-        + masked[start:end]
-        + "】"
-        + masked[end:right]
-        + ("…" if right < len(masked) else "")
-    )
+    return stretch_evidence(masked, start, end, 0, len(masked), context)
 
 
 def stretch_evidence(
