@@ -138,6 +138,7 @@ def sound_codes(text: str) -> str:
     return _sound_array().take(points).tobytes().decode("utf-32-le")
 
 
+@lru_cache(maxsize=1 << 16)  # the same few thousand lexicon characters, asked for again and again
 def phrase_char_codes(char: str, homophones: bool) -> tuple[str, ...]:
     """The sound codes one lexicon character may match.
 

@@ -14,6 +14,7 @@ all first sounds looked at every one of them at each place where any was heard.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.detectors.phrases.candidates import FirstSoundRegex
 from pipeline.detectors.phrases.lazy import LazyPattern
@@ -30,6 +31,9 @@ GUARD_MIN_BRANCHES = 4
 _ESCAPED = re.compile(r"\\(.)|(.)", re.DOTALL)  # one character of re.escape's output
 
 
+# Cached: a lexicon's rules expand to tens of thousands of wordings over a few thousand
+# characters, and each of their characters becomes a class (a million lookups a process).
+@lru_cache(maxsize=1 << 16)
 def _char_class(char: str, homophones: bool) -> str:
     codes = [re.escape(code) for code in phrase_char_codes(char, homophones)]
     return codes[0] if len(codes) == 1 else "[" + "".join(codes) + "]"
