@@ -107,9 +107,13 @@ class _TrieNode:
 
     def insert(self, units: tuple[str, ...], rule: int) -> None:
         node = self
-        for i, unit in enumerate(units):
-            node.depth = max(node.depth, len(units) - i)
-            node = node.children.setdefault(unit, _TrieNode())
+        for left, unit in zip(range(len(units), 0, -1), units):
+            if left > node.depth:
+                node.depth = left
+            child = node.children.get(unit)  # not setdefault: a node made for nothing each step
+            if child is None:
+                child = node.children[unit] = _TrieNode()
+            node = child
         if node.rule is None:  # two phrases with the same sounds: the first (longest) keeps it
             node.rule = rule
 

@@ -93,10 +93,12 @@ def expand(pattern: str, where: str) -> list[tuple[str, ...]]:
             raise LexiconError(f"{where}: pattern {pattern!r} can match nothing")
         part_wordings.append(wordings)
     expanded: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()  # a list's `in` made this quadratic in the wordings
     for order in itertools.permutations(part_wordings) if len(parts) > 1 else [part_wordings]:
         for chosen in itertools.product(*order):
             pieces = tuple(piece for wording in chosen for piece in wording)
-            if pieces not in expanded:
+            if pieces not in seen:
+                seen.add(pieces)
                 expanded.append(pieces)
         if len(expanded) > MAX_WORDINGS:
             break
