@@ -22,8 +22,8 @@ from pipeline.detectors.phrases.phonetic import fold_chars, phrase_char_codes
 from pipeline.detectors.phrases.spec import PhraseRule
 
 # Gaps stop at sentence ends (and segment ends, joined with "\n"); commas may fall inside a
-# pattern (您好，很高兴为您服务). Full-width ！？； are already half-width in the sound view.
-GAP_BODY = r"[^。.!?;\n]"
+# pattern (您好，很高兴为您服务). Full-width ！？； and 。 are already half-width in the sound view.
+GAP_BODY = r"[^.!?;\n]"
 _RULE_END = "\x00"  # marks where a rule's capturing group goes while the pattern is assembled
 # A group with fewer branches is tried without a look-ahead: the look-aheads of every small group
 # made compiling the lexicons half a second slower for no measurable gain in matching.
