@@ -64,6 +64,9 @@ class PhraseModel:
     # (2, len(categories)): each category's veto and add, inf where one decides nothing (a veto
     # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
     thresholds: np.ndarray
+    # (2, len(categories)): each category's add, and the lower of its veto and add (a
+    # rule match there counts for something), for model_findings' lists of rows
+    floors: np.ndarray
     where: str
     index: GramIndex  # n-gram → row + 1 (model_index)
     # (1 + len(keys), len(categories)): row 0 is zeros, row r + 1 the weights of grams[r], so
@@ -73,6 +76,8 @@ class PhraseModel:
     path_weights: np.ndarray
     # How far near_line_scores may be from line_scores (probability), at most
     rounding: float
+    # near_line_scores' length_scale by a line's length with its frame, a row per length
+    near_scales: np.ndarray
 
     def column(self, category: str) -> int:
         return self.categories.index(category)
@@ -137,7 +142,6 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.sqrt((3 * SCALE_CHARS + 1) / grams))
 
 
-@lru_cache(maxsize=4)
 def _near_scales(columns: int) -> np.ndarray:
     """length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
     near_line_scores' utterances), repeated for each column: a scale per utterance and
@@ -186,8 +190,10 @@ def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     starts = frames(ids)
     # each position: the weights of its 1-, 2- and 3-gram together
     at = model.path_weights.take(gram_slots(model.index, ids)[1], axis=0)
-    logits = np.add.reduceat(at, starts[:-1], axis=0) if lines else at[:0]
-    logits *= _near_scales(len(model.bias)).take(np.diff(starts), axis=0, mode="clip")
+    if not lines:
+        return at[:0]
+    logits = np.add.reduceat(at, starts[:-1], axis=0)
+    logits *= model.near_scales.take(starts[1:] - starts[:-1], axis=0, mode="clip")
     logits += model.bias
     np.negative(logits, out=logits)  # 1 / (1 + exp(-logits)), in place
     np.exp(logits, out=logits)
@@ -261,6 +267,12 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
     by_gram = np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories))
     gram_weights = np.vstack((np.zeros((1, len(categories))), by_gram))
     index = build_index(grams)
+    thresholds = np.array(
+        [
+            [v if v > 0 else np.inf for v in settings["@veto"]],
+            [a if a <= 1 else np.inf for a in settings["@add"]],
+        ]
+    )
     return PhraseModel(
         categories=categories,
         keys=keys,
@@ -269,18 +281,15 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         bias=np.array(settings["@bias"]),
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
-        thresholds=np.array(
-            [
-                [v if v > 0 else np.inf for v in settings["@veto"]],
-                [a if a <= 1 else np.inf for a in settings["@add"]],
-            ]
-        ),
+        thresholds=thresholds,
+        floors=np.vstack((thresholds[1], thresholds.min(axis=0))),
         where=str(path),
         index=index,
         gram_weights=gram_weights,
         path_weights=(gram_weights[index.paths[:, 0]] + gram_weights[index.paths[:, 1]])
         + gram_weights[index.paths[:, 2]],
         rounding=_rounding(by_gram),
+        near_scales=_near_scales(len(categories)),
     )
 
 

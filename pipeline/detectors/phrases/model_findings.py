@@ -12,8 +12,9 @@ the masked text, so an explanation never shows a digit of a number).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import accumulate
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,12 +35,20 @@ if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
 
 
-class _Scored(NamedTuple):
+@dataclass(eq=False)
+class _Scored:
     scores: np.ndarray  # segments × categories
-    row_of: dict[int, int]  # id() of a segment → its row
+    segments: tuple[Segment, ...]  # the call's, a row each
     above_add: list[list[int]]  # per category: the rows scored at least its add, in order
     # per category: the rows scored at least its veto or its add (worth_searching), in order
     searchable: list[list[int]]
+    _rows: dict[int, int] | None = None  # id() of a segment → its row, made when first asked
+
+    def row_of(self, segment: Segment) -> int:
+        """The row of one of the call's segments (most calls ask none: no match, no add)."""
+        if self._rows is None:
+            self._rows = dict(zip(map(id, self.segments), range(len(self.segments))))
+        return self._rows[id(segment)]
 
 
 # The last few transcripts' scores: the phrase categories (and signal rules) of a call share them.
@@ -90,10 +99,9 @@ def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
 
 
 def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
-    row_of = dict(zip(map(id, segments), range(len(segments))))
     if not segments:
         none: list[list[int]] = [[] for _ in model.bias]
-        return _Scored(np.zeros((0, len(model.categories))), row_of, none, none)
+        return _Scored(np.zeros((0, len(model.categories))), segments, none, none)
     texts = [s.text for s in segments]
     scores = _scores(near_line_scores, model, texts)
     # (thresholds, segments, categories): how far each score is from each threshold
@@ -101,21 +109,24 @@ def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
     if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
         rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
         scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
-    return _Scored(
-        scores,
-        row_of,
-        _rows_at_or_above(scores, model.thresholds[1]),
-        _rows_at_or_above(scores, model.thresholds.min(axis=0)),
-    )
+    above_add, searchable = _rows_at_or_above(scores, model.floors)
+    return _Scored(scores, segments, above_add, searchable)
 
 
-def _rows_at_or_above(scores: np.ndarray, floors: np.ndarray) -> list[list[int]]:
-    """Per column, the rows scored at or above its floor, in order."""
-    rows: list[list[int]] = [[] for _ in floors]
-    at, columns = np.nonzero(scores >= floors)
-    for row, column in zip(at.tolist(), columns.tolist()):
-        rows[column].append(row)
-    return rows
+def _rows_at_or_above(
+    scores: np.ndarray, floors: np.ndarray
+) -> tuple[list[list[int]], list[list[int]]]:
+    """For each of the two rows of floors, per column: the rows scored at or above the column's
+    floor, in order. One comparison and one nonzero for both (each numpy call costs more than
+    the lists it makes)."""
+    columns = floors.shape[1]
+    # (floor row × column, segment), in that order
+    above = np.greater_equal(scores.T, floors[:, :, None]).reshape(2 * columns, -1)
+    groups, rows = above.nonzero()
+    ends = np.bincount(groups, minlength=2 * columns).cumsum().tolist()
+    found = rows.tolist()
+    lists = [found[start:end] for start, end in zip([0, *ends], ends)]
+    return lists[:columns], lists[columns:]
 
 
 def _scores(
@@ -164,16 +175,17 @@ def verdicts(
     down for its context (并非保本, 12315 inside an order number). The rules' explicit no
     stands: the model adds none of them.
     """
-    scores, row_of, above_add, _ = _scored(model, transcript)
+    scored = _scored(model, transcript)
     k = model.column(column)
     veto = model.veto[column]
-    kept = [m for m in matches if scores[row_of[id(m.segment)], k] >= veto]
+    scores = scored.scores
+    kept = [m for m in matches if scores[scored.row_of(m.segment), k] >= veto]
     segments = transcript.segments
-    candidates = [i for i in above_add[k] if segments[i].role == role and segments[i].text]
+    candidates = [i for i in scored.above_add[k] if segments[i].role == role and segments[i].text]
     if not candidates:  # most calls: nothing for the model to add
         return kept, []
-    judged = {row_of[id(m.segment)] for m in kept}
-    judged.update(row_of[id(joined.segments[i])] for i in rejected)
+    judged = {scored.row_of(m.segment) for m in kept}
+    judged.update(scored.row_of(joined.segments[i]) for i in rejected)
     return kept, [segments[i] for i in candidates if i not in judged]
 
 
