@@ -64,8 +64,8 @@ class PhraseModel:
     # (2, len(categories)): each category's veto and add, inf where one decides nothing (a veto
     # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
     thresholds: np.ndarray
-    # (2, len(categories)): each category's add, and the lower of its veto and add (a
-    # rule match there counts for something), for model_findings' lists of rows
+    # (3, len(categories)): each category's add, the lower of its veto and add (a rule
+    # match there counts for something) and its veto: thresholds in model_findings' order
     floors: np.ndarray
     where: str
     index: GramIndex  # n-gram → row + 1 (model_index)
@@ -76,7 +76,7 @@ class PhraseModel:
     path_weights: np.ndarray
     # How far near_line_scores may be from line_scores (probability), at most
     rounding: float
-    # near_line_scores' length_scale by a line's length with its frame, a row per length
+    # near_line_scores' -length_scale by a line's length with its frame, a row per length
     near_scales: np.ndarray
 
     def column(self, category: str) -> int:
@@ -143,10 +143,11 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
 
 
 def _near_scales(columns: int) -> np.ndarray:
-    """length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
+    """-length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
     near_line_scores' utterances), repeated for each column: a scale per utterance and
-    category is then one gather, no broadcast."""
-    return np.repeat(length_scale(np.maximum(np.arange(-1, 61), 0))[:, None], columns, axis=1)
+    category is then one gather, no broadcast, and the product the negated logit that
+    the sigmoid takes."""
+    return np.repeat(-length_scale(np.maximum(np.arange(-1, 61), 0))[:, None], columns, axis=1)
 
 
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
@@ -193,9 +194,9 @@ def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     if not lines:
         return at[:0]
     logits = np.add.reduceat(at, starts[:-1], axis=0)
+    # 1 / (1 + exp(-logits)), in place: the scales are negated, so the product is -logits
     logits *= model.near_scales.take(starts[1:] - starts[:-1], axis=0, mode="clip")
-    logits += model.bias
-    np.negative(logits, out=logits)  # 1 / (1 + exp(-logits)), in place
+    logits -= model.bias
     np.exp(logits, out=logits)
     logits += 1.0
     return np.reciprocal(logits, out=logits)
@@ -282,7 +283,7 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
         thresholds=thresholds,
-        floors=np.vstack((thresholds[1], thresholds.min(axis=0))),
+        floors=np.vstack((thresholds[1], thresholds.min(axis=0), thresholds[0])),
         where=str(path),
         index=index,
         gram_weights=gram_weights,

@@ -104,26 +104,24 @@ def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
         return _Scored(np.zeros((0, len(model.categories))), segments, none, none)
     texts = [s.text for s in segments]
     scores = _scores(near_line_scores, model, texts)
-    # (thresholds, segments, categories): how far each score is from each threshold
-    distance = np.abs(scores - model.thresholds[:, None, :])
-    if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
-        rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
+    # (add, min(veto, add), veto) × categories × segments: each score less each threshold
+    above = np.subtract(scores.T, model.floors[:, :, None])
+    if np.abs(above).min() < model.rounding:  # seldom: a score a comparison might read otherwise
+        near = (np.abs(above) < model.rounding).any(axis=(0, 1))
+        rows = near.nonzero()[0]
         scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
-    above_add, searchable = _rows_at_or_above(scores, model.floors)
+        above = np.subtract(scores.T, model.floors[:, :, None])
+    above_add, searchable = _rows_at_or_above(above[:2] >= 0.0)
     return _Scored(scores, segments, above_add, searchable)
 
 
-def _rows_at_or_above(
-    scores: np.ndarray, floors: np.ndarray
-) -> tuple[list[list[int]], list[list[int]]]:
-    """For each of the two rows of floors, per column: the rows scored at or above the column's
-    floor, in order. One comparison and one nonzero for both (each numpy call costs more than
-    the lists it makes)."""
-    columns = floors.shape[1]
-    # (floor row × column, segment), in that order
-    above = np.greater_equal(scores.T, floors[:, :, None]).reshape(2 * columns, -1)
-    groups, rows = above.nonzero()
-    ends = np.bincount(groups, minlength=2 * columns).cumsum().tolist()
+def _rows_at_or_above(above: np.ndarray) -> tuple[list[list[int]], list[list[int]]]:
+    """above: (2, columns, rows) booleans. For each of the two, per column: the rows where it
+    holds, in order. One nonzero for both (each numpy call costs more than the lists it
+    makes)."""
+    columns = above.shape[1]
+    groups, rows = above.reshape(2 * columns, -1).nonzero()
+    ends = list(accumulate(np.bincount(groups, minlength=2 * columns).tolist()))
     found = rows.tolist()
     lists = [found[start:end] for start, end in zip([0, *ends], ends)]
     return lists[:columns], lists[columns:]
