@@ -65,8 +65,11 @@ class PhraseModel:
     # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
     thresholds: np.ndarray
     # (3, len(categories)): each category's add, the lower of its veto and add (a rule
-    # match there counts for something) and its veto: thresholds in model_findings' order
+    # match there counts for something) and its veto (as the file says): thresholds in
+    # model_findings' order; their logits, and how near one a logit tells nothing
     floors: np.ndarray
+    logit_floors: np.ndarray
+    logit_rounding: float
     where: str
     index: GramIndex  # n-gram → row + 1 (model_index)
     # (1 + len(keys), len(categories)): row 0 is zeros, row r + 1 the weights of grams[r], so
@@ -76,7 +79,7 @@ class PhraseModel:
     path_weights: np.ndarray
     # How far near_line_scores may be from line_scores (probability), at most
     rounding: float
-    # near_line_scores' -length_scale by a line's length with its frame, a row per length
+    # near_line_scores' length_scale by a line's length with its frame, a row per length
     near_scales: np.ndarray
 
     def column(self, category: str) -> int:
@@ -143,11 +146,10 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
 
 
 def _near_scales(columns: int) -> np.ndarray:
-    """-length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
+    """length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
     near_line_scores' utterances), repeated for each column: a scale per utterance and
-    category is then one gather, no broadcast, and the product the negated logit that
-    the sigmoid takes."""
-    return np.repeat(-length_scale(np.maximum(np.arange(-1, 61), 0))[:, None], columns, axis=1)
+    category is then one gather, no broadcast."""
+    return np.repeat(length_scale(np.maximum(np.arange(-1, 61), 0))[:, None], columns, axis=1)
 
 
 def line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
@@ -182,11 +184,9 @@ def _rounding(weights: np.ndarray) -> float:
     return max(1e-9, _ROUNDING_PER_WEIGHT * float(np.abs(weights).max(initial=0.0)))
 
 
-def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
-    """line_scores of utterances of at most 60 characters, summed in another order: one
-    gather of each position's summed 1-, 2- and 3-gram weights and one sum per utterance, where
-    line_scores sums every n-gram in turn per category. They may differ from line_scores by
-    model.rounding (in probability); where that could decide anything, take line_scores."""
+def near_line_logits(model: PhraseModel, text: str, lines: int) -> np.ndarray:
+    """The logits of near_line_scores (lines × categories): a sigmoid short of them, which
+    model_findings does without by comparing logits with the thresholds' logits."""
     ids = text_ids(model.index, text)
     starts = frames(ids)
     # each position: the weights of its 1-, 2- and 3-gram together
@@ -194,12 +194,34 @@ def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     if not lines:
         return at[:0]
     logits = np.add.reduceat(at, starts[:-1], axis=0)
-    # 1 / (1 + exp(-logits)), in place: the scales are negated, so the product is -logits
     logits *= model.near_scales.take(starts[1:] - starts[:-1], axis=0, mode="clip")
-    logits -= model.bias
-    np.exp(logits, out=logits)
-    logits += 1.0
-    return np.reciprocal(logits, out=logits)
+    logits += model.bias
+    return logits
+
+
+def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
+    """line_scores of utterances of at most 60 characters, summed in another order: one
+    gather of each position's summed 1-, 2- and 3-gram weights and one sum per utterance, where
+    line_scores sums every n-gram in turn per category. They may differ from line_scores by
+    model.rounding (in probability); where that could decide anything, take line_scores."""
+    return 1.0 / (1.0 + np.exp(-near_line_logits(model, text, lines)))
+
+
+def _logit_floors(floors: np.ndarray, rounding: float) -> tuple[np.ndarray, float]:
+    """(the logits of probability thresholds, how near a logit of near_line_logits must be to
+    one to tell nothing): a logit at or above a threshold's logit by more than that is a
+    score of line_scores at or above the threshold, one below it by more, a score below.
+
+    Beyond the sums' rounding, the band covers the rounding of the logit of the threshold and
+    of line_scores' sigmoid (a few 2⁻⁵³, relative): a logit 1e-12·(1/t + 1/(1 - t)) past a
+    threshold t's moves the probability by 1e-12. A threshold of 1 has no logit that tells
+    (the sigmoid rounds to 1 for any logit above 37): its band is infinite, every score is
+    taken from line_scores. ≤ 0 is at or below every probability, above 1 above every one."""
+    inside = (floors > 0) & (floors < 1)
+    t = np.where(inside, floors, 0.5)
+    logits = np.where(inside, np.log(t / (1 - t)), np.where(floors <= 0, -np.inf, np.inf))
+    band = rounding + float((1e-12 * (1 / t + 1 / (1 - t)))[inside].max(initial=0.0))
+    return logits, np.inf if (floors == 1).any() else band
 
 
 def strongest_grams(model: PhraseModel, text: str, category: str, top: int = 5) -> list[str]:
@@ -274,6 +296,9 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
             [a if a <= 1 else np.inf for a in settings["@add"]],
         ]
     )
+    floors = np.vstack((thresholds[1], thresholds.min(axis=0), settings["@veto"]))
+    rounding = _rounding(by_gram)
+    logit_floors, logit_rounding = _logit_floors(floors, rounding)
     return PhraseModel(
         categories=categories,
         keys=keys,
@@ -283,13 +308,15 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
         thresholds=thresholds,
-        floors=np.vstack((thresholds[1], thresholds.min(axis=0), thresholds[0])),
+        floors=floors,
+        logit_floors=logit_floors,
+        logit_rounding=logit_rounding,
         where=str(path),
         index=index,
         gram_weights=gram_weights,
         path_weights=(gram_weights[index.paths[:, 0]] + gram_weights[index.paths[:, 1]])
         + gram_weights[index.paths[:, 2]],
-        rounding=_rounding(by_gram),
+        rounding=rounding,
         near_scales=_near_scales(len(categories)),
     )
 

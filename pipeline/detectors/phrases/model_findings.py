@@ -21,7 +21,7 @@ import numpy as np
 from pipeline.detectors.phrases.model import (
     PhraseModel,
     line_scores,
-    near_line_scores,
+    near_line_logits,
     strongest_grams,
 )
 from pipeline.detectors.phrases.spec import PhraseCategory, PhraseMatch
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 @dataclass(eq=False)
 class _Scored:
-    scores: np.ndarray  # segments × categories
+    # categories × segments: scored at or above the category's veto (a match there stands)
+    at_or_above_veto: np.ndarray
     segments: tuple[Segment, ...]  # the call's, a row each
     above_add: list[list[int]]  # per category: the rows scored at least its add, in order
     # per category: the rows scored at least its veto or its add (worth_searching), in order
@@ -83,12 +84,13 @@ def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
 
 
 def _scored(model: PhraseModel, transcript: Transcript) -> _Scored:
-    """The model's probabilities (segments × columns) of every segment of a call, in one pass
-    over its text, each segment's row by id(), and the rows at or above each column's add.
+    """What the model's scores of every segment of a call decide, from one pass over its
+    text: per column, the rows at or above its veto, its add, and either.
 
-    The same to the last bit as line_scores' (exact_scores) wherever a comparison with a
-    column's veto or add could tell them apart: within model.rounding of one. Elsewhere they
-    may differ in the last bits (near_line_scores); a score shown takes exact_scores.
+    Exactly what line_scores' probabilities (exact_scores) decide: the call's logits are summed
+    in a faster order (near_line_logits), and where one is within model.logit_rounding of a
+    threshold's logit, that segment is decided by line_scores. A score shown takes
+    exact_scores.
     """
     return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
 
@@ -101,18 +103,21 @@ def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
 def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
     if not segments:
         none: list[list[int]] = [[] for _ in model.bias]
-        return _Scored(np.zeros((0, len(model.categories))), segments, none, none)
+        return _Scored(np.zeros((len(model.categories), 0), dtype=bool), segments, none, none)
     texts = [s.text for s in segments]
-    scores = _scores(near_line_scores, model, texts)
-    # (add, min(veto, add), veto) × categories × segments: each score less each threshold
-    above = np.subtract(scores.T, model.floors[:, :, None])
-    if np.abs(above).min() < model.rounding:  # seldom: a score a comparison might read otherwise
-        near = (np.abs(above) < model.rounding).any(axis=(0, 1))
+    # logits, compared with the thresholds' logits: the same order as the probabilities', less
+    # a sigmoid (and the highest window's logit is the highest window's probability's)
+    logits = _scores(near_line_logits, model, texts)
+    # (add, min(veto, add), veto) × categories × segments: each logit less each threshold's
+    above = np.subtract(logits.T, model.logit_floors[:, :, None])
+    at_or_above = above >= 0.0
+    if np.abs(above).min() < model.logit_rounding:  # seldom: a logit too near to tell
+        near = (np.abs(above) < model.logit_rounding).any(axis=(0, 1))
         rows = near.nonzero()[0]
-        scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
-        above = np.subtract(scores.T, model.floors[:, :, None])
-    above_add, searchable = _rows_at_or_above(above[:2] >= 0.0)
-    return _Scored(scores, segments, above_add, searchable)
+        exact = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
+        at_or_above[:, :, rows] = np.greater_equal(exact.T, model.floors[:, :, None])
+    above_add, searchable = _rows_at_or_above(at_or_above[:2])
+    return _Scored(at_or_above[2], segments, above_add, searchable)
 
 
 def _rows_at_or_above(above: np.ndarray) -> tuple[list[list[int]], list[list[int]]]:
@@ -175,9 +180,8 @@ def verdicts(
     """
     scored = _scored(model, transcript)
     k = model.column(column)
-    veto = model.veto[column]
-    scores = scored.scores
-    kept = [m for m in matches if scores[scored.row_of(m.segment), k] >= veto]
+    kept_in = scored.at_or_above_veto[k]
+    kept = [m for m in matches if kept_in[scored.row_of(m.segment)]]
     segments = transcript.segments
     candidates = [i for i in scored.above_add[k] if segments[i].role == role and segments[i].text]
     if not candidates:  # most calls: nothing for the model to add
