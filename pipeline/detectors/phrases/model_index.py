@@ -160,12 +160,12 @@ def _narrow(base: np.ndarray) -> np.ndarray:
 
 def text_ids(index: GramIndex, text: str) -> np.ndarray:
     """The character ids of the "\\n"-separated lines (utterances) of text, each framed by the
-    edge id, and two ids 0 after the last frame; char_ids' dtype (int16), which every lookup
-    takes as it is."""
+    edge id, and two ids 0 after the last frame; intp, the index type every lookup would
+    otherwise convert them to."""
     # a numpy string holds code points (UTF-32) already: its bytes are the codes
     codes = np.array([EDGE_CHAR + text + EDGE_CHAR + _PAD + _PAD]).view(np.uint32)
     ids = index.char_ids.take(codes)
-    return ids[ids >= 0]
+    return ids[ids >= 0].astype(np.intp)
 
 
 def frames(ids: np.ndarray) -> np.ndarray:
@@ -179,7 +179,8 @@ def _step(level: Level, states: np.ndarray, after: np.ndarray) -> np.ndarray:
     state's, else base."""
     base = level.base.take(states)
     slot = base + after
-    return np.where(level.label.take(slot) == after, slot, base)
+    np.putmask(slot, level.label.take(slot) != after, base)
+    return slot
 
 
 def gram_slots(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
