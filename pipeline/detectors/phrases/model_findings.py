@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, count
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -73,7 +73,7 @@ def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
     lines: list[str] = []
     counts = [1] * len(texts)  # lines of each text
     done = 0
-    for i in [i for i, n in enumerate(lengths) if n > WINDOW + STEP]:
+    for i in compress(count(), map((WINDOW + STEP).__lt__, lengths)):  # the long ones
         windows = [texts[i][at : at + WINDOW] for at in range(0, lengths[i] - STEP, STEP)]
         lines += texts[done:i]
         lines += windows
@@ -109,7 +109,8 @@ def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
     # a sigmoid (and the highest window's logit is the highest window's probability's)
     logits = _scores(near_line_logits, model, texts)
     # (add, min(veto, add), veto) × categories × segments: each logit less each threshold's
-    above = np.subtract(logits.T, model.logit_floors[:, :, None])
+    # (C order: a row's booleans side by side for _rows_at_or_above's one flat nonzero)
+    above = np.subtract(logits.T, model.logit_floors[:, :, None], order="C")
     at_or_above = above >= 0.0
     if np.abs(above).min() < model.logit_rounding:  # seldom: a logit too near to tell
         near = (np.abs(above) < model.logit_rounding).any(axis=(0, 1))
@@ -121,15 +122,14 @@ def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
 
 
 def _rows_at_or_above(above: np.ndarray) -> tuple[list[list[int]], list[list[int]]]:
-    """above: (2, columns, rows) booleans. For each of the two, per column: the rows where it
-    holds, in order. One nonzero for both (each numpy call costs more than the lists it
-    makes)."""
-    columns = above.shape[1]
-    groups, rows = above.reshape(2 * columns, -1).nonzero()
-    ends = list(accumulate(np.bincount(groups, minlength=2 * columns).tolist()))
+    """above: (2, columns, rows) booleans, C order. For each of the two, per column: the rows
+    where it holds, in order. One nonzero for all of them, of the flat array (nonzero of a 2-d
+    array costs several times more; each numpy call more than the lists it makes)."""
+    groups, rows = np.divmod(above.ravel().nonzero()[0], above.shape[2])
+    ends = list(accumulate(np.bincount(groups, minlength=2 * above.shape[1]).tolist()))
     found = rows.tolist()
     lists = [found[start:end] for start, end in zip([0, *ends], ends)]
-    return lists[:columns], lists[columns:]
+    return lists[: above.shape[1]], lists[above.shape[1] :]
 
 
 def _scores(
@@ -214,7 +214,7 @@ _INDEXES: PerCall[tuple[JoinedSegments, dict[int, int]]] = PerCall()
 
 def _index_of(transcript: Transcript, joined: JoinedSegments) -> dict[int, int]:
     def index() -> tuple[JoinedSegments, dict[int, int]]:
-        return joined, {id(segment): i for i, segment in enumerate(joined.segments)}
+        return joined, dict(zip(map(id, joined.segments), count()))
 
     kept = _INDEXES.get(transcript, id(joined), index)
     return kept[1] if kept[0] is joined else index()[1]
