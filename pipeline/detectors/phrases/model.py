@@ -15,9 +15,10 @@ category the file sets two thresholds on the model's probability:
 
 Scores are computed for all utterances of a call at once with numpy (the n-grams of the joined
 text, looked up in a perfect hash table of the vocabulary: model_index), and are the same on
-every run. line_scores sums each utterance's weights in training's order; near_line_scores sums
-them in a faster order, which may change the last bits, so model_findings takes line_scores
-wherever a score is near enough to a threshold to decide anything, or is shown.
+every run. line_scores sums each utterance's weights in training's order; near_line_logits sums
+them in a faster order, which may change the last bits. model_findings compares those logits
+with the thresholds' logits (no sigmoid per call) and takes line_scores wherever a logit is
+near enough to a threshold's to decide anything (logit_rounding), or a score is shown.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ fixed handful of numpy gathers over the whole call, with no loop and no hashing:
 - a 1-gram's row is a table by character id;
 - the 2- and 3-grams form a trie stored as displaced tables (a "double array"): the characters
   that may follow a state (a character, or a 2-gram) sit at base[state] + (their id), each
-  slot saying whose it is; a character that may not follow goes to base[state] itself, the
-  state's own slot (id 0 follows nothing). So each position of a text ends in one slot of
-  the 3-gram level, which stands for its 1-gram, 2-gram and 3-gram together, and `paths`
-  names their rows.
+  slot labelled with the id that leads there (int16; bases uint16 where they fit, so the
+  tables a call reads stay small in cache); a character that may not follow goes to
+  base[state] itself, the state's own slot (id 0 follows nothing). So each position of a
+  text ends in one slot of the 3-gram level, which stands for its 1-gram, 2-gram and 3-gram
+  together, and `paths` names their rows. A level is five numpy calls over the whole call.
 
 Rows are counted from 1, 0 being "no n-gram of the model" (and the zero row of weights).
 """
