@@ -15,9 +15,10 @@ category the file sets two thresholds on the model's probability:
 
 Scores are computed for all utterances of a call at once with numpy (the n-grams of the joined
 text, looked up in a perfect hash table of the vocabulary: model_index), and are the same on
-every run. line_scores sums each utterance's weights in training's order; near_line_scores sums
-them in a faster order, which may change the last bits, so model_findings takes line_scores
-wherever a score is near enough to a threshold to decide anything, or is shown.
+every run. line_scores sums each utterance's weights in training's order; near_line_logits sums
+them in a faster order, which may change the last bits. model_findings compares those logits
+with the thresholds' logits (no sigmoid per call) and takes line_scores wherever a logit is
+near enough to a threshold's to decide anything (logit_rounding), or a score is shown.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class PhraseModel:
     # (2, len(categories)): each category's veto and add, inf where one decides nothing (a veto
     # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
     thresholds: np.ndarray
+    # (3, len(categories)): each category's add, the lower of its veto and add (a rule
+    # match there counts for something) and its veto (as the file says): thresholds in
+    # model_findings' order; their logits, and how near one a logit tells nothing
+    floors: np.ndarray
+    logit_floors: np.ndarray
+    logit_rounding: float
     where: str
     index: GramIndex  # n-gram → row + 1 (model_index)
     # (1 + len(keys), len(categories)): row 0 is zeros, row r + 1 the weights of grams[r], so
@@ -73,6 +80,8 @@ class PhraseModel:
     path_weights: np.ndarray
     # How far near_line_scores may be from line_scores (probability), at most
     rounding: float
+    # near_line_scores' length_scale by a line's length with its frame, a row per length
+    near_scales: np.ndarray
 
     def column(self, category: str) -> int:
         return self.categories.index(category)
@@ -137,7 +146,6 @@ def length_scale(kept_chars: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, np.sqrt((3 * SCALE_CHARS + 1) / grams))
 
 
-@lru_cache(maxsize=4)
 def _near_scales(columns: int) -> np.ndarray:
     """length_scale by kept characters + 1 (a line's length with its frame; 1–61 for
     near_line_scores' utterances), repeated for each column: a scale per utterance and
@@ -177,22 +185,44 @@ def _rounding(weights: np.ndarray) -> float:
     return max(1e-9, _ROUNDING_PER_WEIGHT * float(np.abs(weights).max(initial=0.0)))
 
 
+def near_line_logits(model: PhraseModel, text: str, lines: int) -> np.ndarray:
+    """The logits of near_line_scores (lines × categories): a sigmoid short of them, which
+    model_findings does without by comparing logits with the thresholds' logits."""
+    ids = text_ids(model.index, text)
+    starts = frames(ids)
+    # each position: the weights of its 1-, 2- and 3-gram together
+    at = model.path_weights.take(gram_slots(model.index, ids)[1], axis=0)
+    if not lines:
+        return at[:0]
+    logits = np.add.reduceat(at, starts[:-1], axis=0)
+    logits *= model.near_scales.take(starts[1:] - starts[:-1], axis=0, mode="clip")
+    logits += model.bias
+    return logits
+
+
 def near_line_scores(model: PhraseModel, text: str, lines: int) -> np.ndarray:
     """line_scores of utterances of at most 60 characters, summed in another order: one
     gather of each position's summed 1-, 2- and 3-gram weights and one sum per utterance, where
     line_scores sums every n-gram in turn per category. They may differ from line_scores by
     model.rounding (in probability); where that could decide anything, take line_scores."""
-    ids = text_ids(model.index, text)
-    starts = frames(ids)
-    # each position: the weights of its 1-, 2- and 3-gram together
-    at = model.path_weights.take(gram_slots(model.index, ids)[1], axis=0)
-    logits = np.add.reduceat(at, starts[:-1], axis=0) if lines else at[:0]
-    logits *= _near_scales(len(model.bias)).take(np.diff(starts), axis=0, mode="clip")
-    logits += model.bias
-    np.negative(logits, out=logits)  # 1 / (1 + exp(-logits)), in place
-    np.exp(logits, out=logits)
-    logits += 1.0
-    return np.reciprocal(logits, out=logits)
+    return 1.0 / (1.0 + np.exp(-near_line_logits(model, text, lines)))
+
+
+def _logit_floors(floors: np.ndarray, rounding: float) -> tuple[np.ndarray, float]:
+    """(the logits of probability thresholds, how near a logit of near_line_logits must be to
+    one to tell nothing): a logit at or above a threshold's logit by more than that is a
+    score of line_scores at or above the threshold, one below it by more, a score below.
+
+    Beyond the sums' rounding, the band covers the rounding of the logit of the threshold and
+    of line_scores' sigmoid (a few 2⁻⁵³, relative): a logit 1e-12·(1/t + 1/(1 - t)) past a
+    threshold t's moves the probability by 1e-12. A threshold of 1 has no logit that tells
+    (the sigmoid rounds to 1 for any logit above 37): its band is infinite, every score is
+    taken from line_scores. ≤ 0 is at or below every probability, above 1 above every one."""
+    inside = (floors > 0) & (floors < 1)
+    t = np.where(inside, floors, 0.5)
+    logits = np.where(inside, np.log(t / (1 - t)), np.where(floors <= 0, -np.inf, np.inf))
+    band = rounding + float((1e-12 * (1 / t + 1 / (1 - t)))[inside].max(initial=0.0))
+    return logits, np.inf if (floors == 1).any() else band
 
 
 def strongest_grams(model: PhraseModel, text: str, category: str, top: int = 5) -> list[str]:
@@ -261,6 +291,15 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
     by_gram = np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories))
     gram_weights = np.vstack((np.zeros((1, len(categories))), by_gram))
     index = build_index(grams)
+    thresholds = np.array(
+        [
+            [v if v > 0 else np.inf for v in settings["@veto"]],
+            [a if a <= 1 else np.inf for a in settings["@add"]],
+        ]
+    )
+    floors = np.vstack((thresholds[1], thresholds.min(axis=0), settings["@veto"]))
+    rounding = _rounding(by_gram)
+    logit_floors, logit_rounding = _logit_floors(floors, rounding)
     return PhraseModel(
         categories=categories,
         keys=keys,
@@ -269,18 +308,17 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         bias=np.array(settings["@bias"]),
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
-        thresholds=np.array(
-            [
-                [v if v > 0 else np.inf for v in settings["@veto"]],
-                [a if a <= 1 else np.inf for a in settings["@add"]],
-            ]
-        ),
+        thresholds=thresholds,
+        floors=floors,
+        logit_floors=logit_floors,
+        logit_rounding=logit_rounding,
         where=str(path),
         index=index,
         gram_weights=gram_weights,
         path_weights=(gram_weights[index.paths[:, 0]] + gram_weights[index.paths[:, 1]])
         + gram_weights[index.paths[:, 2]],
-        rounding=_rounding(by_gram),
+        rounding=rounding,
+        near_scales=_near_scales(len(categories)),
     )
 
 

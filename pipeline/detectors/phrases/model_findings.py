@@ -12,15 +12,16 @@ the masked text, so an explanation never shows a digit of a number).
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import accumulate
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from itertools import accumulate, compress, count
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline.detectors.phrases.model import (
     PhraseModel,
     line_scores,
-    near_line_scores,
+    near_line_logits,
     strongest_grams,
 )
 from pipeline.detectors.phrases.spec import PhraseCategory, PhraseMatch
@@ -34,12 +35,21 @@ if TYPE_CHECKING:
     from pipeline.detectors.base import CallContext
 
 
-class _Scored(NamedTuple):
-    scores: np.ndarray  # segments × categories
-    row_of: dict[int, int]  # id() of a segment → its row
+@dataclass(eq=False)
+class _Scored:
+    # categories × segments: scored at or above the category's veto (a match there stands)
+    at_or_above_veto: np.ndarray
+    segments: tuple[Segment, ...]  # the call's, a row each
     above_add: list[list[int]]  # per category: the rows scored at least its add, in order
     # per category: the rows scored at least its veto or its add (worth_searching), in order
     searchable: list[list[int]]
+    _rows: dict[int, int] | None = None  # id() of a segment → its row, made when first asked
+
+    def row_of(self, segment: Segment) -> int:
+        """The row of one of the call's segments (most calls ask none: no match, no add)."""
+        if self._rows is None:
+            self._rows = dict(zip(map(id, self.segments), range(len(self.segments))))
+        return self._rows[id(segment)]
 
 
 # The last few transcripts' scores: the phrase categories (and signal rules) of a call share them.
@@ -63,7 +73,7 @@ def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
     lines: list[str] = []
     counts = [1] * len(texts)  # lines of each text
     done = 0
-    for i in [i for i, n in enumerate(lengths) if n > WINDOW + STEP]:
+    for i in compress(count(), map((WINDOW + STEP).__lt__, lengths)):  # the long ones
         windows = [texts[i][at : at + WINDOW] for at in range(0, lengths[i] - STEP, STEP)]
         lines += texts[done:i]
         lines += windows
@@ -74,12 +84,13 @@ def utterance_windows(texts: list[str]) -> tuple[list[str], list[int] | None]:
 
 
 def _scored(model: PhraseModel, transcript: Transcript) -> _Scored:
-    """The model's probabilities (segments × columns) of every segment of a call, in one pass
-    over its text, each segment's row by id(), and the rows at or above each column's add.
+    """What the model's scores of every segment of a call decide, from one pass over its
+    text: per column, the rows at or above its veto, its add, and either.
 
-    The same to the last bit as line_scores' (exact_scores) wherever a comparison with a
-    column's veto or add could tell them apart: within model.rounding of one. Elsewhere they
-    may differ in the last bits (near_line_scores); a score shown takes exact_scores.
+    Exactly what line_scores' probabilities (exact_scores) decide: the call's logits are summed
+    in a faster order (near_line_logits), and where one is within model.logit_rounding of a
+    threshold's logit, that segment is decided by line_scores. A score shown takes
+    exact_scores.
     """
     return _SCORES.get(transcript, model, lambda: _call_scores(model, transcript.segments))
 
@@ -90,32 +101,35 @@ def exact_scores(model: PhraseModel, text: str) -> np.ndarray:
 
 
 def _call_scores(model: PhraseModel, segments: tuple[Segment, ...]) -> _Scored:
-    row_of = dict(zip(map(id, segments), range(len(segments))))
     if not segments:
         none: list[list[int]] = [[] for _ in model.bias]
-        return _Scored(np.zeros((0, len(model.categories))), row_of, none, none)
+        return _Scored(np.zeros((len(model.categories), 0), dtype=bool), segments, none, none)
     texts = [s.text for s in segments]
-    scores = _scores(near_line_scores, model, texts)
-    # (thresholds, segments, categories): how far each score is from each threshold
-    distance = np.abs(scores - model.thresholds[:, None, :])
-    if distance.min() < model.rounding:  # seldom: a score a comparison might read otherwise
-        rows = np.flatnonzero((distance < model.rounding).any(axis=(0, 2)))
-        scores[rows] = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
-    return _Scored(
-        scores,
-        row_of,
-        _rows_at_or_above(scores, model.thresholds[1]),
-        _rows_at_or_above(scores, model.thresholds.min(axis=0)),
-    )
+    # logits, compared with the thresholds' logits: the same order as the probabilities', less
+    # a sigmoid (and the highest window's logit is the highest window's probability's)
+    logits = _scores(near_line_logits, model, texts)
+    # (add, min(veto, add), veto) × categories × segments: each logit less each threshold's
+    # (C order: a row's booleans side by side for _rows_at_or_above's one flat nonzero)
+    above = np.subtract(logits.T, model.logit_floors[:, :, None], order="C")
+    at_or_above = above >= 0.0
+    if np.abs(above).min() < model.logit_rounding:  # seldom: a logit too near to tell
+        near = (np.abs(above) < model.logit_rounding).any(axis=(0, 1))
+        rows = near.nonzero()[0]
+        exact = _scores(line_scores, model, [texts[i] for i in rows.tolist()])
+        at_or_above[:, :, rows] = np.greater_equal(exact.T, model.floors[:, :, None])
+    above_add, searchable = _rows_at_or_above(at_or_above[:2])
+    return _Scored(at_or_above[2], segments, above_add, searchable)
 
 
-def _rows_at_or_above(scores: np.ndarray, floors: np.ndarray) -> list[list[int]]:
-    """Per column, the rows scored at or above its floor, in order."""
-    rows: list[list[int]] = [[] for _ in floors]
-    at, columns = np.nonzero(scores >= floors)
-    for row, column in zip(at.tolist(), columns.tolist()):
-        rows[column].append(row)
-    return rows
+def _rows_at_or_above(above: np.ndarray) -> tuple[list[list[int]], list[list[int]]]:
+    """above: (2, columns, rows) booleans, C order. For each of the two, per column: the rows
+    where it holds, in order. One nonzero for all of them, of the flat array (nonzero of a 2-d
+    array costs several times more; each numpy call more than the lists it makes)."""
+    groups, rows = np.divmod(above.ravel().nonzero()[0], above.shape[2])
+    ends = list(accumulate(np.bincount(groups, minlength=2 * above.shape[1]).tolist()))
+    found = rows.tolist()
+    lists = [found[start:end] for start, end in zip([0, *ends], ends)]
+    return lists[: above.shape[1]], lists[above.shape[1] :]
 
 
 def _scores(
@@ -164,16 +178,16 @@ def verdicts(
     down for its context (并非保本, 12315 inside an order number). The rules' explicit no
     stands: the model adds none of them.
     """
-    scores, row_of, above_add, _ = _scored(model, transcript)
+    scored = _scored(model, transcript)
     k = model.column(column)
-    veto = model.veto[column]
-    kept = [m for m in matches if scores[row_of[id(m.segment)], k] >= veto]
+    kept_in = scored.at_or_above_veto[k]
+    kept = [m for m in matches if kept_in[scored.row_of(m.segment)]]
     segments = transcript.segments
-    candidates = [i for i in above_add[k] if segments[i].role == role and segments[i].text]
+    candidates = [i for i in scored.above_add[k] if segments[i].role == role and segments[i].text]
     if not candidates:  # most calls: nothing for the model to add
         return kept, []
-    judged = {row_of[id(m.segment)] for m in kept}
-    judged.update(row_of[id(joined.segments[i])] for i in rejected)
+    judged = {scored.row_of(m.segment) for m in kept}
+    judged.update(scored.row_of(joined.segments[i]) for i in rejected)
     return kept, [segments[i] for i in candidates if i not in judged]
 
 
@@ -200,7 +214,7 @@ _INDEXES: PerCall[tuple[JoinedSegments, dict[int, int]]] = PerCall()
 
 def _index_of(transcript: Transcript, joined: JoinedSegments) -> dict[int, int]:
     def index() -> tuple[JoinedSegments, dict[int, int]]:
-        return joined, {id(segment): i for i, segment in enumerate(joined.segments)}
+        return joined, dict(zip(map(id, joined.segments), count()))
 
     kept = _INDEXES.get(transcript, id(joined), index)
     return kept[1] if kept[0] is joined else index()[1]

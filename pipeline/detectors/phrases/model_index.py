@@ -8,10 +8,11 @@ fixed handful of numpy gathers over the whole call, with no loop and no hashing:
 - a 1-gram's row is a table by character id;
 - the 2- and 3-grams form a trie stored as displaced tables (a "double array"): the characters
   that may follow a state (a character, or a 2-gram) sit at base[state] + (their id), each
-  slot saying whose it is; a character that may not follow goes to base[state] itself, the
-  state's own slot (id 0 follows nothing). So each position of a text ends in one slot of
-  the 3-gram level, which stands for its 1-gram, 2-gram and 3-gram together, and `paths`
-  names their rows.
+  slot labelled with the id that leads there (int16; bases uint16 where they fit, so the
+  tables a call reads stay small in cache); a character that may not follow goes to
+  base[state] itself, the state's own slot (id 0 follows nothing). So each position of a
+  text ends in one slot of the 3-gram level, which stands for its 1-gram, 2-gram and 3-gram
+  together, and `paths` names their rows. A level is five numpy calls over the whole call.
 
 Rows are counted from 1, 0 being "no n-gram of the model" (and the zero row of weights).
 """
@@ -34,10 +35,15 @@ _PAD, _UNKNOWN, _EDGE, _FIRST_ID = "\uffff", 1, 2, 3
 @dataclass(frozen=True, eq=False)
 class Level:
     """One step down the trie: from a state by a character id to slot base[state] + id when
-    owner says that slot is the state's, else to base[state] ("no longer n-gram here")."""
+    that slot is the state's, else to base[state] ("no longer n-gram here")."""
 
-    base: np.ndarray  # int32 per state
-    owner: np.ndarray  # int32 per slot: the state it belongs to, -1 for none
+    base: np.ndarray  # per state, the smallest unsigned dtype that holds it (see _narrow)
+    owner: np.ndarray  # int32 per slot: the state it belongs to, -1 for none (building only)
+    # per slot, the id that leads to it from its owner (-1: none), of char_ids' dtype. Enough
+    # to tell a slot is the state's: no two states share a base (each owns base + 0), so
+    # base[state] + id is the state's exactly when the id leading there is this one. Half of
+    # owner's bytes, so the lookups of a call touch fewer cache lines.
+    label: np.ndarray
     rows: np.ndarray  # int32 per slot: the row of the n-gram it ends, 0 for none
 
 
@@ -141,14 +147,22 @@ def _level(
     rows = np.zeros(size, dtype=np.int32)
     slots = [(int(base[state]) + i, state) for state, after in followers.items() for i in after]
     owner[[slot for slot, _ in slots]] = [state for _, state in slots]
+    label = np.full(size, -1, dtype=np.int16 if ids < 1 << 15 else np.int32)
+    label[[slot for slot, _ in slots]] = [slot - int(base[state]) for slot, state in slots]
     for (state, i), row in entries.items():
         rows[base[state] + i] = row
-    return Level(base, owner, rows)
+    return Level(_narrow(base), owner, label, rows)
+
+
+def _narrow(base: np.ndarray) -> np.ndarray:
+    """base as uint16 when it fits: the table a call's lookups read stays smaller in cache."""
+    return base.astype(np.uint16) if base.max(initial=0) < 1 << 16 else base
 
 
 def text_ids(index: GramIndex, text: str) -> np.ndarray:
     """The character ids of the "\\n"-separated lines (utterances) of text, each framed by the
-    edge id, and two ids 0 after the last frame; intp."""
+    edge id, and two ids 0 after the last frame; intp, the index type every lookup would
+    otherwise convert them to."""
     # a numpy string holds code points (UTF-32) already: its bytes are the codes
     codes = np.array([EDGE_CHAR + text + EDGE_CHAR + _PAD + _PAD]).view(np.uint32)
     ids = index.char_ids.take(codes)
@@ -158,7 +172,16 @@ def text_ids(index: GramIndex, text: str) -> np.ndarray:
 def frames(ids: np.ndarray) -> np.ndarray:
     """Positions of the edge ids: line i is ids[frames[i]:frames[i + 1]], its opening frame
     included; the last one closes the last line."""
-    return np.flatnonzero(ids == _EDGE)
+    return (ids == _EDGE).nonzero()[0]
+
+
+def _step(level: Level, states: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """The slot of each state followed by the id `after` it: base + id where the slot is the
+    state's, else base."""
+    base = level.base.take(states)
+    slot = base + after
+    np.putmask(slot, level.label.take(slot) != after, base)
+    return slot
 
 
 def gram_slots(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,15 +191,8 @@ def gram_slots(index: GramIndex, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     Every n-gram is looked up, also those across a frame: the model holds none of them (a
     frame in the middle of a 3-gram, two frames), except as a file spells them with ^ and $.
     """
-    two, three = index.bigrams, index.trigrams
-    first = ids[:-1]
-    base = two.base.take(first)
-    bigram = base + ids[1:]
-    bigram = np.where(two.owner.take(bigram) == first, bigram, base)
-    state = bigram[:-1]
-    base = three.base.take(state)
-    trigram = base + ids[2:]
-    return bigram, np.where(three.owner.take(trigram) == state, trigram, base)
+    bigram = _step(index.bigrams, ids[:-1], ids[1:])
+    return bigram, _step(index.trigrams, bigram[:-1], ids[2:])
 
 
 def gram_rows(
