@@ -160,13 +160,30 @@ def joined_text(segments: Sequence[Segment]) -> JoinedSegments:
 
 
 # The per-role texts of the last few calls: the phrase detectors of one call share them.
-_ROLE_TEXTS: PerCall[JoinedSegments] = PerCall()
+_ROLE_TEXTS: PerCall[dict[str, JoinedSegments]] = PerCall()
+
+
+def _party_texts(transcript: Transcript) -> dict[str, JoinedSegments]:
+    """Both parties' joined texts, their segments sorted out in one pass: every call needs both."""
+    agent: list[Segment] = []
+    customer: list[Segment] = []
+    for segment in transcript.segments:
+        if segment.text:  # joined_text leaves the empty ones out
+            if segment.role == "agent":
+                agent.append(segment)
+            elif segment.role == "customer":
+                customer.append(segment)
+    return {"agent": JoinedSegments.in_order(agent), "customer": JoinedSegments.in_order(customer)}
 
 
 def role_text(transcript: Transcript, role: Role) -> JoinedSegments:
-    return _ROLE_TEXTS.get(
-        transcript, role, lambda: joined_text([s for s in transcript.segments if s.role == role])
-    )
+    texts = _ROLE_TEXTS.get(transcript, None, lambda: _party_texts(transcript))
+    joined = texts.get(role)
+    if joined is None:  # `unknown`: no detector reads it, but it is a role all the same
+        joined = texts.setdefault(
+            role, joined_text([s for s in transcript.segments if s.role == role])
+        )
+    return joined
 
 
 def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
