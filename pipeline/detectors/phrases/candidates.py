@@ -54,8 +54,7 @@ class FirstSoundRegex:
     """The rules of a rule set that start with one sound (pipeline.detectors.phrases.regex)."""
 
     first: str  # the sound code every match starts with
-    plain: LazyPattern  # the rules that start with it, for match() at a place holding it
-    pattern: LazyPattern  # the same with an empty group at each rule's end: which one matched
+    pattern: LazyPattern  # the rules that start with it, for match() at a place holding it
     rule_of_group: tuple[int, ...]  # capturing group number -> rule index
     # next sound -> the sounds that may come after it (None: any, or none); the whole map is
     # None when any character may come next (a one-character phrase, a gap, a look-ahead).
@@ -83,55 +82,16 @@ def _numbered_text(codes: str) -> np.ndarray:
     return _sound_numbers()[0].take(np.frombuffer(padded, dtype=np.uint32))
 
 
-KNOWN_MATCHES = 4096  # matches whose rule a RuleOfMatch keeps, per first sound
-
-
-class RuleOfMatch:
-    """Which rule a match of a first sound's plain regex is, by its numbered twin.
-
-    A match object holds a slot for every group of its regex, and a first sound's regex has a
-    group for each of its rules (some three thousand for 保 of overpromise): a successful match()
-    took 3–5 µs for those slots alone, a failed one a tenth of that. So places are tried with
-    the plain regex, and only a match asks the numbered one which rule it is; the answer is
-    kept by what decides it: the characters matched, the one before (a look-behind keeps
-    numbers whole) and the one after (a look-ahead, up to `stop`). Phrases recur from call to
-    call (greetings, closings, the same few promises), so most matches are answered from there.
-    """
-
-    __slots__ = ("known", "numbered", "rule_of_group")
-
-    def __init__(self, numbered: LazyPattern, rule_of_group: tuple[int, ...]):
-        self.numbered = numbered
-        self.rule_of_group = rule_of_group
-        self.known: dict[tuple[bool, int, str], int] = {}
-
-    def __call__(self, codes: str, start: int, end: int, stop: int) -> int:
-        """The index of the rule whose match at `start` the plain regex ended at `end`."""
-        # The same regex at the same characters, with the same one before and after, takes
-        # the same path: the one that ended there.
-        key = (start == 0, end - start, codes[max(start - 1, 0) : min(end + 1, stop)])
-        rule = self.known.get(key)
-        if rule is None:
-            found = self.numbered.compiled().match(codes, start, stop)
-            assert found is not None and found.end() == end and found.lastindex is not None
-            rule = self.rule_of_group[found.lastindex]
-            if len(self.known) >= KNOWN_MATCHES:
-                self.known.clear()  # a new start beats bookkeeping of which are used most
-            self.known[key] = rule
-        return rule
-
-
-# What a place is tried with: the match() of the plain regex of its sound and what tells the
-# rule of a match; (None, None) for a character outside the table that shares a number with
-# first sounds.
-Matcher = tuple[Callable[[str, int, int], re.Match[str] | None] | None, RuleOfMatch | None]
+# What a place is tried with: the match() of the regex of its sound and group number -> rule
+# index; (None, ()) for a character outside the table that shares a number with first sounds.
+Matcher = tuple[Callable[[str, int, int], re.Match[str] | None] | None, tuple[int, ...]]
 # A first sound's number and what may follow it, in sound numbers (FirstSoundRegex.nexts).
 Prefix = tuple[int, dict[int, frozenset[int] | None] | None]
 
 
 @dataclass(frozen=True, eq=False)
 class SoundStarts:
-    regexes: dict[str, FirstSoundRegex]  # first sound -> its regexes
+    regexes: dict[str, tuple[LazyPattern, tuple[int, ...]]]  # first sound -> regex, group -> rule
     prefixes: tuple[Prefix, ...]  # what the plan's tables are built from
     plan_key: tuple[str, str]  # (lexicon folder, party): the rule sets scanned together
     # first sound -> its Matcher, for the sounds heard so far (compiling all took seconds)
@@ -142,11 +102,7 @@ class SoundStarts:
         known = self.matchers.get(first)
         if known is None:
             regex = self.regexes.get(first)
-            known = (
-                (None, None)
-                if regex is None
-                else (regex.plain.compiled().match, RuleOfMatch(regex.pattern, regex.rule_of_group))
-            )
+            known = (None, ()) if regex is None else (regex[0].compiled().match, regex[1])
             self.matchers[first] = known  # two threads may both add it: the same value
         return known
 
@@ -168,7 +124,7 @@ def _prefix(regex: FirstSoundRegex) -> Prefix:
 def sound_starts(regexes: Iterable[FirstSoundRegex], lexicon_dir: str, role: str) -> SoundStarts:
     regexes = tuple(regexes)
     return SoundStarts(
-        {regex.first: regex for regex in regexes},
+        {regex.first: (regex.pattern, regex.rule_of_group) for regex in regexes},
         tuple(_prefix(regex) for regex in regexes),
         (lexicon_dir, role),
     )

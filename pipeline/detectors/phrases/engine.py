@@ -270,13 +270,13 @@ def iter_matches(
             if start >= span_stop:
                 break
             sound = codes[start]
-            match, rule_of = matchers.get(sound) or matcher(sound)
+            match, rule_of_group = matchers.get(sound) or matcher(sound)
             found = None if match is None else match(codes, start, stop)
             if found is None:
                 continue
-            end = found.end()
-            assert rule_of is not None  # a regex comes with its numbered twin
-            index = rule_of(codes, start, end, stop)
+            end, group = found.end(), found.lastindex
+            assert group is not None  # every alternative ends in its rule's (empty) group
+            index = rule_of_group[group]
             rule = rules[index]
             matched_by, gaps = _classify(rule, compiled.splitters[index], text, codes, start, end)
             which = bisect.bisect_right(seg_starts, start) - 1

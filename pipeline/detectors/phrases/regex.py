@@ -3,8 +3,7 @@
 The rules are merged into a trie before they become regexes: alternatives that share a
 beginning share its pattern, and at a place `re` tries one branch per distinct next sound
 instead of every phrase — Aho-Corasick in spirit. An empty capturing group at the end of each
-phrase tells which rule matched; places are tried with a twin without those groups, and only a
-match asks the numbered one (pipeline.detectors.phrases.candidates.RuleOfMatch).
+phrase tells which rule matched.
 
 There is one regex per first sound, tried with match() only where that sound is heard and the
 next two sounds can follow it (pipeline.detectors.phrases.candidates finds those places for the
@@ -192,9 +191,8 @@ def _gap_guard(unit: str, child: _TrieNode) -> str:
     return f"(?=[^{GAP_BODY[2:-1]}{firsts}]{{0,{gap.group(1)}}}+[{firsts}])"
 
 
-def _numbered(alternatives: list[str]) -> tuple[LazyPattern, LazyPattern, tuple[int, ...]]:
-    """The alternatives as one regex, each rule end an empty group, and the same regex without
-    those groups: (plain, numbered, group → rule index).
+def _numbered(alternatives: list[str]) -> tuple[LazyPattern, tuple[int, ...]]:
+    """The alternatives as one regex, each rule end an empty group: (regex, group → rule index).
 
     Compiled on first use: a category has hundreds of first sounds and compiling them all took
     most of the set-up check; a call needs those of the sounds it holds. The pieces were checked
@@ -207,9 +205,7 @@ def _numbered(alternatives: list[str]) -> tuple[LazyPattern, LazyPattern, tuple[
             pattern.append("()")
         else:
             pattern.append(piece)
-    numbered = "".join(pattern)
-    # "()" marks rule ends only: a lexicon character is never a parenthesis (syntax._WORD)
-    return LazyPattern(numbered.replace("()", "")), LazyPattern(numbered), tuple(rule_of_group)
+    return LazyPattern("".join(pattern)), tuple(rule_of_group)
 
 
 def _unit_chars(unit: str) -> set[str]:
@@ -263,6 +259,6 @@ def category_regex(rules: tuple[PhraseRule, ...]) -> tuple[FirstSoundRegex, ...]
     regexes = []
     for unit, child in root.children.items():
         (first,) = _unit_chars(unit)  # every rule starts with one literal sound
-        plain, pattern, rule_of_group = _numbered([unit + child.pattern()])
-        regexes.append(FirstSoundRegex(first, plain, pattern, rule_of_group, _nexts(child)))
+        pattern, rule_of_group = _numbered([unit + child.pattern()])
+        regexes.append(FirstSoundRegex(first, pattern, rule_of_group, _nexts(child)))
     return tuple(regexes)
