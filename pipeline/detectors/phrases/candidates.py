@@ -6,9 +6,10 @@ one of those first sounds, the next sound one that may follow it in some rule, a
 after that one that may follow those two. The rule sets that read one party's speech in one
 lexicon folder share a `ScanPlan`: a table (first sound x next sound) gives each pair of
 sounds a class, and a class says which rule sets may start there, either whatever comes third
-(a gap, a look-ahead or a phrase's end follows) or only before certain third sounds (a sorted
-table of class x third sound). One numpy pass over the party's sound codes then gives every
-rule set its places, once per call; the regexes are tried with match() at those places only.
+(a gap, a look-ahead or a phrase's end follows) or only before certain third sounds (a table of
+class x bucket of the third sound, THIRD_BUCKETS). One numpy pass over the party's sound codes
+then gives every rule set its places, once per call; the regexes are tried with match() at
+those places only.
 A pass per rule set (~10 µs, twelve a call) let through every place whose first two sounds
 fit: ~200 regex attempts a 1,500-character call, ~12 of them matching; the third sound leaves
 ~135. Most of the rest are patterns whose first piece is one character before a gap (您…密码).
@@ -39,6 +40,13 @@ if TYPE_CHECKING:
 SETS_PER_TABLE = 64
 PLANS_KEPT = 8  # lexicon folders x parties whose plans are kept (tests use many folders)
 TEXTS_KEPT = 2  # texts whose places a plan keeps: the party's of the last calls
+# Third sounds are told apart by their number modulo this (a power of two): a place whose third
+# sound only shares a bucket with one a rule needs is kept, and its regex turns it down. An
+# exact test (a sorted table of class x third sound) took twice the numpy calls and a table
+# too large to stay in cache between calls; a class has about five third sounds, so 32
+# buckets let few places through that the exact test would have dropped.
+THIRD_BUCKETS = 32
+_BUCKETS = np.intp(THIRD_BUCKETS)  # a numpy integer: class x buckets is computed in intp
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,6 @@ class _Table:
                     by_third = cell_thirds.setdefault(cell, {})
                     for third in thirds:
                         by_third[third] = by_third.get(third, 0) | bit
-        self.n = n
         self.count = len(sets)
         self.rows = np.zeros(n, dtype=np.intp)  # first sound -> its row's offset; row 0: none
         class_any = [0]  # class -> sets that may start at its places whatever comes third
@@ -173,11 +180,16 @@ class _Table:
                 if sets_there & ~bits:
                     keys[number * n + third] = sets_there
         self.table = table.astype(np.uint16) if len(class_any) < 1 << 16 else table
-        # little-endian, so that byte i of an entry holds the bits of sets 8i to 8i+7
-        self.class_any = np.array(class_any, dtype="<u8")
-        ordered = sorted(keys)
-        self.keys = np.array([*ordered, np.iinfo(np.int64).max], dtype=np.int64)
-        self.key_sets = np.array([*(keys[k] for k in ordered), 0], dtype="<u8")
+        # class x (third sound's bucket) -> the sets that may start there: a class's own sets
+        # in every bucket, and each set that needs certain third sounds in theirs.
+        # Little-endian, so that byte i of an entry holds the bits of sets 8i to 8i+7; one byte
+        # when there are at most 8 sets (one party's phrase categories, rules and scripts).
+        dtype = np.uint8 if self.count <= 8 else np.dtype("<u8")
+        by_bucket = np.repeat(np.array(class_any, dtype=dtype), THIRD_BUCKETS)
+        for key, sets_there in keys.items():
+            number, third = divmod(key, n)
+            by_bucket[number * THIRD_BUCKETS + third % THIRD_BUCKETS] |= sets_there
+        self.by_bucket = by_bucket
 
     def places(self, numbers: np.ndarray) -> list[list[int]]:
         """Per rule set, the places of the numbered text where it may start, in order.
@@ -186,15 +198,14 @@ class _Table:
         m = len(numbers) - 2
         classes = self.table.take(self.rows.take(numbers[:m]) + numbers[1 : m + 1])
         at = classes.nonzero()[0]
-        classes = classes.take(at)
-        sets = self.class_any.take(classes)
-        if len(self.keys) > 1:
-            wanted = classes * np.int64(self.n) + numbers[2:].take(at)
-            found = self.keys.searchsorted(wanted)  # the last key is above every wanted one
-            sets |= self.key_sets.take(found) * (self.keys.take(found) == wanted)
+        thirds = numbers[2:].take(at) & (THIRD_BUCKETS - 1)  # a power of two: the bucket
+        sets = self.by_bucket.take(classes.take(at) * _BUCKETS + thirds)
         # a row per rule set (its bit), whose nonzero() places come in text order
         bits = np.unpackbits(
-            sets.view(np.uint8).reshape(-1, 8), axis=1, count=self.count, bitorder="little"
+            sets.view(np.uint8).reshape(len(sets), sets.itemsize),
+            axis=1,
+            count=self.count,
+            bitorder="little",
         )
         which, column = bits.T.nonzero()
         flat = at.take(column).tolist()

@@ -160,13 +160,30 @@ def joined_text(segments: Sequence[Segment]) -> JoinedSegments:
 
 
 # The per-role texts of the last few calls: the phrase detectors of one call share them.
-_ROLE_TEXTS: PerCall[JoinedSegments] = PerCall()
+_ROLE_TEXTS: PerCall[dict[str, JoinedSegments]] = PerCall()
+
+
+def _party_texts(transcript: Transcript) -> dict[str, JoinedSegments]:
+    """Both parties' joined texts, their segments sorted out in one pass: every call needs both."""
+    agent: list[Segment] = []
+    customer: list[Segment] = []
+    for segment in transcript.segments:
+        if segment.text:  # joined_text leaves the empty ones out
+            if segment.role == "agent":
+                agent.append(segment)
+            elif segment.role == "customer":
+                customer.append(segment)
+    return {"agent": JoinedSegments.in_order(agent), "customer": JoinedSegments.in_order(customer)}
 
 
 def role_text(transcript: Transcript, role: Role) -> JoinedSegments:
-    return _ROLE_TEXTS.get(
-        transcript, role, lambda: joined_text([s for s in transcript.segments if s.role == role])
-    )
+    texts = _ROLE_TEXTS.get(transcript, None, lambda: _party_texts(transcript))
+    joined = texts.get(role)
+    if joined is None:  # `unknown`: no detector reads it, but it is a role all the same
+        joined = texts.setdefault(
+            role, joined_text([s for s in transcript.segments if s.role == role])
+        )
+    return joined
 
 
 def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
@@ -182,15 +199,20 @@ def _on_word_edges(book: PhraseBook, text: str, start: int, end: int) -> bool:
     return {start, end} <= token_boundaries(book, text)
 
 
-def _excepted(exceptions: LazyPattern, codes: str, start: int, end: int, base: int) -> bool:
+def _excepted(rule: PhraseRule, codes: str, start: int, end: int, base: int) -> bool:
     """Whether codes[start:end] lies inside a match of the rule's context patterns."""
-    window_start = max(base, start - 2 * MAX_GAP)
+    assert rule.exceptions is not None
+    # A context holding the match starts at most its longest span before the match's end and
+    # ends at most that far after its start: no need to look further (most contexts are a few
+    # characters, and searching 80 either side cost several µs a candidate).
+    reach = rule.exceptions_reach
+    window_start = max(base, start - 2 * MAX_GAP, end - reach)
     stop = codes.find("\n", end)
-    window_end = min(len(codes) if stop < 0 else stop, end + 2 * MAX_GAP)
+    window_end = min(len(codes) if stop < 0 else stop, end + 2 * MAX_GAP, start + reach)
     # search() gives, at the first position where the patterns match at all, the match that
     # match() would give there: the same as trying every position, in one call per context.
     position = window_start
-    contexts = exceptions.compiled()
+    contexts = rule.exceptions.compiled()
     while (context := contexts.search(codes, position, window_end)) is not None:
         if context.start() > start:
             return False
@@ -262,7 +284,7 @@ def iter_matches(
             accepted = (
                 (rule.pinyin or matched_by == "characters")
                 and not text.endswith(rule.unless, base, start)  # a tuple: any of the prefixes
-                and not (rule.exceptions and _excepted(rule.exceptions, codes, start, end, base))
+                and not (rule.exceptions and _excepted(rule, codes, start, end, base))
                 and not (
                     negation
                     and negation.negates(

@@ -14,6 +14,7 @@ all first sounds looked at every one of them at each place where any was heard.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pipeline.detectors.phrases.candidates import FirstSoundRegex
@@ -119,7 +120,20 @@ class _TrieNode:
 
     def alternatives(self) -> list[str]:
         ordered = sorted(self.children.items(), key=lambda item: -item[1].depth)
-        parts = [_gap_guard(unit, child) + unit + child.pattern() for unit, child in ordered]
+        if self.rule is None and not any(unit.startswith("(") for unit in self.children):
+            # every branch starts with a sound: the whole group has one guard (_guard)
+            return [unit + child.pattern() for unit, child in ordered]
+        parts: list[str] = []
+        run: list[tuple[str, str]] = []  # (unit, branch) of branches in a row starting with a sound
+        for unit, child in ordered:
+            part = _gap_guard(unit, child) + unit + child.pattern()
+            if unit.startswith("("):  # a gap or a look-around
+                parts += _guarded_run(run)
+                run = []
+                parts.append(part)
+            else:
+                run.append((unit, part))
+        parts += _guarded_run(run)
         if self.rule is not None:  # ending here is tried after every longer continuation
             parts.append(f"{_RULE_END}{self.rule}{_RULE_END}")
         return parts
@@ -135,16 +149,31 @@ class _TrieNode:
 
         `re` tries a group's branches one after another; at most places none of them fits, and
         one set test then settles that instead of one test per branch. Only where every branch
-        starts with a sound (not a gap, a look-around or the end of a rule) is there such a set.
+        starts with a sound (not a gap, a look-around or the end of a rule) is there such a set;
+        elsewhere the runs of such branches between the others get one each (_guarded_run).
         """
         if self.rule is not None or len(self.children) < GUARD_MIN_BRANCHES:
             return ""
-        bodies = []
-        for unit in self.children:
-            if unit.startswith("("):  # a gap or a look-around: any character may follow
-                return ""
-            bodies.append(unit[1:-1] if unit.startswith("[") else unit)
-        return "(?=[" + "".join(bodies) + "])"
+        if any(unit.startswith("(") for unit in self.children):
+            return ""
+        return _sounds_ahead(self.children)
+
+
+def _sounds_ahead(units: Iterable[str]) -> str:
+    """A look-ahead for the sounds that literal or [class] units start with."""
+    bodies = [unit[1:-1] if unit.startswith("[") else unit for unit in units]
+    return "(?=[" + "".join(bodies) + "])"
+
+
+def _guarded_run(run: list[tuple[str, str]]) -> list[str]:
+    """The branches of a run, as one group behind a look-ahead for their first sounds when the
+    run is long: after 保证 a phrase may go on with a gap or with any of some eighty words,
+    and a place that ends the phrase there (保证收益) tried each of them in turn. The group
+    tries its branches in the same order, and the look-ahead only skips it where none of them
+    can match, so every match is the one the flat list of branches gives."""
+    if len(run) < GUARD_MIN_BRANCHES:
+        return [part for _, part in run]
+    return [_sounds_ahead(unit for unit, _ in run) + "(?:" + "|".join(p for _, p in run) + ")"]
 
 
 _GAP_UNIT = re.compile(r"\(\?:" + re.escape(GAP_BODY) + r"\{0,(\d+)\}\?\)\Z")

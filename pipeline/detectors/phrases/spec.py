@@ -65,6 +65,7 @@ class PhraseRule:
     where: str  # file:line, for error messages and finding details
     # except= context patterns over sound codes: a match inside one of theirs does not count.
     exceptions: LazyPattern | None = None
+    exceptions_reach: int = 0  # the most characters a match of `exceptions` can span
 
     @cached_property  # every finding of the rule shows it
     def lexicon_line(self) -> str:

@@ -186,9 +186,12 @@ def rules_of(
     gap = int(gap_text)
     unless = tuple(p for p in options.get("unless", "").split(",") if p)
     exceptions = None
+    reach = 0
     if options.get("except"):
         wordings = [w for p in options["except"].split(",") if p for w in expand(p, where)]
         exceptions = context_regex(tuple(wordings), gap)
+        # every piece's characters and a full gap between pieces: no context match is longer
+        reach = max(sum(map(len, pieces)) + gap * (len(pieces) - 1) for pieces in wordings)
     rules = []
     for pieces in expand(pattern, where):
         # A single character sounds like too many others to be matched by pinyin.
@@ -206,6 +209,7 @@ def rules_of(
                 gap=gap,
                 where=where,
                 exceptions=exceptions,
+                exceptions_reach=reach,
             )
         )
     return rules
