@@ -28,6 +28,8 @@ class JoinedSegments:
     starts: tuple[int, ...]  # the offsets in that order (ascending)
     # The separator no stretch of speech crosses (stretch()); None: the text is one stretch.
     stretch_break: str | None = None
+    # Known to be in time order (the builder sorted or checked their start times); False: not known.
+    in_time_order: bool = False
 
     @classmethod
     def in_order(cls, segments: Sequence[Segment], separator: str = "\n") -> JoinedSegments:
@@ -44,6 +46,7 @@ class JoinedSegments:
         stretches: Sequence[Sequence[int]],
         joiner: str,
         stretch_break: str,
+        in_time_order: bool = False,
     ) -> JoinedSegments:
         """`stretches`: lists of segment indices, in text order; each stretch's texts joined by
         `joiner`, every stretch followed by `stretch_break` (both one character).
@@ -74,6 +77,7 @@ class JoinedSegments:
             tuple(order),
             tuple(starts) if texts else (),
             stretch_break,
+            in_time_order,
         )
 
     def locate(self, position: int) -> tuple[int, int]:
@@ -112,10 +116,13 @@ class TimeOrderedTexts:
     around a place: the PII detector reads what was said around each of
     a call's few numbers, and joining the whole call for them cost more than reading them."""
 
-    def __init__(self, segments: Sequence[Segment]):
-        starts = [segment.start for segment in segments]
+    def __init__(self, segments: Sequence[Segment], in_time_order: bool = False):
+        """`in_time_order`: the caller knows the segments are in time order (not checked again)."""
         self.ordered: Sequence[Segment] = segments
         self.position: list[int] | None = None  # segment index -> place in `ordered`; None: same
+        if in_time_order:
+            return
+        starts = [segment.start for segment in segments]
         if not all(map(le, starts, starts[1:])):  # most transcripts are in time order already
             order = sorted(range(len(segments)), key=starts.__getitem__)
             self.ordered = [segments[index] for index in order]
