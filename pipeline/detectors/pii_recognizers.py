@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and every number
+# read in a call is recognized afresh. Nothing changes a recognition after it is made.
+@dataclass(slots=True)
 class Recognition:
     entity: str
     number: str  # the digits that identify the number (a mobile without its 86 prefix)
