@@ -197,19 +197,21 @@ def numbers_in_run(
         if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS and (found := recognize(run.digits)):
             yield run, found
         return
-    # digits in groups before group k (the check character counts with the last group): a
-    # part's length is known before it is cut out
+    # digits in groups before group k (the check character counts with the last group, as it
+    # ends run.digits): a part's digits are a slice of the run's, so only the parts that are
+    # numbers are cut out of the run
     before = list(accumulate((end - start for start, end in run.groups), initial=0))
     before[-1] += run.check_span is not None
+    digits = run.digits
     first = 0
     while first < n_groups:
         for last in range(n_groups - 1, first - 1, -1):
             if not MIN_PII_DIGITS <= before[last + 1] - before[first] <= MAX_PII_DIGITS:
                 continue
-            part = run if (first, last) == (0, n_groups - 1) else run.part(first, last)
-            found = recognize(part.digits)
+            found = recognize(digits[before[first] : before[last + 1]])
             if found:
-                yield part, found
+                whole = first == 0 and last == n_groups - 1
+                yield (run if whole else run.part(first, last)), found
                 first = last + 1
                 break
         else:

@@ -81,12 +81,8 @@ def stretch_evidence(
     the PII detector makes one for every number it reports."""
     left = max(stretch_start, start - context)
     right = min(stretch_end, end + context)
+    # one f-string: a single string build instead of six concatenations (every finding has one)
     return (
-        ("…" if left > stretch_start else "")
-        + masked[left:start]
-        + "【"
-        + masked[start:end]
-        + "】"
-        + masked[end:right]
-        + ("…" if right < stretch_end else "")
+        f"{'…' if left > stretch_start else ''}{masked[left:start]}"
+        f"【{masked[start:end]}】{masked[end:right]}{'…' if right < stretch_end else ''}"
     )
