@@ -13,8 +13,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, count
-from operator import add, le
+from itertools import accumulate, chain
+from operator import le
 
 from pipeline.types import Segment
 
@@ -62,7 +62,7 @@ class JoinedSegments:
             separators[stretch_end - 1] = stretch_break
         # Every text is followed by one separator character: text k starts after the k texts
         # before it and their k separators.
-        starts = list(map(add, accumulate(map(len, texts[:-1]), initial=0), count()))
+        starts = list(accumulate([len(text) + 1 for text in texts[:-1]], initial=0))
         offsets = [0] * len(segments)
         for index, start in zip(order, starts):
             offsets[index] = start
@@ -136,10 +136,14 @@ class TimeOrderedTexts:
         text = self.ordered[k].text
         if n_chars <= offset <= len(text):  # most numbers: said well into their segment
             return text[offset - n_chars : offset]
-        text = text[:offset]
-        while len(text) < n_chars and k > 0:
+        # the earlier segments that reach back n_chars, joined once
+        pieces = [text[:offset]]
+        n_read = len(pieces[0])
+        while n_read < n_chars and k > 0:
             k -= 1
-            text = self.ordered[k].text + "\n" + text
+            pieces.append(self.ordered[k].text)
+            n_read += len(pieces[-1]) + 1
+        text = "\n".join(reversed(pieces))
         return text[max(0, len(text) - n_chars) :]
 
     def after(self, index: int, offset: int, n_chars: int) -> str:
