@@ -3,9 +3,11 @@ metadata, rule data location and phrase book)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 
 from pipeline.detectors.phrases.spec import PhraseBook, PhraseCategory
@@ -13,6 +15,8 @@ from pipeline.options import ScriptOptions
 from pipeline.text.masking import MaskedSpeech, mask_numbers
 from pipeline.text.secrets import load_secret_cues
 from pipeline.types import Finding, Segment, Transcript
+
+_start_time = attrgetter("start")
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,26 @@ class CallContext:
         """id of each of the transcript's segments -> where its text starts in speech.joined."""
         return dict(zip(map(id, self.transcript.segments), self.speech.joined.offsets))
 
+    def _speech_offset(self, segment: Segment) -> int | None:
+        """Where the segment's text starts in speech.joined; None: not one of this transcript's.
+
+        A call asks for two or three segments: in a transcript in time order (most) they are
+        found by bisecting the start times, rather than building _speech_offsets for all."""
+        joined = self.speech.joined
+        if joined.in_time_order:
+            segments = joined.segments
+            start = segment.start
+            k = bisect.bisect_left(segments, start, key=_start_time)
+            while k < len(segments) and segments[k].start == start:
+                if segments[k] is segment:
+                    return joined.offsets[k]
+                k += 1
+        return self._speech_offsets.get(id(segment))
+
     def masked_text(self, segment: Segment) -> str:
         """The segment's text with numbers masked as the store masks them: across segments,
         so evidence never shows the piece of a number that was read in several parts."""
-        offset = self._speech_offsets.get(id(segment))
+        offset = self._speech_offset(segment)
         if offset is None or not segment.text:  # a segment of another transcript decides alone
             return mask_numbers(segment.text)
         return self.speech.masked[offset : offset + len(segment.text)]

@@ -15,7 +15,7 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -197,19 +197,21 @@ def numbers_in_run(
         if MIN_PII_DIGITS <= len(run.digits) <= MAX_PII_DIGITS and (found := recognize(run.digits)):
             yield run, found
         return
-    # digits in groups before group k (the check character counts with the last group): a
-    # part's length is known before it is cut out
+    # digits in groups before group k (the check character counts with the last group, as it
+    # ends run.digits): a part's digits are a slice of the run's, so only the parts that are
+    # numbers are cut out of the run
     before = list(accumulate((end - start for start, end in run.groups), initial=0))
     before[-1] += run.check_span is not None
+    digits = run.digits
     first = 0
     while first < n_groups:
         for last in range(n_groups - 1, first - 1, -1):
             if not MIN_PII_DIGITS <= before[last + 1] - before[first] <= MAX_PII_DIGITS:
                 continue
-            part = run if (first, last) == (0, n_groups - 1) else run.part(first, last)
-            found = recognize(part.digits)
+            found = recognize(digits[before[first] : before[last + 1]])
             if found:
-                yield part, found
+                whole = first == 0 and last == n_groups - 1
+                yield (run if whole else run.part(first, last)), found
                 first = last + 1
                 break
         else:
@@ -236,11 +238,20 @@ def spoken_numbers(
     if not runs:
         return []
     joined = speech.joined
-    call_text = TimeOrderedTexts(segments)
+    # join_same_speaker found out whether the segments are in time order: not checked again
+    call_text = TimeOrderedTexts(
+        segments, in_time_order=joined.segments is segments and joined.in_time_order
+    )
     known = _Recognized()
+    recognize = known.__getitem__
     numbers = []
     for run in runs:
-        for part, found in numbers_in_run(run, known.__getitem__):
+        if len(run.groups) == 1:  # most numbers: numbers_in_run's first case, without a generator
+            found = recognize(run.digits) if len(run.digits) <= MAX_PII_DIGITS else None
+            parts: Iterable[tuple[DigitRun, list[Recognition]]] = ((run, found),) if found else ()
+        else:
+            parts = numbers_in_run(run, recognize)
+        for part, found in parts:
             start, end = part.start, part.end
             read_in, first_offset, last_offset = joined.spread(start, end)
             first, last = segments[read_in[0]], segments[read_in[-1]]
@@ -253,18 +264,17 @@ def spoken_numbers(
             )
             best = best_recognition(found, context)
             assert best is not None  # a part comes with its recognitions
-            recognition, score = best
             numbers.append(
                 SpokenNumber(
-                    recognition,
-                    score,
+                    best[0],
+                    best[1],
                     context,
                     (speech, start, end),
                     len(read_in),
                     first.role,
                     first.speaker,
-                    start_s=span_times(first, first_offset, first_offset + 1)[0],
-                    end_s=span_times(last, last_offset, last_offset + 1)[1],
+                    span_times(first, first_offset, first_offset + 1)[0],
+                    span_times(last, last_offset, last_offset + 1)[1],
                 )
             )
     return sorted(numbers, key=lambda n: n.start_s)
@@ -310,27 +320,39 @@ def detect(call: CallContext) -> list[Finding]:
     }
     for entity, digits in reported:
         reported[entity, digits] = mask_digits(digits, 3 if entity == "phone" else 6, 4)
+    # (entity, kind) -> category, rule id, severity, root cause: worked out once per call, as
+    # a call reports the same few kinds of number many times
+    rules: dict[tuple[str, str], tuple[str, str, Severity, str]] = {}
     findings = []
     for number in numbers:
         recognition = number.recognition
-        masked_number = reported.get((recognition.entity, recognition.number))
+        entity = recognition.entity
+        masked_number = reported.get((entity, recognition.number))
         if masked_number is None:
             continue
         kind = finding_kind(number)
-        rule_id = f"pii.{recognition.entity}.{kind}"
-        root_cause = root_cause_for(call.lexicon_dir, rule_id)
+        rule = rules.get((entity, kind))
+        if rule is None:
+            rule_id = f"pii.{entity}.{kind}"
+            rule = rules[entity, kind] = (
+                f"pii.{entity}",
+                rule_id,
+                SEVERITY_BY_KIND[kind],
+                root_cause_for(call.lexicon_dir, rule_id),
+            )
+        context = number.context
         findings.append(
             Finding(
                 call_id=call.call_id,
-                category=f"pii.{recognition.entity}",
-                rule_id=rule_id,
-                severity=SEVERITY_BY_KIND[kind],
+                category=rule[0],
+                rule_id=rule[1],
+                severity=rule[2],
                 role=number.role if number.role in ("agent", "customer") else "both",
                 start_s=number.start_s,
                 end_s=number.end_s,
                 evidence=number.evidence,
                 details={
-                    "entity": recognition.entity,
+                    "entity": entity,
                     "role": number.role,
                     "speaker": number.speaker,
                     "read_back": number.read_back,
@@ -340,11 +362,11 @@ def detect(call: CallContext) -> list[Finding]:
                     # Below the threshold here, but the same number is recognised elsewhere in the call.
                     "corroborated": number.score < REPORT_THRESHOLD,
                     "checks": recognition.checks,
-                    "context_word": number.context.word if number.context else None,
-                    "context_effect": number.context.effect if number.context else None,
+                    "context_word": context.word if context else None,
+                    "context_effect": context.effect if context else None,
                     "segments": number.segment_count,
                 },
-                root_cause=root_cause,
+                root_cause=rule[3],
                 ruleset_version=call.ruleset_version,
             )
         )

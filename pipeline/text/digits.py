@@ -74,7 +74,10 @@ MAX_COUNT_DIGITS = 6
 ONE_AS_WORD_BEFORE = frozenset("下样樣起般直定共些会會旦切致个個次遍位天点點边邊半阵陣种種")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made a
+# run cost three times as much to build, and every call builds a few dozen. Nothing changes a
+# run after it is made.
+@dataclass(slots=True)
 class DigitRun:
     """One number as read out: its digit groups in the text and the digits they stand for."""
 
@@ -178,39 +181,36 @@ def find_digit_runs(
         first, stop = match.span()
         if stop - first < min_digits:
             continue  # each digit takes at least one character: too short to matter
-        more_start, more_end = match.span("more")
-        check_span = None
+        more_start, more_end = match.span(1)  # groups by number: 1 "more", 2 "check"
         if more_start == more_end:
             # Most candidates: one group read without a pause. _kept_groups' checks, inlined:
             # this loop runs for every number of every call.
             group_end = more_start
-            if first > 0 and text[first - 1] in AMOUNT_BEFORE:
+            if first and text[first - 1] in AMOUNT_BEFORE:
                 continue
             following = text[group_end] if group_end < n_chars else ""
             if following in ONE_AS_WORD_BEFORE and text[group_end - 1] == "一":
                 group_end -= 1
-            if group_end == first or (
-                following in AMOUNT_AFTER and group_end - first <= MAX_COUNT_DIGITS
-            ):
+            n_digits = group_end - first  # one character each
+            if n_digits == 0 or (following in AMOUNT_AFTER and n_digits <= MAX_COUNT_DIGITS):
                 continue
-            groups: tuple[tuple[int, int], ...] = ((first, group_end),)
-            # an X after 17 digits kept whole is the ID's check character (_check_belongs)
-            if group_end - first == 17 and group_end == more_start and match.start("check") >= 0:
-                check_span = match.span("check")
             digits = text[first:group_end].translate(TO_ASCII_DIGITS)
-        else:
-            kept, last_intact = _kept_groups(text, match)
-            if not kept:
-                continue
-            if match.start("check") >= 0 and last_intact and _check_belongs(kept):
-                check_span = match.span("check")
-            groups = tuple(kept)
-            digits = "".join(text[lo:hi] for lo, hi in kept).translate(TO_ASCII_DIGITS)
-        if check_span is None:
-            if len(digits) >= min_digits:
-                runs.append(DigitRun(groups, digits))
-        elif len(digits) + 1 >= min_digits:
-            runs.append(DigitRun(groups, digits + "X", check_span))
+            # an X after 17 digits kept whole is the ID's check character (_check_belongs)
+            if n_digits == 17 and group_end == more_start and match.start(2) >= 0:
+                if min_digits <= 18:
+                    runs.append(DigitRun(((first, group_end),), digits + "X", match.span(2)))
+            elif n_digits >= min_digits:
+                runs.append(DigitRun(((first, group_end),), digits))
+            continue
+        kept, last_intact = _kept_groups(text, match)
+        if not kept:
+            continue
+        digits = "".join([text[lo:hi] for lo, hi in kept]).translate(TO_ASCII_DIGITS)
+        if match.start(2) >= 0 and last_intact and _check_belongs(kept):
+            if len(digits) + 1 >= min_digits:
+                runs.append(DigitRun(tuple(kept), digits + "X", match.span(2)))
+        elif len(digits) >= min_digits:
+            runs.append(DigitRun(tuple(kept), digits))
     return runs
 
 
@@ -269,9 +269,10 @@ def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S
     number — and separate stretches of speech divided by SPEAKER_BREAK. One regex pass then
     finds every run."""
     starts = [segment.start for segment in segments]
+    in_time_order = starts == sorted(starts)
     order = (
         range(len(segments))
-        if starts == sorted(starts)
+        if in_time_order
         else sorted(range(len(segments)), key=starts.__getitem__)
     )
     # speaker -> [segment indices of their open stretch, the latest end time in it]
@@ -288,4 +289,4 @@ def join_same_speaker(segments: Sequence[Segment], max_gap_s: float = JOIN_GAP_S
         else:
             stretches.append(members := [index])
             open_stretch[key] = [members, segment.end]
-    return JoinedSegments.of_stretches(segments, stretches, JOINER, SPEAKER_BREAK)
+    return JoinedSegments.of_stretches(segments, stretches, JOINER, SPEAKER_BREAK, in_time_order)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, count
-from operator import add, le
+from itertools import accumulate, chain
+from operator import le
 
 from pipeline.types import Segment
 
@@ -28,6 +28,8 @@ class JoinedSegments:
     starts: tuple[int, ...]  # the offsets in that order (ascending)
     # The separator no stretch of speech crosses (stretch()); None: the text is one stretch.
     stretch_break: str | None = None
+    # Known to be in time order (the builder sorted or checked their start times); False: not known.
+    in_time_order: bool = False
 
     @classmethod
     def in_order(cls, segments: Sequence[Segment], separator: str = "\n") -> JoinedSegments:
@@ -44,6 +46,7 @@ class JoinedSegments:
         stretches: Sequence[Sequence[int]],
         joiner: str,
         stretch_break: str,
+        in_time_order: bool = False,
     ) -> JoinedSegments:
         """`stretches`: lists of segment indices, in text order; each stretch's texts joined by
         `joiner`, every stretch followed by `stretch_break` (both one character).
@@ -59,7 +62,7 @@ class JoinedSegments:
             separators[stretch_end - 1] = stretch_break
         # Every text is followed by one separator character: text k starts after the k texts
         # before it and their k separators.
-        starts = list(map(add, accumulate(map(len, texts[:-1]), initial=0), count()))
+        starts = list(accumulate([len(text) + 1 for text in texts[:-1]], initial=0))
         offsets = [0] * len(segments)
         for index, start in zip(order, starts):
             offsets[index] = start
@@ -74,6 +77,7 @@ class JoinedSegments:
             tuple(order),
             tuple(starts) if texts else (),
             stretch_break,
+            in_time_order,
         )
 
     def locate(self, position: int) -> tuple[int, int]:
@@ -112,10 +116,13 @@ class TimeOrderedTexts:
     around a place: the PII detector reads what was said around each of
     a call's few numbers, and joining the whole call for them cost more than reading them."""
 
-    def __init__(self, segments: Sequence[Segment]):
-        starts = [segment.start for segment in segments]
+    def __init__(self, segments: Sequence[Segment], in_time_order: bool = False):
+        """`in_time_order`: the caller knows the segments are in time order (not checked again)."""
         self.ordered: Sequence[Segment] = segments
         self.position: list[int] | None = None  # segment index -> place in `ordered`; None: same
+        if in_time_order:
+            return
+        starts = [segment.start for segment in segments]
         if not all(map(le, starts, starts[1:])):  # most transcripts are in time order already
             order = sorted(range(len(segments)), key=starts.__getitem__)
             self.ordered = [segments[index] for index in order]
@@ -129,10 +136,14 @@ class TimeOrderedTexts:
         text = self.ordered[k].text
         if n_chars <= offset <= len(text):  # most numbers: said well into their segment
             return text[offset - n_chars : offset]
-        text = text[:offset]
-        while len(text) < n_chars and k > 0:
+        # the earlier segments that reach back n_chars, joined once
+        pieces = [text[:offset]]
+        n_read = len(pieces[0])
+        while n_read < n_chars and k > 0:
             k -= 1
-            text = self.ordered[k].text + "\n" + text
+            pieces.append(self.ordered[k].text)
+            n_read += len(pieces[-1]) + 1
+        text = "\n".join(reversed(pieces))
         return text[max(0, len(text) - n_chars) :]
 
     def after(self, index: int, offset: int, n_chars: int) -> str:

@@ -99,15 +99,17 @@ def mask_runs(text: str, runs: Sequence[DigitRun], secrets: Sequence[SecretRun] 
     if not spans:
         return text
     pieces: list[str] = []
+    append = pieces.append  # looked up once: a call masks a dozen or more runs
     cursor = 0
     for start, end in spans:
         if end <= cursor:
             continue
-        start = max(start, cursor)
-        pieces.append(text[cursor:start])
-        pieces.append(MASK * (end - start))
+        if start < cursor:
+            start = cursor
+        append(text[cursor:start])
+        append(MASK * (end - start))
         cursor = end
-    pieces.append(text[cursor:])
+    append(text[cursor:])
     return "".join(pieces)
 
 

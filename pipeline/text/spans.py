@@ -32,8 +32,10 @@ def span_times(segment: Segment, start: int, end: int) -> tuple[float, float]:
     Detectors ask this for thousands of short spans a second, so only the words up to the
     span's end are located, and no per-character list is built.
     """
+    if not segment.words:  # every character takes the segment's times
+        return segment.start, segment.end
     span = range(len(segment.text))[start:end]  # the characters that slicing char_times would give
-    if not segment.words or not span:
+    if not span:
         return segment.start, segment.end
     first, stop = span.start, span.stop
     starts: list[float] = []
@@ -81,12 +83,8 @@ def stretch_evidence(
     the PII detector makes one for every number it reports."""
     left = max(stretch_start, start - context)
     right = min(stretch_end, end + context)
+    # one f-string: a single string build instead of six concatenations (every finding has one)
     return (
-        ("…" if left > stretch_start else "")
-        + masked[left:start]
-        + "【"
-        + masked[start:end]
-        + "】"
-        + masked[end:right]
-        + ("…" if right < stretch_end else "")
+        f"{'…' if left > stretch_start else ''}{masked[left:start]}"
+        f"【{masked[start:end]}】{masked[end:right]}{'…' if right < stretch_end else ''}"
     )
