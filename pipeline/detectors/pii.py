@@ -15,7 +15,7 @@ customer giving their own number is info. Evidence and details carry masked numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -246,12 +246,7 @@ def spoken_numbers(
     recognize = known.__getitem__
     numbers = []
     for run in runs:
-        if len(run.groups) == 1:  # most numbers: numbers_in_run's first case, without a generator
-            found = recognize(run.digits) if len(run.digits) <= MAX_PII_DIGITS else None
-            parts: Iterable[tuple[DigitRun, list[Recognition]]] = ((run, found),) if found else ()
-        else:
-            parts = numbers_in_run(run, recognize)
-        for part, found in parts:
+        for part, found in numbers_in_run(run, recognize):
             start, end = part.start, part.end
             read_in, first_offset, last_offset = joined.spread(start, end)
             first, last = segments[read_in[0]], segments[read_in[-1]]
