@@ -62,12 +62,11 @@ class PhraseModel:
     bias: np.ndarray  # (len(categories),)
     add: dict[str, float]
     veto: dict[str, float]
-    # (2, len(categories)): each category's veto and add, inf where one decides nothing (a veto
-    # ≤ 0 keeps every match, an add above 1 adds nothing), for comparisons in numpy
-    thresholds: np.ndarray
     # (3, len(categories)): each category's add, the lower of its veto and add (a rule
     # match there counts for something) and its veto (as the file says): thresholds in
-    # model_findings' order; their logits, and how near one a logit tells nothing
+    # model_findings' order; their logits, and how near one a logit tells nothing. In the
+    # first two, inf where a threshold decides nothing (a veto ≤ 0 keeps every match, an add
+    # above 1 adds nothing).
     floors: np.ndarray
     logit_floors: np.ndarray
     logit_rounding: float
@@ -291,13 +290,9 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
     by_gram = np.array([v for _, _, v in keyed], dtype=np.float64).reshape(-1, len(categories))
     gram_weights = np.vstack((np.zeros((1, len(categories))), by_gram))
     index = build_index(grams)
-    thresholds = np.array(
-        [
-            [v if v > 0 else np.inf for v in settings["@veto"]],
-            [a if a <= 1 else np.inf for a in settings["@add"]],
-        ]
-    )
-    floors = np.vstack((thresholds[1], thresholds.min(axis=0), settings["@veto"]))
+    veto = np.array([v if v > 0 else np.inf for v in settings["@veto"]])
+    add = np.array([a if a <= 1 else np.inf for a in settings["@add"]])
+    floors = np.vstack((add, np.minimum(veto, add), settings["@veto"]))
     rounding = _rounding(by_gram)
     logit_floors, logit_rounding = _logit_floors(floors, rounding)
     return PhraseModel(
@@ -308,7 +303,6 @@ def load_model(lexicon_dir: str) -> PhraseModel | None:
         bias=np.array(settings["@bias"]),
         add=dict(zip(categories, settings["@add"])),
         veto=dict(zip(categories, settings["@veto"])),
-        thresholds=thresholds,
         floors=floors,
         logit_floors=logit_floors,
         logit_rounding=logit_rounding,
