@@ -14,6 +14,18 @@ from tests.test_rule_language import LEXICONS, rule_ids, site_lexicons
 ASKED = ("customer", "我要退货")
 ACK = ("agent", "好的")
 FILLER = ("agent", "请稍等")
+# Three agent fillers, each followed by a customer's backchannel: the reply is the agent's
+# fourth turn and fourth utterance.
+BACKCHANNELED = [
+    ASKED,
+    FILLER,
+    ("customer", "嗯"),
+    FILLER,
+    ("customer", "嗯"),
+    FILLER,
+    ("customer", "嗯"),
+    ACK,
+]
 
 
 def window_rule(within: str) -> str:
@@ -33,31 +45,13 @@ WINDOWS = [
     # a customer's backchannel splits turns; utterances count the agent's segments only
     pytest.param(
         "3turns",
-        [
-            ASKED,
-            FILLER,
-            ("customer", "嗯"),
-            FILLER,
-            ("customer", "嗯"),
-            FILLER,
-            ("customer", "嗯"),
-            ACK,
-        ],
+        BACKCHANNELED,
         1,
         id="turns-split-by-backchannels",
     ),
     pytest.param(
         "4utterances",
-        [
-            ASKED,
-            FILLER,
-            ("customer", "嗯"),
-            FILLER,
-            ("customer", "嗯"),
-            FILLER,
-            ("customer", "嗯"),
-            ACK,
-        ],
+        BACKCHANNELED,
         0,
         id="utterances-ignore-backchannels",
     ),
