@@ -29,7 +29,12 @@ from .factories import CST, call_result, finding
 
 RECORDING = PROJECT_ROOT / "data" / "samples" / "20261121-000001.wav"  # 18.4 s, stereo
 PASSWORD = "correct horse battery 7"
-TODAY = datetime.now(CST).date().isoformat()
+# The calls start at 10:00 of their day (factories.call_result). TODAY is the latest day whose
+# 10:00 lies at least an hour behind the clock, so that "today's" calls are never in the
+# future: a re-check ordered now must not count them, at whatever hour the suite runs.
+TODAY = (datetime.now(CST) - timedelta(hours=11)).date().isoformat()
+# A day whose 10:00 is always ahead of the clock: calls made after anything ordered now.
+AHEAD = (datetime.now(CST) + timedelta(days=1)).date().isoformat()
 LONG_AGO = (datetime.now(CST) - timedelta(days=60)).date().isoformat()
 RAW_MOBILE = "13812345678"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
 
 import pytest
 from fastapi.routing import APIRoute
@@ -18,6 +17,7 @@ from pipeline.review.web.sessions import SessionStore, csrf_matches
 from pipeline.review.web.stats import wilson_interval
 
 from .review_web_setup import (
+    AHEAD,
     PASSWORD,
     RAW_MOBILE,
     TODAY,
@@ -342,11 +342,10 @@ def test_a_new_snapshot_is_served_once_published(bench):
     """The run publishes while the server runs: the next requests start building the new queue
     in the background and go on answering from the old one; then the new call is listed."""
     config = load_config(bench.config_path)
-    tomorrow = (date.fromisoformat(TODAY) + timedelta(days=1)).isoformat()
     new_call = {
         "rv-new": ("A1", TODAY, [("agent", "废话"), ("agent", "没办法"), ("agent", "废话")]),
         # A2's next call after the re-check ordered in test_signoff_recheck_and_the_access_log
-        "rv-next": ("A2", tomorrow, [("agent", "您好，很高兴为您服务"), ("customer", "谢谢")]),
+        "rv-next": ("A2", AHEAD, [("agent", "您好，很高兴为您服务"), ("customer", "谢谢")]),
     }
     found = [
         ("rv-new", "phrase.forbidden", "forbidden.rude", "major", "agent", s, "【废话】")
