@@ -194,23 +194,22 @@ def find_digit_runs(
             n_digits = group_end - first  # one character each
             if n_digits == 0 or (following in AMOUNT_AFTER and n_digits <= MAX_COUNT_DIGITS):
                 continue
+            groups: tuple[tuple[int, int], ...] = ((first, group_end),)
             digits = text[first:group_end].translate(TO_ASCII_DIGITS)
             # an X after 17 digits kept whole is the ID's check character (_check_belongs)
-            if n_digits == 17 and group_end == more_start and match.start(2) >= 0:
-                if min_digits <= 18:
-                    runs.append(DigitRun(((first, group_end),), digits + "X", match.span(2)))
-            elif n_digits >= min_digits:
-                runs.append(DigitRun(((first, group_end),), digits))
-            continue
-        kept, last_intact = _kept_groups(text, match)
-        if not kept:
-            continue
-        digits = "".join([text[lo:hi] for lo, hi in kept]).translate(TO_ASCII_DIGITS)
-        if match.start(2) >= 0 and last_intact and _check_belongs(kept):
+            checked = n_digits == 17 and group_end == more_start and match.start(2) >= 0
+        else:
+            kept, last_intact = _kept_groups(text, match)
+            if not kept:
+                continue
+            groups = tuple(kept)
+            digits = "".join([text[lo:hi] for lo, hi in kept]).translate(TO_ASCII_DIGITS)
+            checked = match.start(2) >= 0 and last_intact and _check_belongs(kept)
+        if checked:
             if len(digits) + 1 >= min_digits:
-                runs.append(DigitRun(tuple(kept), digits + "X", match.span(2)))
+                runs.append(DigitRun(groups, digits + "X", match.span(2)))
         elif len(digits) >= min_digits:
-            runs.append(DigitRun(tuple(kept), digits))
+            runs.append(DigitRun(groups, digits))
     return runs
 
 
