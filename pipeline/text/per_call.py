@@ -18,8 +18,8 @@ from typing import Generic, TypeVar
 from pipeline.types import Transcript
 
 Value = TypeVar("Value")
-# A call's values: (its transcript, key -> value).
 _MISSING = object()
+# A call's values: (its transcript, key -> value).
 _Entry = tuple[Transcript | None, dict[Hashable, Value]]
 
 

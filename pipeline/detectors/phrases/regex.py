@@ -159,10 +159,14 @@ class _TrieNode:
         return _sounds_ahead(self.children)
 
 
+def _first_sounds(units: Iterable[str]) -> str:
+    """The sounds that literal or [class] units start with, as the body of one class."""
+    return "".join(unit[1:-1] if unit.startswith("[") else unit for unit in units)
+
+
 def _sounds_ahead(units: Iterable[str]) -> str:
     """A look-ahead for the sounds that literal or [class] units start with."""
-    bodies = [unit[1:-1] if unit.startswith("[") else unit for unit in units]
-    return "(?=[" + "".join(bodies) + "])"
+    return "(?=[" + _first_sounds(units) + "])"
 
 
 def _guarded_run(run: list[tuple[str, str]]) -> list[str]:
@@ -190,12 +194,9 @@ def _gap_guard(unit: str, child: _TrieNode) -> str:
     gap = _GAP_UNIT.match(unit)
     if gap is None or child.rule is not None:
         return ""
-    bodies = []
-    for after in child.children:
-        if after.startswith("("):  # a look-around: no single set of next sounds
-            return ""
-        bodies.append(after[1:-1] if after.startswith("[") else after)
-    firsts = "".join(bodies)
+    if any(after.startswith("(") for after in child.children):
+        return ""  # a look-around: no single set of next sounds
+    firsts = _first_sounds(child.children)
     return f"(?=[^{GAP_BODY[2:-1]}{firsts}]{{0,{gap.group(1)}}}+[{firsts}])"
 
 
